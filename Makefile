@@ -1,0 +1,38 @@
+# Two commands matter: `make demo` and `make test`. Everything else supports them.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: install demo test test-sqlite test-postgres test-browser lint bench messages clean
+
+$(STAMP): requirements/lock.txt requirements/build.txt pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade "pip>=24"
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements/build.txt -r requirements/lock.txt
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: install
+	$(BIN)/alliance migrate
+	$(BIN)/alliance demo
+	$(BIN)/alliance serve --demo
+
+lint: install
+	$(BIN)/ruff check src tests bench
+	$(BIN)/python -m alliance.i18n_check
+
+test: install lint
+	$(BIN)/python tests/run_layers.py
+
+bench: install
+	$(BIN)/python bench/run.py
+
+messages: install
+	cd src/alliance && ../../$(BIN)/django-admin makemessages -l ru --settings=alliance.config.settings
+	cd src/alliance && ../../$(BIN)/django-admin compilemessages --settings=alliance.config.settings
+
+clean:
+	rm -rf $(VENV) var/*.sqlite3*

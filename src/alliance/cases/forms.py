@@ -1,0 +1,33 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from alliance.cases.models import CaseShare
+from alliance.directory.models import Organisation
+
+
+class CaseCreateForm(forms.Form):
+    given_name = forms.CharField(label=_("Given name"), max_length=200)
+    family_name = forms.CharField(label=_("Family name"), max_length=200)
+    identity_number = forms.CharField(label=_("Identity or document number"), max_length=64, required=False)
+    birth_date = forms.DateField(label=_("Birth date"), required=False,
+                                 widget=forms.DateInput(attrs={"type": "date"}))
+    pseudonym = forms.CharField(label=_("Pseudonym shown in lists"), max_length=64, required=False)
+    summary = forms.CharField(label=_("Summary"), widget=forms.Textarea(attrs={"rows": 4}), required=False,
+                              max_length=10_000)
+
+
+class CaseSearchForm(forms.Form):
+    name = forms.CharField(label=_("Full name"), max_length=200, required=False)
+    identity_number = forms.CharField(label=_("Identity or document number"), max_length=64, required=False)
+    number = forms.CharField(label=_("Case number"), max_length=32, required=False)
+
+
+class CaseShareForm(forms.Form):
+    organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=Organisation.objects.order_by("name"))
+    scope = forms.ChoiceField(label=_("Scope"), choices=CaseShare.Scope.choices)
+    purpose = forms.CharField(label=_("Purpose"), max_length=300)
+
+
+class OverrideForm(forms.Form):
+    justification = forms.CharField(label=_("Legal basis and reason"), widget=forms.Textarea(attrs={"rows": 3}),
+                                    max_length=2000)

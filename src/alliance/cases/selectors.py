@@ -1,0 +1,142 @@
+"""Every read of case data: narrowed by the policy and the realm, limited to the shared fields, audited."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+
+from alliance.cases.models import Case
+from alliance.core import audit, policy
+from alliance.core import roles as R
+from alliance.core.actor import Actor
+from alliance.core.encryption import blind_index
+from alliance.core.errors import Forbidden, NotFound, ValidationFailed
+
+PERSON_FIELDS = ("given_name", "family_name", "identity_number", "birth_date")
+CASE_FIELDS = ("id", "number", "status", "pseudonym", "owner_organisation", "created_at", "summary")
+ALL_FIELDS = CASE_FIELDS + PERSON_FIELDS
+# What a list shows: never names (SECURITY.md, 14.2.6).
+LIST_FIELDS = ("id", "number", "status", "pseudonym", "owner_organisation", "created_at")
+
+
+@dataclass(frozen=True)
+class CaseView:
+    case: Case
+    fields: dict[str, object]
+    scope: str  # "full" or "limited"
+
+    @property
+    def withheld(self) -> list[str]:
+        return [f for f in ALL_FIELDS if f not in self.fields]
+
+
+def _values(case: Case, allowed: frozenset[str] | None) -> dict[str, object]:
+    out: dict[str, object] = {}
+    for name in ALL_FIELDS:
+        if allowed is not None and name not in allowed:
+            continue
+        if name == "owner_organisation":
+            out[name] = case.owner_organisation.name
+        elif name in PERSON_FIELDS:
+            out[name] = getattr(case.person, name)
+        else:
+            out[name] = getattr(case, name)
+    return out
+
+
+def _scoped(actor: Actor, action: str) -> QuerySet:
+    return policy.CASE.scope(actor, action, Case.objects.select_related("owner_organisation"))
+
+
+def case_get_for(*, actor: Actor, case_id: int, reason: str = "") -> CaseView:
+    """The one gate for a single case: 'not found' alike for missing and forbidden."""
+    case = (
+        Case.objects.select_related("owner_organisation", "person")
+        .filter(pk=case_id, realm_id=actor.realm_id)
+        .first()
+        if isinstance(case_id, int)
+        else None
+    )
+    relation = policy.CASE.relation(actor, R.CASE_VIEW, case) if case is not None else None
+    if relation is None:
+        audit.record(actor=actor, action="denied", object_type="case", object_id=case_id, reason="case.view")
+        raise NotFound("case")
+    allowed = policy.CASE.visible_fields(actor, R.CASE_VIEW, case)
+    values = _values(case, allowed)
+    audit.record(
+        actor=actor,
+        action="view",
+        object_type="case",
+        object_id=case.pk,
+        fields=values.keys(),
+        reason=reason or ("emergency override" if relation.name == "override" else ""),
+    )
+    return CaseView(case=case, fields=values, scope="limited" if allowed is not None else "full")
+
+
+def case_list_for(*, actor: Actor, status: str | None = None) -> QuerySet:
+    """Cases the actor may list, newest first. The caller pages it and then calls case_list_audit."""
+    if not policy.may(actor, R.CASE_LIST):
+        raise Forbidden(R.CASE_LIST)
+    queryset = _scoped(actor, R.CASE_LIST).order_by("-created_at", "-id")
+    if status:
+        queryset = queryset.filter(status=status)
+    return queryset
+
+
+def case_list_audit(*, actor: Actor, shown: int) -> None:
+    audit.record(actor=actor, action="list", object_type="case", fields=LIST_FIELDS, reason=f"{shown} rows")
+
+
+def list_row(case: Case) -> dict[str, object]:
+    return _values(case, frozenset(LIST_FIELDS))
+
+
+def case_count_for(*, actor: Actor) -> int:
+    if not policy.may(actor, R.CASE_LIST):
+        return 0
+    return _scoped(actor, R.CASE_LIST).count()
+
+
+def case_search_for(
+    *, actor: Actor, name: str = "", identity_number: str = "", number: str = ""
+) -> list[dict[str, object]]:
+    """Exact search on blind indexes (after normalisation and transliteration) or the case number."""
+    if not policy.may(actor, R.CASE_SEARCH):
+        raise Forbidden(R.CASE_SEARCH)
+    criteria = {k: v.strip() for k, v in {"name": name, "identity_number": identity_number,
+                                           "number": number}.items() if v and v.strip()}
+    if not criteria:
+        raise ValidationFailed({"__all__": ["Give a name, an identity number or a case number."]})
+    queryset = _scoped(actor, R.CASE_SEARCH)
+    if "name" in criteria:
+        key = blind_index(criteria["name"], kind="name")
+        if key is None:
+            raise ValidationFailed({"name": ["The name has no letters or digits to search for."]})
+        queryset = queryset.filter(person__full_name_index=key)
+    if "identity_number" in criteria:
+        key = blind_index(criteria["identity_number"], kind="document")
+        if key is None:
+            raise ValidationFailed({"identity_number": ["The identity number has no letters or digits."]})
+        queryset = queryset.filter(person__identity_number_index=key)
+    if "number" in criteria:
+        queryset = queryset.filter(number=criteria["number"].upper())
+    rows = [list_row(case) for case in queryset.order_by("-created_at")[:100]]
+    audit.record(actor=actor, action="search", object_type="case", fields=sorted(criteria),
+                 reason=f"{len(rows)} results")
+    return rows
+
+
+def case_export_for(*, actor: Actor) -> tuple[list[str], list[list[object]]]:
+    """Every visible case, each limited to its shared fields; withheld fields stay empty."""
+    if not policy.may(actor, R.CASE_EXPORT):
+        raise Forbidden(R.CASE_EXPORT)
+    rows = []
+    queryset = _scoped(actor, R.CASE_EXPORT).select_related("person").order_by("id")
+    for case in queryset.iterator(chunk_size=1000):
+        values = _values(case, policy.CASE.visible_fields(actor, R.CASE_EXPORT, case))
+        rows.append([values.get(name, "") for name in ALL_FIELDS])
+    audit.record(actor=actor, action="export", object_type="case", fields=ALL_FIELDS,
+                 reason=f"{len(rows)} rows")
+    return list(ALL_FIELDS), rows

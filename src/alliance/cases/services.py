@@ -1,0 +1,148 @@
+"""Every write to the case register: checked by the policy, validated, in one transaction, audited."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from alliance.cases.models import Case, CaseShare, Person
+from alliance.core import audit, policy
+from alliance.core import roles as R
+from alliance.core.actor import Actor
+from alliance.core.errors import Forbidden, NotFound, ValidationFailed
+from alliance.core.models import EmergencyOverride
+from alliance.directory.models import Organisation
+
+OVERRIDE_HOURS = 8
+MIN_JUSTIFICATION = 20
+
+
+def _clean_text(value: str, field: str, *, required: bool, max_length: int, errors: dict) -> str:
+    value = (value or "").strip()
+    if required and not value:
+        errors.setdefault(field, []).append("This field is required.")
+    elif len(value) > max_length:
+        errors.setdefault(field, []).append(f"At most {max_length} characters.")
+    return value
+
+
+def _next_number(realm_id: int) -> str:
+    year = timezone.now().year
+    prefix = f"C{year}-"
+    last = (
+        Case.objects.filter(realm_id=realm_id, number__startswith=prefix)
+        .order_by("-number")
+        .values_list("number", flat=True)
+        .first()
+    )
+    seq = int(last.split("-")[1]) + 1 if last else 1
+    return f"{prefix}{seq:06d}"
+
+
+def case_create(
+    *,
+    actor: Actor,
+    given_name: str,
+    family_name: str,
+    identity_number: str = "",
+    birth_date: str = "",
+    pseudonym: str = "",
+    summary: str = "",
+) -> Case:
+    if not policy.may(actor, R.CASE_CREATE) or actor.organisation_id is None:
+        raise Forbidden(R.CASE_CREATE)
+    errors: dict[str, list[str]] = {}
+    given_name = _clean_text(given_name, "given_name", required=True, max_length=200, errors=errors)
+    family_name = _clean_text(family_name, "family_name", required=True, max_length=200, errors=errors)
+    identity_number = _clean_text(identity_number, "identity_number", required=False, max_length=64,
+                                  errors=errors)
+    pseudonym = _clean_text(pseudonym, "pseudonym", required=False, max_length=64, errors=errors)
+    summary = _clean_text(summary, "summary", required=False, max_length=10_000, errors=errors)
+    birth_date = (birth_date or "").strip()
+    if birth_date:
+        try:
+            born = dt.date.fromisoformat(birth_date)
+            if born > timezone.now().date():
+                errors.setdefault("birth_date", []).append("The birth date is in the future.")
+        except ValueError:
+            errors.setdefault("birth_date", []).append("Use the form YYYY-MM-DD.")
+    if errors:
+        raise ValidationFailed(errors)
+    for _attempt in range(5):
+        try:
+            with transaction.atomic():
+                person = Person.objects.create(
+                    realm_id=actor.realm_id, given_name=given_name, family_name=family_name,
+                    identity_number=identity_number or None, birth_date=birth_date or None,
+                )
+                number = _next_number(actor.realm_id)
+                case = Case.objects.create(
+                    realm_id=actor.realm_id, number=number, pseudonym=pseudonym or f"Person {number[-4:]}",
+                    person=person, owner_organisation_id=actor.organisation_id, summary=summary or None,
+                    created_by_id=actor.user_id,
+                )
+                written = ["given_name", "family_name", "pseudonym"]
+                written += [n for n, v in (("identity_number", identity_number), ("birth_date", birth_date),
+                                           ("summary", summary)) if v]
+                audit.record(actor=actor, action="create", object_type="case", object_id=case.pk, fields=written)
+                return case
+        except IntegrityError:
+            continue  # another writer took the same case number; take the next one
+    raise ValidationFailed("Could not allocate a case number; try again.")
+
+
+def case_share(*, actor: Actor, case_id: int, organisation_id: int, scope: str, purpose: str) -> CaseShare:
+    case = Case.objects.filter(pk=case_id, realm_id=actor.realm_id).first()
+    if case is None or not policy.CASE.can(actor, R.CASE_SHARE, case):
+        audit.record(actor=actor, action="denied", object_type="case", object_id=case_id, reason="case.share")
+        raise NotFound("case")
+    errors: dict[str, list[str]] = {}
+    if scope not in CaseShare.Scope.values:
+        errors["scope"] = ["Choose full or limited."]
+    purpose = _clean_text(purpose, "purpose", required=True, max_length=300, errors=errors)
+    if not Organisation.objects.filter(pk=organisation_id).exists():
+        errors["organisation"] = ["No such organisation."]
+    elif organisation_id == case.owner_organisation_id:
+        errors["organisation"] = ["The case already belongs to this organisation."]
+    elif CaseShare.objects.filter(case=case, organisation_id=organisation_id, revoked_at__isnull=True).exists():
+        errors["organisation"] = ["The case is already shared with this organisation."]
+    if errors:
+        raise ValidationFailed(errors)
+    with transaction.atomic():
+        share = CaseShare.objects.create(case=case, organisation_id=organisation_id, scope=scope,
+                                         purpose=purpose, granted_by_id=actor.user_id)
+        audit.record(actor=actor, action="share", object_type="case", object_id=case.pk,
+                     fields=[f"scope:{scope}", f"organisation:{organisation_id}"], reason=purpose)
+    return share
+
+
+def case_share_revoke(*, actor: Actor, share_id: int) -> None:
+    share = CaseShare.objects.select_related("case").filter(pk=share_id, case__realm_id=actor.realm_id).first()
+    if share is None or not policy.CASE.can(actor, R.CASE_SHARE, share.case):
+        raise NotFound("share")
+    with transaction.atomic():
+        share.revoked_at = timezone.now()
+        share.save(update_fields=["revoked_at"])
+        audit.record(actor=actor, action="update", object_type="case", object_id=share.case_id,
+                     fields=["share.revoked_at"])
+
+
+def case_override(*, actor: Actor, case_id: int, justification: str) -> EmergencyOverride:
+    """Break-glass read access for a stated reason: time-limited and always audited."""
+    if not policy.may(actor, R.CASE_OVERRIDE):
+        raise Forbidden(R.CASE_OVERRIDE)
+    justification = (justification or "").strip()
+    if len(justification) < MIN_JUSTIFICATION:
+        raise ValidationFailed({"justification": [
+            f"State the legal basis and reason in at least {MIN_JUSTIFICATION} characters."]})
+    if not Case.objects.filter(pk=case_id, realm_id=actor.realm_id).exists():
+        raise NotFound("case")
+    with transaction.atomic():
+        override = EmergencyOverride.objects.create(
+            user_id=actor.user_id, realm_id=actor.realm_id, object_type="case", object_id=case_id,
+            justification=justification, expires_at=timezone.now() + dt.timedelta(hours=OVERRIDE_HOURS),
+        )
+        audit.record(actor=actor, action="override", object_type="case", object_id=case_id, reason=justification)
+    return override

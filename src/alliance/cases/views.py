@@ -1,0 +1,149 @@
+"""Case pages: thin, calling selectors and services."""
+
+from __future__ import annotations
+
+import csv
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from alliance.cases import selectors, services
+from alliance.cases.forms import CaseCreateForm, CaseSearchForm, CaseShareForm, OverrideForm
+from alliance.core import policy
+from alliance.core import roles as R
+from alliance.core.errors import Forbidden, NotFound, ValidationFailed
+from alliance.core.spreadsheet import safe_cell
+from alliance.web.forms_errors import apply_errors
+
+
+@login_required
+def case_list(request):
+    try:
+        queryset = selectors.case_list_for(actor=request.actor, status=request.GET.get("status") or None)
+    except Forbidden:
+        raise PermissionDenied from None
+    page = Paginator(queryset, 50).get_page(request.GET.get("page"))
+    rows = [selectors.list_row(case) for case in page.object_list]
+    selectors.case_list_audit(actor=request.actor, shown=len(rows))
+    return render(request, "cases/list.html", {"page": page, "rows": rows})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_create(request):
+    form = CaseCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            case = services.case_create(
+                actor=request.actor, given_name=data["given_name"], family_name=data["family_name"],
+                identity_number=data["identity_number"],
+                birth_date=data["birth_date"].isoformat() if data["birth_date"] else "",
+                pseudonym=data["pseudonym"], summary=data["summary"],
+            )
+        except Forbidden:
+            raise PermissionDenied from None
+        except ValidationFailed as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("Case %(number)s opened.") % {"number": case.number})
+            return redirect("cases:detail", case_id=case.pk)
+    elif request.method == "GET":
+        if not policy.may(request.actor, R.CASE_CREATE):
+            raise PermissionDenied
+    return render(request, "cases/create.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_search(request):
+    """Searches are POSTed so that names never reach URLs or logs (SECURITY.md, 14.2.1)."""
+    form = CaseSearchForm(request.POST or None)
+    results = None
+    if not policy.may(request.actor, R.CASE_SEARCH):
+        raise PermissionDenied
+    if request.method == "POST" and form.is_valid():
+        try:
+            results = selectors.case_search_for(actor=request.actor, **form.cleaned_data)
+        except ValidationFailed as exc:
+            apply_errors(form, exc)
+    return render(request, "cases/search.html", {"form": form, "results": results})
+
+
+@login_required
+def case_detail(request, case_id: int):
+    try:
+        view = selectors.case_get_for(actor=request.actor, case_id=case_id)
+    except NotFound:
+        raise Http404 from None
+    context = {
+        "view": view,
+        "can_share": policy.CASE.can(request.actor, R.CASE_SHARE, view.case),
+        "share_form": CaseShareForm(),
+    }
+    return render(request, "cases/detail.html", context)
+
+
+@login_required
+@require_POST
+def case_share(request, case_id: int):
+    form = CaseShareForm(request.POST)
+    if form.is_valid():
+        try:
+            services.case_share(actor=request.actor, case_id=case_id,
+                                organisation_id=form.cleaned_data["organisation"].pk,
+                                scope=form.cleaned_data["scope"], purpose=form.cleaned_data["purpose"])
+        except NotFound:
+            raise Http404 from None
+        except ValidationFailed as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("The case is shared."))
+            return redirect("cases:detail", case_id=case_id)
+    for field, errors in form.errors.items():
+        for error in errors:
+            messages.error(request, f"{form.fields[field].label if field in form.fields else ''} {error}".strip())
+    return redirect("cases:detail", case_id=case_id)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_override(request, case_id: int):
+    """Break-glass access: a written legal basis, time-limited, audited."""
+    form = OverrideForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.case_override(actor=request.actor, case_id=case_id,
+                                   justification=form.cleaned_data["justification"])
+        except Forbidden:
+            raise PermissionDenied from None
+        except NotFound:
+            raise Http404 from None
+        except ValidationFailed as exc:
+            apply_errors(form, exc)
+        else:
+            return redirect("cases:detail", case_id=case_id)
+    if not policy.may(request.actor, R.CASE_OVERRIDE):
+        raise PermissionDenied
+    return render(request, "cases/override.html", {"form": form, "case_id": case_id})
+
+
+@login_required
+def case_export(request):
+    try:
+        header, rows = selectors.case_export_for(actor=request.actor)
+    except Forbidden:
+        raise PermissionDenied from None
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="cases.csv"'
+    writer = csv.writer(response)
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([safe_cell(value) for value in row])
+    return response

@@ -1,0 +1,112 @@
+"""The REST API at /api/v1: one NinjaAPI, routers from each app, one error shape, two ways to log in."""
+
+from __future__ import annotations
+
+from django.http import Http404
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import HttpBearer, SessionAuth
+
+from alliance.core.errors import Forbidden, NotFound, ValidationFailed
+from alliance.core.middleware import client_address
+
+
+class BearerToken(HttpBearer):
+    """Personal API token: the actor is rebuilt from the current membership on every call."""
+
+    def authenticate(self, request, token):
+        from alliance.directory.selectors import actor_for
+        from alliance.directory.services import token_resolve
+
+        found = token_resolve(token)
+        if found is None:
+            return None
+        request.actor = actor_for(user=found.user, membership=found.membership, realm=found.realm,
+                                  address=client_address(request), channel="api")
+        request.api_token = found
+        return found.user if request.actor.is_authenticated else None
+
+
+class BrowserSession(SessionAuth):
+    """The web UI's own session (with CSRF), only once its second factor is satisfied."""
+
+    def authenticate(self, request, key):
+        user = super().authenticate(request, key)
+        if user is None or getattr(request, "actor", None) is None or not request.actor.is_authenticated:
+            return None
+        from django.conf import settings
+        from django_otp import user_has_device
+
+        from alliance.core.roles import PERSONAL_DATA_ROLES
+
+        if not user.is_verified() and (
+            user_has_device(user)
+            or (settings.ALLIANCE_REQUIRE_SECOND_FACTOR and request.actor.roles & PERSONAL_DATA_ROLES)
+        ):
+            return None
+        request.api_token = None
+        return user
+
+
+api = NinjaAPI(
+    title="Alliance API",
+    version="1",
+    description="Multi-agency platform against trafficking in human beings. Every call acts in one realm "
+    "and is checked by the same access policy and audit as the web interface.",
+    urls_namespace="api",
+    auth=[BearerToken(), BrowserSession()],
+)
+
+
+def _error(request, status: int, code: str, message: str, details=None):
+    return api.create_response(request, {"error": {"code": code, "message": message, "details": details or {}}},
+                               status=status)
+
+
+@api.exception_handler(NinjaValidationError)
+def _invalid(request, exc):
+    details: dict[str, list[str]] = {}
+    for item in exc.errors:
+        location = ".".join(str(p) for p in item.get("loc", []) if p not in ("body", "payload", "query"))
+        details.setdefault(location or "__all__", []).append(item.get("msg", "invalid"))
+    return _error(request, 422, "invalid", "The request is not valid.", details)
+
+
+@api.exception_handler(ValidationFailed)
+def _failed(request, exc):
+    return _error(request, 422, "invalid", "The request is not valid.", exc.errors)
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthenticated(request, exc):
+    return _error(request, 401, "unauthenticated", "Log in or send a valid API token.")
+
+
+@api.exception_handler(Forbidden)
+def _forbidden(request, exc):
+    return _error(request, 403, "forbidden", "Your roles do not allow this action.")
+
+
+@api.exception_handler(NotFound)
+@api.exception_handler(Http404)
+def _not_found(request, exc):
+    return _error(request, 404, "not_found", "Not found.")
+
+
+@api.exception_handler(HttpError)
+def _http_error(request, exc):
+    return _error(request, exc.status_code, "error", str(exc))
+
+
+def _register_routers() -> None:
+    from alliance.cases.api import router as cases_router
+    from alliance.core.api import router as core_router
+    from alliance.directory.api import router as directory_router
+
+    api.add_router("/", directory_router)
+    api.add_router("/cases", cases_router)
+    api.add_router("/", core_router)
+
+
+_register_routers()

@@ -1,0 +1,148 @@
+"""Field-level encryption (AES-256-GCM from `cryptography`, key ids in every value) and blind indexes.
+
+Why not django-fernet-encrypted-fields: it derives its keys from SECRET_KEY (so rotating the session
+secret would strand victims' data) and returns the ciphertext unchanged when decryption fails, hiding
+corruption. Here a value that cannot be decrypted raises, and keys are independent of SECRET_KEY.
+The cipher is the library's AES-GCM; we only frame it: "a1:<key id>:<base64(nonce|ciphertext|tag)>",
+with the column's name as associated data so a value copied into another column fails to decrypt.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import os
+import re
+import unicodedata
+
+from anyascii import anyascii
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from django.db import models
+
+from alliance.core.keyring import load_keyring
+
+PREFIX = "a1"
+
+
+class DecryptionError(RuntimeError):
+    pass
+
+
+def encrypt_text(plaintext: str, *, context: str) -> str:
+    ring = load_keyring()
+    key_id = ring.field.active
+    nonce = os.urandom(12)
+    sealed = AESGCM(ring.field.key(key_id)).encrypt(nonce, plaintext.encode("utf-8"), context.encode())
+    return f"{PREFIX}:{key_id}:{base64.urlsafe_b64encode(nonce + sealed).decode()}"
+
+
+def key_id_of(token: str) -> str:
+    return token.split(":", 2)[1]
+
+
+def decrypt_text(token: str, *, context: str) -> str:
+    try:
+        prefix, key_id, body = token.split(":", 2)
+        if prefix != PREFIX:
+            raise ValueError
+        raw = base64.urlsafe_b64decode(body)
+    except ValueError:
+        raise DecryptionError(f"{context}: value is not in the encrypted format") from None
+    key = load_keyring().field.key(key_id)
+    try:
+        return AESGCM(key).decrypt(raw[:12], raw[12:], context.encode()).decode("utf-8")
+    except InvalidTag:
+        raise DecryptionError(f"{context}: value fails authentication (tampered or wrong key)") from None
+
+
+class EncryptedTextField(models.TextField):
+    """Text stored encrypted. Only `isnull` lookups make sense; search goes through a BlindIndexField."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("null", True)
+        kwargs.setdefault("blank", True)
+        super().__init__(*args, **kwargs)
+
+    @property
+    def context(self) -> str:
+        return f"{self.model._meta.label}.{self.name}"
+
+    def get_prep_value(self, value):
+        value = super().get_prep_value(value)
+        if value is None or value == "":
+            return None
+        return encrypt_text(str(value), context=self.context)
+
+    def from_db_value(self, value, expression, connection):
+        if value is None:
+            return None
+        return decrypt_text(value, context=self.context)
+
+    def get_lookup(self, lookup_name):
+        if lookup_name != "isnull":
+            return None  # Django then raises FieldError: searching ciphertext is never meaningful
+        return super().get_lookup(lookup_name)
+
+
+_SPACES = re.compile(r"\s+")
+_NOT_WORD = re.compile(r"[^0-9a-z ]")
+
+
+def normalise_name(value: str) -> str:
+    """Same key for the same name in Latin, Cyrillic or Arabic script, any case, order or spacing."""
+    text = unicodedata.normalize("NFKC", value)
+    text = anyascii(text).casefold()
+    text = _NOT_WORD.sub(" ", text)
+    return " ".join(sorted(_SPACES.split(text.strip()))) if text.strip() else ""
+
+
+def normalise_document_number(value: str) -> str:
+    return re.sub(r"[^0-9A-Z]", "", anyascii(unicodedata.normalize("NFKC", value)).upper())
+
+
+NORMALISERS = {"name": normalise_name, "document": normalise_document_number}
+
+
+def blind_index(value: str | None, *, kind: str) -> str | None:
+    if not value:
+        return None
+    normalised = NORMALISERS[kind](value)
+    if not normalised:
+        return None
+    ring = load_keyring()
+    key_id = ring.blind.active
+    digest = hmac.new(ring.blind.key(key_id), f"{kind}:{normalised}".encode(), hashlib.sha256).hexdigest()
+    # The key id prefix lets a re-index after a blind-key rotation run while searches keep working.
+    return f"{key_id}:{digest[:40]}"
+
+
+class BlindIndexField(models.CharField):
+    """Keyed HMAC of a normalised source value, filled on save: exact search without decrypting."""
+
+    def __init__(self, *args, source: str = "", kind: str = "name", **kwargs):
+        self.source = source
+        self.kind = kind
+        kwargs.setdefault("max_length", 48)
+        kwargs.setdefault("null", True)
+        kwargs.setdefault("blank", True)
+        kwargs.setdefault("editable", False)
+        kwargs.setdefault("db_index", True)
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self):
+        name, path, args, kwargs = super().deconstruct()
+        kwargs["source"] = self.source
+        kwargs["kind"] = self.kind
+        return name, path, args, kwargs
+
+    def pre_save(self, model_instance, add):
+        sources = [getattr(model_instance, s) or "" for s in self.source.split("+")]
+        value = blind_index(" ".join(s for s in sources if s), kind=self.kind)
+        setattr(model_instance, self.attname, value)
+        return value
+
+
+def encrypted_fields_of(model) -> list[str]:
+    return [f.name for f in model._meta.concrete_fields if isinstance(f, EncryptedTextField)]

@@ -1,0 +1,105 @@
+"""Request-wide guards: body size, session lifetimes, the acting identity, and no caching of pages."""
+
+from __future__ import annotations
+
+import time
+
+from django.conf import settings
+from django.contrib.auth import logout
+from django.http import HttpResponse
+from django.shortcuts import redirect
+
+SESSION_STARTED = "alliance_started"
+SESSION_SEEN = "alliance_seen"
+SESSION_REALM = "alliance_realm"
+SESSION_MEMBERSHIP = "alliance_membership"
+
+
+def client_address(request) -> str:
+    # Behind a proxy, configure the proxy to set REMOTE_ADDR (e.g. granian's --respect-forwarded headers);
+    # X-Forwarded-For is not trusted here because any client can forge it.
+    return request.META.get("REMOTE_ADDR", "")[:64]
+
+
+class RequestSizeLimitMiddleware:
+    """Refuse oversized bodies before anything reads them (Django's own limit skips file uploads)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > settings.ALLIANCE_MAX_REQUEST_BYTES:
+            return HttpResponse("Request body too large.", status=413, content_type="text/plain")
+        return self.get_response(request)
+
+
+class SessionLifetimeMiddleware:
+    """Idle timeout and absolute lifetime (SECURITY.md, 7.3.1 and 7.3.2)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        session = request.session
+        now = time.time()
+        started, seen = session.get(SESSION_STARTED), session.get(SESSION_SEEN)
+        if started is not None and (
+            now - seen > settings.ALLIANCE_IDLE_TIMEOUT.total_seconds()
+            or now - started > settings.ALLIANCE_SESSION_LIFETIME.total_seconds()
+        ):
+            session.flush()
+            request.session_expired = True
+        elif started is not None and now - seen > 30:
+            session[SESSION_SEEN] = now  # coarse, so that most requests do not write the session
+        return self.get_response(request)
+
+
+class ActorMiddleware:
+    """Attach request.actor: the user, their active membership and realm, rebuilt on every request so
+    that a change of rights or a deactivation applies at once. Enforce the second factor."""
+
+    EXEMPT_PREFIXES = ("/accounts/", "/static/", "/i18n/", "/api/")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from alliance.core.roles import PERSONAL_DATA_ROLES
+        from alliance.directory.selectors import actor_for_session
+
+        request.actor = actor_for_session(request)
+        user = request.user
+        if user.is_authenticated and not user.is_verified() and not request.path.startswith(self.EXEMPT_PREFIXES):
+            from django_otp import user_has_device
+
+            enrolled = user_has_device(user)
+            required = settings.ALLIANCE_REQUIRE_SECOND_FACTOR and bool(request.actor.roles & PERSONAL_DATA_ROLES)
+            if enrolled:
+                return redirect("web:otp_verify")
+            if required:
+                return redirect("web:otp_setup")
+        if request.user.is_authenticated and request.actor.user_id is None and not request.path.startswith(
+            self.EXEMPT_PREFIXES
+        ):
+            # No active membership any more: end the session.
+            logout(request)
+            return redirect("web:login")
+        return self.get_response(request)
+
+
+class NoStoreMiddleware:
+    """Pages and API answers may carry personal data: never cache them (SECURITY.md, 14.3.2)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if not request.path.startswith(settings.STATIC_URL):
+            response["Cache-Control"] = "no-store"
+            response["Pragma"] = "no-cache"
+        return response

@@ -1,0 +1,198 @@
+"""The one access policy: who may do what to which object.
+
+Roles grant actions (roles.py); relations grant objects (this module). Each rule below answers both
+questions from the same definition: `can(actor, action, obj)` evaluates each relation's predicate on one
+object, and `scope(actor, action, queryset)` ORs the same relations' query expressions. A property test
+(tests/core/test_policy_properties.py) checks that the two always agree. Anything not listed is denied.
+
+Models are named by label and resolved lazily, so core imports no other app.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.apps import apps
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from alliance.core import roles as R
+from alliance.core.actor import Actor
+
+FULL = "full"
+LIMITED = "limited"
+
+# A limited share exposes these case fields only, on every path (UI, API, search, export).
+CASE_LIMITED_FIELDS = frozenset({"id", "number", "status", "pseudonym", "owner_organisation", "created_at"})
+
+
+@dataclass(frozen=True)
+class Relation:
+    name: str
+    grants: frozenset[str]
+    holds: Callable[[Actor, object], bool]  # on one object
+    where: Callable[[Actor], Q | Exists]  # on a queryset
+    field_scope: str = FULL
+
+
+@dataclass(frozen=True)
+class ObjectPolicy:
+    object_type: str
+    model_label: str
+    relations: tuple[Relation, ...]
+    realm_bound: bool = True
+
+    @property
+    def model(self):
+        return apps.get_model(self.model_label)
+
+    def relation(self, actor: Actor, action: str, obj) -> Relation | None:
+        if not actor.is_authenticated or not actor.has_action(action):
+            return None
+        if self.realm_bound and obj.realm_id != actor.realm_id:
+            return None
+        for relation in self.relations:
+            if action in relation.grants and relation.holds(actor, obj):
+                return relation
+        return None
+
+    def can(self, actor: Actor, action: str, obj) -> bool:
+        return self.relation(actor, action, obj) is not None
+
+    def scope(self, actor: Actor, action: str, queryset: QuerySet | None = None) -> QuerySet:
+        queryset = self.model.objects.all() if queryset is None else queryset
+        if not actor.is_authenticated or not actor.has_action(action):
+            return queryset.none()
+        condition = Q(pk__in=[])
+        for relation in self.relations:
+            if action in relation.grants:
+                condition |= relation.where(actor)
+        if self.realm_bound:
+            queryset = queryset.filter(realm_id=actor.realm_id)
+        return queryset.filter(condition)
+
+    def visible_fields(self, actor: Actor, action: str, obj) -> frozenset[str] | None:
+        """None means every field; a set means only those fields may leave the service layer."""
+        relation = self.relation(actor, action, obj)
+        if relation is None:
+            return frozenset()
+        return CASE_LIMITED_FIELDS if relation.field_scope == LIMITED else None
+
+
+# --- Cases ---------------------------------------------------------------------------------------
+_CASE_ALL = frozenset({R.CASE_VIEW, R.CASE_LIST, R.CASE_SEARCH, R.CASE_EXPORT, R.CASE_CREATE, R.CASE_SHARE})
+_CASE_READ = frozenset({R.CASE_VIEW, R.CASE_LIST, R.CASE_SEARCH, R.CASE_EXPORT})
+
+
+def _active_share(actor: Actor, scope: str):
+    share = apps.get_model("cases.CaseShare")
+    return share.objects.filter(organisation_id=actor.organisation_id, scope=scope, revoked_at__isnull=True)
+
+
+def _active_override(actor: Actor):
+    override = apps.get_model("core.EmergencyOverride")
+    return override.objects.filter(
+        user_id=actor.user_id, realm_id=actor.realm_id, object_type="case", expires_at__gt=timezone.now()
+    )
+
+
+def _shared(scope: str) -> Relation:
+    return Relation(
+        name=f"shared_{scope}",
+        grants=_CASE_READ,
+        holds=lambda actor, case: _active_share(actor, scope).filter(case_id=case.pk).exists(),
+        where=lambda actor: Exists(_active_share(actor, scope).filter(case_id=OuterRef("pk"))),
+        field_scope=scope,
+    )
+
+
+CASE = ObjectPolicy(
+    object_type="case",
+    model_label="cases.Case",
+    relations=(
+        Relation(
+            name="own",
+            grants=_CASE_ALL,
+            holds=lambda actor, case: case.owner_organisation_id == actor.organisation_id,
+            where=lambda actor: Q(owner_organisation_id=actor.organisation_id),
+        ),
+        _shared(FULL),
+        _shared(LIMITED),
+        Relation(
+            name="override",
+            grants=frozenset({R.CASE_VIEW}),
+            holds=lambda actor, case: _active_override(actor).filter(object_id=case.pk).exists(),
+            where=lambda actor: Exists(_active_override(actor).filter(object_id=OuterRef("pk"))),
+        ),
+    ),
+)
+
+# --- Audit events: an auditor reads the events of their own organisation's staff -------------------
+AUDIT_EVENT = ObjectPolicy(
+    object_type="audit_event",
+    model_label="core.AuditEvent",
+    realm_bound=False,
+    relations=(
+        Relation(
+            name="own_organisation",
+            grants=frozenset({R.AUDIT_VIEW}),
+            holds=lambda actor, event: event.organisation_id == actor.organisation_id,
+            where=lambda actor: Q(organisation_id=actor.organisation_id),
+        ),
+    ),
+)
+
+# --- Staff: organisation admins manage their own organisation; system administrators every one ----
+MEMBERSHIP = ObjectPolicy(
+    object_type="membership",
+    model_label="directory.Membership",
+    realm_bound=False,
+    relations=(
+        Relation(
+            name="system_administrator",
+            grants=frozenset({R.STAFF_MANAGE}),
+            holds=lambda actor, m: actor.has_role(R.SYSTEM_ADMINISTRATOR),
+            where=lambda actor: Q() if actor.has_role(R.SYSTEM_ADMINISTRATOR) else Q(pk__in=[]),
+        ),
+        Relation(
+            name="organisation_admin",
+            grants=frozenset({R.STAFF_MANAGE}),
+            holds=lambda actor, m: actor.is_organisation_admin and m.organisation_id == actor.organisation_id,
+            where=lambda actor: Q(organisation_id=actor.organisation_id)
+            if actor.is_organisation_admin
+            else Q(pk__in=[]),
+        ),
+    ),
+)
+
+# --- Background jobs: their starter, or colleagues with the right to see jobs ----------------------
+JOB = ObjectPolicy(
+    object_type="job",
+    model_label="core.JobRun",
+    realm_bound=False,
+    relations=(
+        Relation(
+            name="starter",
+            grants=frozenset({R.JOB_VIEW}),
+            holds=lambda actor, job: job.user_id == actor.user_id,
+            where=lambda actor: Q(user_id=actor.user_id),
+        ),
+    ),
+)
+
+POLICIES: dict[str, ObjectPolicy] = {p.object_type: p for p in (CASE, AUDIT_EVENT, MEMBERSHIP, JOB)}
+
+
+def policy_for(object_type: str) -> ObjectPolicy:
+    return POLICIES[object_type]
+
+
+def can(actor: Actor, action: str, object_type: str, obj) -> bool:
+    policy = POLICIES.get(object_type)
+    return policy is not None and policy.can(actor, action, obj)
+
+
+def may(actor: Actor, action: str) -> bool:
+    """May the actor perform this kind of action at all (on some object)? Used for menus and 403s."""
+    return actor.is_authenticated and actor.has_action(action)

@@ -1,0 +1,80 @@
+"""Roles and the actions each grants. Roles grant actions; relations (policy.py) grant objects."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+SYSTEM_ADMINISTRATOR = "system_administrator"
+NATIONAL_COORDINATOR = "national_coordinator"
+CASE_WORKER = "case_worker"
+FRONTLINE_RESPONDER = "frontline_responder"
+INVESTIGATOR = "investigator"
+PROSECUTOR = "prosecutor"
+ANALYST = "analyst"
+COMPETENT_AUTHORITY = "competent_authority"
+TRAINER = "trainer"
+TRAINEE = "trainee"
+AUDITOR = "auditor"
+
+ROLE_CHOICES = [
+    (SYSTEM_ADMINISTRATOR, _("System administrator")),
+    (NATIONAL_COORDINATOR, _("National co-ordinator")),
+    (CASE_WORKER, _("Case worker")),
+    (FRONTLINE_RESPONDER, _("Frontline responder")),
+    (INVESTIGATOR, _("Investigator")),
+    (PROSECUTOR, _("Prosecutor")),
+    (ANALYST, _("Analyst")),
+    (COMPETENT_AUTHORITY, _("Competent authority")),
+    (TRAINER, _("Trainer")),
+    (TRAINEE, _("Trainee")),
+    (AUDITOR, _("Auditor")),
+]
+ALL_ROLES = frozenset(code for code, _label in ROLE_CHOICES)
+
+# Actions on protected data. A string not listed here is granted to nobody (deny by default).
+CASE_VIEW = "case.view"
+CASE_LIST = "case.list"
+CASE_SEARCH = "case.search"
+CASE_EXPORT = "case.export"
+CASE_CREATE = "case.create"
+CASE_SHARE = "case.share"
+CASE_OVERRIDE = "case.override"
+AUDIT_VIEW = "audit.view"
+AUDIT_VERIFY = "audit.verify"
+STAFF_MANAGE = "staff.manage"
+JOB_VIEW = "job.view"
+
+_CASE_READ = {CASE_VIEW, CASE_LIST, CASE_SEARCH}
+_CASE_WORK = _CASE_READ | {CASE_EXPORT, CASE_CREATE, CASE_SHARE}
+
+ROLE_ACTIONS: dict[str, frozenset[str]] = {
+    SYSTEM_ADMINISTRATOR: frozenset({STAFF_MANAGE, JOB_VIEW, AUDIT_VERIFY}),
+    NATIONAL_COORDINATOR: frozenset({JOB_VIEW}),
+    CASE_WORKER: frozenset(_CASE_WORK | {CASE_OVERRIDE, JOB_VIEW}),
+    FRONTLINE_RESPONDER: frozenset({CASE_VIEW, CASE_LIST, CASE_CREATE, CASE_SHARE}),
+    INVESTIGATOR: frozenset(_CASE_WORK | {CASE_OVERRIDE, JOB_VIEW}),
+    PROSECUTOR: frozenset(_CASE_READ | {CASE_EXPORT, CASE_OVERRIDE}),
+    ANALYST: frozenset({JOB_VIEW}),
+    COMPETENT_AUTHORITY: frozenset(_CASE_READ | {CASE_OVERRIDE}),
+    # Trainers and trainees work cases only inside exercise realms (see policy.realm_allows).
+    TRAINER: frozenset(_CASE_WORK | {JOB_VIEW}),
+    TRAINEE: frozenset(_CASE_WORK),
+    AUDITOR: frozenset({AUDIT_VIEW, AUDIT_VERIFY, JOB_VIEW}),
+}
+
+# Roles that may only act in exercise realms: their rights never reach live victims' data.
+EXERCISE_ONLY_ROLES = frozenset({TRAINER, TRAINEE})
+
+# Roles whose holders can read personal data need a second factor where the profile demands one.
+PERSONAL_DATA_ROLES = ALL_ROLES - EXERCISE_ONLY_ROLES
+
+
+def actions_for(roles: frozenset[str] | set[str]) -> frozenset[str]:
+    granted: set[str] = set()
+    for role in roles:
+        granted |= ROLE_ACTIONS.get(role, frozenset())
+    return frozenset(granted)
+
+
+def role_label(code: str) -> str:
+    return str(dict(ROLE_CHOICES).get(code, code))

@@ -1,0 +1,90 @@
+"""Reads of the directory: who an actor is, which realms they may enter, which staff they manage."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from alliance.core import policy
+from alliance.core import roles as R
+from alliance.core.actor import Actor
+from alliance.core.errors import Forbidden, NotFound
+from alliance.core.models import LIVE_REALM_SLUG, Realm
+from alliance.directory.models import ApiToken, Membership, Organisation, User
+
+
+def live_realm() -> Realm:
+    return Realm.objects.get(slug=LIVE_REALM_SLUG)
+
+
+def memberships_of(user: User) -> list[Membership]:
+    return list(user.memberships.filter(is_active=True).select_related("organisation").order_by("id"))
+
+
+def realms_for(user: User) -> list[Realm]:
+    """The live realm for every active member, plus the exercise realms they take part in."""
+    realms = [live_realm()] if user.memberships.filter(is_active=True).exists() else []
+    realms += list(user.exercise_realms.order_by("name"))
+    return realms
+
+
+def realm_allowed(user: User, realm_id: int) -> bool:
+    return any(r.pk == realm_id for r in realms_for(user))
+
+
+def actor_for(
+    *, user: User, membership: Membership | None, realm: Realm, address: str | None, channel: str
+) -> Actor:
+    if membership is None or not membership.is_active or not user.is_active:
+        return Actor(user_id=None, organisation_id=None, roles=frozenset(), realm_id=realm.pk,
+                     realm_is_exercise=realm.is_exercise, address=address, channel=channel)
+    return Actor(
+        user_id=user.pk,
+        organisation_id=membership.organisation_id,
+        roles=frozenset(membership.roles),
+        realm_id=realm.pk,
+        realm_is_exercise=realm.is_exercise,
+        address=address,
+        channel=channel,
+        is_organisation_admin=membership.is_organisation_admin,
+    )
+
+
+def staff_list_for(*, actor: Actor) -> QuerySet:
+    if not policy.may(actor, R.STAFF_MANAGE):
+        raise Forbidden(R.STAFF_MANAGE)
+    queryset = Membership.objects.select_related("user", "organisation")
+    return policy.MEMBERSHIP.scope(actor, R.STAFF_MANAGE, queryset).order_by("organisation__name", "user__email")
+
+
+def membership_get_for(*, actor: Actor, membership_id: int) -> Membership:
+    found = staff_list_for(actor=actor).filter(pk=membership_id).first()
+    if found is None:
+        raise NotFound("membership")
+    return found
+
+
+def organisations_for_sharing() -> QuerySet:
+    """Organisations are public directory data (names of agencies), not protected."""
+    return Organisation.objects.order_by("name")
+
+
+def tokens_of(*, actor: Actor) -> QuerySet:
+    return ApiToken.objects.filter(user_id=actor.user_id).select_related("realm").order_by("-created_at")
+
+
+def actor_for_session(request) -> Actor:
+    """The actor of a browser session: its chosen membership and realm, checked afresh each request."""
+    from alliance.core.middleware import SESSION_MEMBERSHIP, SESSION_REALM, client_address
+
+    address = client_address(request)
+    user = request.user
+    realm_id = request.session.get(SESSION_REALM)
+    if not user.is_authenticated:
+        return Actor(user_id=None, organisation_id=None, roles=frozenset(), realm_id=realm_id or 0,
+                     address=address, channel="web")
+    memberships = memberships_of(user)
+    chosen = next((m for m in memberships if m.pk == request.session.get(SESSION_MEMBERSHIP)), None)
+    chosen = chosen or (memberships[0] if memberships else None)
+    realms = realms_for(user)
+    realm = next((r for r in realms if r.pk == realm_id), None) or (realms[0] if realms else live_realm())
+    return actor_for(user=user, membership=chosen, realm=realm, address=address, channel="web")

@@ -1,0 +1,262 @@
+"""Writes to the directory and the authentication flows (lock-out, tokens), each audited."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import secrets
+
+from django.conf import settings
+from django.contrib.auth import password_validation
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.utils import timezone
+
+from alliance.core import audit, policy
+from alliance.core import roles as R
+from alliance.core.actor import Actor
+from alliance.core.countries import COUNTRY_CODES
+from alliance.core.errors import Forbidden, NotFound, ValidationFailed
+from alliance.core.models import Realm
+from alliance.directory.models import ApiToken, LoginThrottle, Membership, Organisation, User
+
+TOKEN_PREFIX = "alx"
+MAX_TOKEN_DAYS = 365
+
+
+class LockedOut(Exception):
+    pass
+
+
+class InvalidCredentials(Exception):
+    pass
+
+
+# --- Organisations and staff ----------------------------------------------------------------------
+def organisation_create(*, actor: Actor | None, name: str, country: str, sector: str) -> Organisation:
+    if actor is not None and not actor.has_role(R.SYSTEM_ADMINISTRATOR):
+        raise Forbidden("organisation.create")
+    errors: dict[str, list[str]] = {}
+    name = (name or "").strip()
+    if not name or len(name) > 200:
+        errors["name"] = ["Give a name of 1 to 200 characters."]
+    if country not in COUNTRY_CODES:
+        errors["country"] = ["Use an ISO 3166 two-letter country code."]
+    if sector not in Organisation.Sector.values:
+        errors["sector"] = ["Choose one of the defined sectors."]
+    if not errors and Organisation.objects.filter(name=name, country=country).exists():
+        errors["name"] = ["An organisation with this name already exists in this country."]
+    if errors:
+        raise ValidationFailed(errors)
+    with transaction.atomic():
+        org = Organisation.objects.create(name=name, country=country, sector=sector)
+        audit.record(actor=actor, action="create", object_type="organisation", object_id=org.pk,
+                     fields=["name", "country", "sector"])
+    return org
+
+
+def _validate_roles(roles: list[str], errors: dict) -> list[str]:
+    roles = sorted(set(roles or []))
+    if not roles or set(roles) - R.ALL_ROLES:
+        errors["roles"] = ["Choose one or more of the defined roles."]
+    return roles
+
+
+def staff_add(
+    *, actor: Actor | None, organisation_id: int, email: str, display_name: str, password: str,
+    roles: list[str], is_organisation_admin: bool = False,
+) -> Membership:
+    """Create an account (or reuse one) and give it a membership in the organisation."""
+    if actor is not None and not _may_manage(actor, organisation_id):
+        raise Forbidden(R.STAFF_MANAGE)
+    if actor is not None and R.SYSTEM_ADMINISTRATOR in (roles or []) and not actor.has_role(R.SYSTEM_ADMINISTRATOR):
+        raise ValidationFailed({"roles": ["Only a system administrator can grant that role."]})
+    errors: dict[str, list[str]] = {}
+    email = (email or "").strip().lower()
+    try:
+        validate_email(email)
+    except ValidationError:
+        errors["email"] = ["Enter a valid e-mail address."]
+    display_name = (display_name or "").strip()
+    if not display_name or len(display_name) > 150:
+        errors["display_name"] = ["Give a name of 1 to 150 characters."]
+    roles = _validate_roles(roles, errors)
+    existing = User.objects.filter(email=email).first() if "email" not in errors else None
+    if existing is None:
+        try:
+            password_validation.validate_password(password, User(email=email, display_name=display_name))
+        except ValidationError as exc:
+            errors["password"] = list(exc.messages)
+    elif Membership.objects.filter(user=existing, organisation_id=organisation_id).exists():
+        errors["email"] = ["This person is already a member of the organisation."]
+    if not Organisation.objects.filter(pk=organisation_id).exists():
+        errors["organisation"] = ["No such organisation."]
+    if errors:
+        raise ValidationFailed(errors)
+    with transaction.atomic():
+        user = existing or User.objects.create_user(email=email, password=password, display_name=display_name)
+        membership = Membership.objects.create(user=user, organisation_id=organisation_id, roles=roles,
+                                               is_organisation_admin=is_organisation_admin)
+        audit.record(actor=actor, action="create", object_type="membership", object_id=membership.pk,
+                     fields=["email", "display_name", "roles", "is_organisation_admin"])
+    return membership
+
+
+def _may_manage(actor: Actor, organisation_id: int) -> bool:
+    probe = Membership(organisation_id=organisation_id)
+    return policy.MEMBERSHIP.can(actor, R.STAFF_MANAGE, probe)
+
+
+def membership_update(
+    *, actor: Actor, membership_id: int, roles: list[str], is_organisation_admin: bool, is_active: bool
+) -> Membership:
+    """A change of rights takes effect on the next request of every open session and token."""
+    membership = Membership.objects.filter(pk=membership_id).first()
+    if membership is None or not policy.MEMBERSHIP.can(actor, R.STAFF_MANAGE, membership):
+        raise NotFound("membership")
+    errors: dict[str, list[str]] = {}
+    roles = _validate_roles(roles, errors)
+    if R.SYSTEM_ADMINISTRATOR in set(roles) ^ set(membership.roles) and not actor.has_role(R.SYSTEM_ADMINISTRATOR):
+        errors["roles"] = ["Only a system administrator can grant or remove that role."]
+    if membership.user_id == actor.user_id and not is_active:
+        errors["is_active"] = ["You cannot deactivate your own membership."]
+    if errors:
+        raise ValidationFailed(errors)
+    with transaction.atomic():
+        membership.roles = roles
+        membership.is_organisation_admin = is_organisation_admin
+        membership.is_active = is_active
+        membership.save(update_fields=["roles", "is_organisation_admin", "is_active"])
+        audit.record(actor=actor, action="update", object_type="membership", object_id=membership.pk,
+                     fields=["roles", "is_organisation_admin", "is_active"])
+    return membership
+
+
+# --- Log-in and lock-out ----------------------------------------------------------------------------
+def _throttle_key(email: str, address: str) -> str:
+    message = f"{email.strip().lower()}|{address}".encode()
+    return hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).hexdigest()
+
+
+def login_check(*, email: str, password: str, address: str) -> User:
+    """Authenticate, counting failures per (account, address) and refusing while locked."""
+    from django.contrib.auth import authenticate
+
+    now = timezone.now()
+    key = _throttle_key(email, address)
+    throttle = LoginThrottle.objects.filter(key=key).first()
+    known = User.objects.filter(email=(email or "").strip().lower()).first()
+    org_id = known.memberships.values_list("organisation_id", flat=True).first() if known else None
+    if throttle and throttle.locked_until and throttle.locked_until > now:
+        _auth_event("locked_out", known, org_id, address)
+        raise LockedOut
+    user = authenticate(email=(email or "").strip().lower(), password=password)
+    if user is None:
+        with transaction.atomic():
+            throttle, _created = LoginThrottle.objects.select_for_update().get_or_create(key=key)
+            throttle.failures += 1
+            throttle.last_failure_at = now
+            throttle.user = known
+            if throttle.failures >= settings.ALLIANCE_LOCKOUT_FAILURES:
+                throttle.locked_until = now + settings.ALLIANCE_LOCKOUT_COOLOFF
+                throttle.failures = 0
+            throttle.save()
+            _auth_event("failed_login", known, org_id, address)
+        if throttle.locked_until and throttle.locked_until > now:
+            raise LockedOut
+        raise InvalidCredentials
+    LoginThrottle.objects.filter(key=key).delete()
+    return user
+
+
+def _auth_event(action: str, user: User | None, org_id: int | None, address: str, reason: str = "") -> None:
+    event_actor = None
+    if user is not None:
+        event_actor = Actor(user_id=user.pk, organisation_id=org_id, roles=frozenset(), realm_id=0,
+                            address=address, channel="web")
+    audit.record(actor=event_actor, action=action, object_type="user", object_id=user.pk if user else "",
+                 address=address, reason=reason)
+
+
+def login_succeeded(*, user: User, address: str, second_factor: bool) -> None:
+    org_id = user.memberships.values_list("organisation_id", flat=True).first()
+    _auth_event("login", user, org_id, address, reason="with second factor" if second_factor else "")
+
+
+def lockout_clear(*, actor: Actor, membership_id: int) -> int:
+    """An organisation admin unlocks a member: every lock on that account, from every address."""
+    membership = Membership.objects.filter(pk=membership_id).first()
+    if membership is None or not policy.MEMBERSHIP.can(actor, R.STAFF_MANAGE, membership):
+        raise NotFound("membership")
+    with transaction.atomic():
+        cleared, _detail = LoginThrottle.objects.filter(user_id=membership.user_id).delete()
+        audit.record(actor=actor, action="admin", object_type="user", object_id=membership.user_id,
+                     fields=["lockout"], reason="unlocked")
+    return cleared
+
+
+# --- API tokens -----------------------------------------------------------------------------------
+def _digest(raw: str) -> str:
+    # Tokens carry 256 random bits, so a fast hash is enough; a slow one would only cost throughput.
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def token_issue(*, actor: Actor, name: str, days: int = 90, realm_id: int | None = None) -> tuple[ApiToken, str]:
+    if not actor.is_authenticated:
+        raise Forbidden("token.issue")
+    errors: dict[str, list[str]] = {}
+    name = (name or "").strip()
+    if not name or len(name) > 100:
+        errors["name"] = ["Give the token a name of 1 to 100 characters."]
+    if not isinstance(days, int) or not 1 <= days <= MAX_TOKEN_DAYS:
+        errors["days"] = [f"A token lives 1 to {MAX_TOKEN_DAYS} days."]
+    realm_id = realm_id or actor.realm_id
+    user = User.objects.get(pk=actor.user_id)
+    from alliance.directory.selectors import realm_allowed
+
+    if not Realm.objects.filter(pk=realm_id).exists() or not realm_allowed(user, realm_id):
+        errors["realm"] = ["You cannot act in that realm."]
+    membership = Membership.objects.filter(user_id=actor.user_id, organisation_id=actor.organisation_id).first()
+    if errors:
+        raise ValidationFailed(errors)
+    prefix = secrets.token_hex(4)
+    raw = f"{TOKEN_PREFIX}_{prefix}_{secrets.token_urlsafe(32)}"
+    with transaction.atomic():
+        token = ApiToken.objects.create(
+            user_id=actor.user_id, membership=membership, realm_id=realm_id, name=name, prefix=prefix,
+            digest=_digest(raw), expires_at=timezone.now() + dt.timedelta(days=days),
+        )
+        audit.record(actor=actor, action="create", object_type="api_token", object_id=token.pk,
+                     fields=["name", "realm", "expires_at"])
+    return token, raw
+
+
+def token_revoke(*, actor: Actor, token_id: int) -> None:
+    token = ApiToken.objects.filter(pk=token_id, user_id=actor.user_id, revoked_at__isnull=True).first()
+    if token is None:
+        raise NotFound("token")
+    with transaction.atomic():
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        audit.record(actor=actor, action="update", object_type="api_token", object_id=token.pk,
+                     fields=["revoked_at"])
+
+
+def token_resolve(raw: str) -> ApiToken | None:
+    """The usable token for a presented secret, or None (expired, revoked, unknown)."""
+    if not raw or not raw.startswith(f"{TOKEN_PREFIX}_") or len(raw) > 128:
+        return None
+    token = (
+        ApiToken.objects.select_related("user", "membership", "membership__organisation", "realm")
+        .filter(digest=_digest(raw))
+        .first()
+    )
+    if token is None or not token.is_usable or not token.user.is_active or not token.membership.is_active:
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at > dt.timedelta(minutes=5):
+        # Recorded coarsely so that every API call is not also a write.
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token

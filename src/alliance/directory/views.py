@@ -1,0 +1,121 @@
+"""Staff administration for organisation admins, and each user's own API tokens."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from alliance.core import roles as R
+from alliance.core.errors import Forbidden, NotFound, ValidationFailed
+from alliance.directory import selectors, services
+from alliance.directory.forms import MembershipForm, StaffAddForm, TokenForm
+from alliance.directory.models import Organisation
+from alliance.web.forms_errors import apply_errors
+
+
+def _staff_or_403(actor):
+    try:
+        return selectors.staff_list_for(actor=actor)
+    except Forbidden:
+        raise PermissionDenied from None
+
+
+@login_required
+def staff_list(request):
+    members = _staff_or_403(request.actor)
+    return render(request, "directory/staff.html", {"members": members, "role_labels": dict(R.ROLE_CHOICES)})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def staff_add(request):
+    _staff_or_403(request.actor)
+    form = StaffAddForm(request.POST or None)
+    if request.actor.has_role(R.SYSTEM_ADMINISTRATOR):
+        form.fields["organisation"].queryset = Organisation.objects.order_by("name")
+    else:
+        form.fields["organisation"].queryset = Organisation.objects.filter(pk=request.actor.organisation_id)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.staff_add(actor=request.actor, organisation_id=data["organisation"].pk, email=data["email"],
+                               display_name=data["display_name"], password=data["password"],
+                               roles=data["roles"], is_organisation_admin=data["is_organisation_admin"])
+        except Forbidden:
+            raise PermissionDenied from None
+        except ValidationFailed as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("The account is ready."))
+            return redirect("directory:staff")
+    return render(request, "directory/staff_add.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def staff_edit(request, membership_id: int):
+    try:
+        membership = selectors.membership_get_for(actor=request.actor, membership_id=membership_id)
+    except (NotFound, Forbidden):
+        raise Http404 from None
+    initial = {"roles": membership.roles, "is_organisation_admin": membership.is_organisation_admin,
+               "is_active": membership.is_active}
+    form = MembershipForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.membership_update(actor=request.actor, membership_id=membership.pk, roles=data["roles"],
+                                       is_organisation_admin=data["is_organisation_admin"],
+                                       is_active=data["is_active"])
+        except ValidationFailed as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("The rights changed; they apply from the member's next request."))
+            return redirect("directory:staff")
+    return render(request, "directory/staff_edit.html", {"form": form, "membership": membership})
+
+
+@login_required
+@require_POST
+def staff_unlock(request, membership_id: int):
+    try:
+        services.lockout_clear(actor=request.actor, membership_id=membership_id)
+    except NotFound:
+        raise Http404 from None
+    messages.success(request, _("The account is unlocked."))
+    return redirect("directory:staff")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def tokens(request):
+    form = TokenForm(request.POST or None)
+    issued = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            _token, issued = services.token_issue(actor=request.actor, name=form.cleaned_data["name"],
+                                                  days=form.cleaned_data["days"])
+        except Forbidden:
+            raise PermissionDenied from None
+        except ValidationFailed as exc:
+            apply_errors(form, exc)
+        else:
+            form = TokenForm()
+    return render(request, "directory/tokens.html",
+                  {"form": form, "issued": issued, "tokens": selectors.tokens_of(actor=request.actor)})
+
+
+@login_required
+@require_POST
+def token_revoke(request, token_id: int):
+    try:
+        services.token_revoke(actor=request.actor, token_id=token_id)
+    except NotFound:
+        raise Http404 from None
+    messages.success(request, _("The token is revoked."))
+    return redirect("directory:tokens")

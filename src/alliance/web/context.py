@@ -1,0 +1,29 @@
+"""What every page's shell needs: the actor, the realm banner and the navigation for the actor's rights."""
+
+from __future__ import annotations
+
+from alliance.core import policy
+from alliance.core import roles as R
+
+
+def shell(request) -> dict:
+    actor = getattr(request, "actor", None)
+    if actor is None or not actor.is_authenticated:
+        return {"actor": actor}
+    from alliance.directory.selectors import memberships_of, realms_for
+
+    realms = realms_for(request.user)
+    return {
+        "available_realms": realms,
+        "memberships": memberships_of(request.user),
+        "actor": actor,
+        "current_realm": next((r for r in realms if r.pk == actor.realm_id), None),
+        "nav": {
+            "cases": policy.may(actor, R.CASE_LIST),
+            "case_create": policy.may(actor, R.CASE_CREATE),
+            "case_search": policy.may(actor, R.CASE_SEARCH),
+            "audit": policy.may(actor, R.AUDIT_VIEW),
+            "staff": policy.may(actor, R.STAFF_MANAGE),
+        },
+        "role_labels": [R.role_label(r) for r in sorted(actor.roles)],
+    }

@@ -1,0 +1,55 @@
+"""The home dashboard: what each role needs to see first, computed only from what the policy allows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from alliance.core import policy
+from alliance.core import roles as R
+from alliance.core.actor import Actor
+
+
+@dataclass(frozen=True)
+class Card:
+    title: str
+    figure: str
+    text: str
+    link: str
+    link_text: str
+
+
+def dashboard_for(actor: Actor) -> list[Card]:
+    from alliance.cases import selectors as cases
+    from alliance.core import selectors as core
+    from alliance.directory import selectors as directory
+
+    cards: list[Card] = []
+    if policy.may(actor, R.CASE_LIST):
+        cards.append(Card(_("Cases I can see"), str(cases.case_count_for(actor=actor)),
+                          _("Owned by my organisation or shared with it, in this realm."),
+                          reverse("cases:list"), _("Open the case list")))
+    if policy.may(actor, R.CASE_CREATE):
+        cards.append(Card(_("Record a presumed victim"), "+", _("Open a new case file with its person record."),
+                          reverse("cases:create"), _("New case")))
+    if policy.may(actor, R.AUDIT_VIEW):
+        cards.append(Card(_("Audit events today"), str(core.audit_count_today_for(actor=actor)),
+                          _("Reads, writes, shares and denials by my organisation's staff."),
+                          reverse("core:audit"), _("Browse the audit log")))
+    if policy.may(actor, R.STAFF_MANAGE):
+        cards.append(Card(_("Staff"), str(directory.staff_list_for(actor=actor).count()),
+                          _("Accounts and roles I administer."), reverse("directory:staff"), _("Manage staff")))
+    if R.TRAINER in actor.roles or R.TRAINEE in actor.roles:
+        cards.append(Card(_("Exercises"), str(len(core.exercise_realms_of(actor=actor))),
+                          _("Exercise sandboxes I take part in. Switch realm at the top of the page."),
+                          reverse("web:home"), _("Choose a realm above")))
+    if R.NATIONAL_COORDINATOR in actor.roles or R.ANALYST in actor.roles:
+        cards.append(Card(_("Statistics"), "—",
+                          _("De-identified statistics for the National Rapporteur arrive with the Prevention "
+                            "module."), reverse("web:home"), _("Not yet available")))
+    cards.append(Card(_("API tokens"), str(directory.tokens_of(actor=actor).filter(revoked_at__isnull=True).count()),
+                      _("Personal tokens for the REST API, bound to one realm."),
+                      reverse("directory:tokens"), _("Manage my tokens")))
+    return cards

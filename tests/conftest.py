@@ -1,0 +1,34 @@
+"""Shared fixtures. Every test runs on SQLite and, in the PostgreSQL layer, on PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+
+# Settings read these at import time: a throw-away var dir and the test profile for every run.
+os.environ.setdefault("ALLIANCE_PROFILE", "test")
+os.environ.setdefault("ALLIANCE_VAR_DIR", tempfile.mkdtemp(prefix="alliance-test-"))
+
+import pytest  # noqa: E402
+
+from tests import factories  # noqa: E402
+
+
+@pytest.fixture
+def live(db):
+    return factories.live_realm()
+
+
+@pytest.fixture
+def make_org(db):
+    return factories.organisation
+
+
+@pytest.fixture
+def make_member(db):
+    return factories.member
+
+
+@pytest.fixture
+def exercise(db):
+    return factories.exercise_realm("Team A")

@@ -9,9 +9,9 @@ import tempfile
 os.environ.setdefault("ALLIANCE_PROFILE", "test")
 os.environ.setdefault("ALLIANCE_VAR_DIR", tempfile.mkdtemp(prefix="alliance-test-"))
 
-import pytest  # noqa: E402
+import pytest
 
-from tests import factories  # noqa: E402
+from tests import factories
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from pathlib import Path
@@ -39,6 +40,9 @@ def main() -> int:
     strict = os.environ.get("CI") == "true" or os.environ.get("ALLIANCE_REQUIRE_ALL_LAYERS") == "1"
     extra = sys.argv[1:]
     results: dict[str, str] = {}
+    # pytest-django imports the settings before any conftest runs, so the profile is set here.
+    os.environ["ALLIANCE_PROFILE"] = "test"
+    os.environ.setdefault("ALLIANCE_VAR_DIR", tempfile.mkdtemp(prefix="alliance-test-"))
     results["sqlite"] = "passed" if run("sqlite", ["-m", "not browser", *extra], {}) else "failed"
     url = postgres_url()
     if url:

@@ -7,7 +7,7 @@ import io
 from datetime import date, datetime
 
 from django.http import HttpResponse
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from pydantic import ConfigDict, Field
 
 from alliance.cases import selectors, services
@@ -109,7 +109,7 @@ def case_create(request, payload: CaseIn):
         identity_number=payload.identity_number, birth_date=payload.birth_date.isoformat() if payload.birth_date
         else "", pseudonym=payload.pseudonym, summary=payload.summary,
     )
-    return 201, selectors.list_row(case)
+    return Status(201, selectors.list_row(case))
 
 
 @router.post("/search", response=SearchOut, operation_id="case_search")
@@ -140,11 +140,12 @@ def case_get(request, case_id: int):
 
 @router.post("/{case_id}/shares", response={201: ShareOut}, operation_id="case_share")
 def case_share(request, case_id: int, payload: ShareIn):
-    return 201, services.case_share(actor=request.actor, case_id=case_id, organisation_id=payload.organisation_id,
-                                    scope=payload.scope, purpose=payload.purpose)
+    share = services.case_share(actor=request.actor, case_id=case_id, organisation_id=payload.organisation_id,
+                                scope=payload.scope, purpose=payload.purpose)
+    return Status(201, share)
 
 
 @router.post("/{case_id}/override", response={201: OverrideOut}, operation_id="case_override")
 def case_override(request, case_id: int, payload: OverrideIn):
     override = services.case_override(actor=request.actor, case_id=case_id, justification=payload.justification)
-    return 201, {"case_id": override.object_id, "expires_at": override.expires_at}
+    return Status(201, {"case_id": override.object_id, "expires_at": override.expires_at})

@@ -28,16 +28,17 @@ def _clean_text(value: str, field: str, *, required: bool, max_length: int, erro
     return value
 
 
-def _next_number(realm_id: int) -> str:
+def _next_number(realm_id: int, *, exercise: bool) -> str:
+    # Exercise numbers carry their realm, so a training case can never be mistaken for a live one.
     year = timezone.now().year
-    prefix = f"C{year}-"
+    prefix = f"X{realm_id}-{year}-" if exercise else f"C{year}-"
     last = (
         Case.objects.filter(realm_id=realm_id, number__startswith=prefix)
         .order_by("-number")
         .values_list("number", flat=True)
         .first()
     )
-    seq = int(last.split("-")[1]) + 1 if last else 1
+    seq = int(last.rsplit("-", 1)[1]) + 1 if last else 1
     return f"{prefix}{seq:06d}"
 
 
@@ -77,7 +78,7 @@ def case_create(
                     realm_id=actor.realm_id, given_name=given_name, family_name=family_name,
                     identity_number=identity_number or None, birth_date=birth_date or None,
                 )
-                number = _next_number(actor.realm_id)
+                number = _next_number(actor.realm_id, exercise=actor.realm_is_exercise)
                 case = Case.objects.create(
                     realm_id=actor.realm_id, number=number, pseudonym=pseudonym or f"Person {number[-4:]}",
                     person=person, owner_organisation_id=actor.organisation_id, summary=summary or None,

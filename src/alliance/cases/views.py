@@ -54,9 +54,8 @@ def case_create(request):
         else:
             messages.success(request, _("Case %(number)s opened.") % {"number": case.number})
             return redirect("cases:detail", case_id=case.pk)
-    elif request.method == "GET":
-        if not policy.may(request.actor, R.CASE_CREATE):
-            raise PermissionDenied
+    elif request.method == "GET" and not policy.may(request.actor, R.CASE_CREATE):
+        raise PermissionDenied
     return render(request, "cases/create.html", {"form": form})
 
 

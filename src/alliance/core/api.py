@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 
 from alliance.core import jobs, selectors
 from alliance.core.pagination import paginate
@@ -68,7 +68,7 @@ class JobOut(Schema):
 
 @router.post("/audit/verify", response={202: JobOut}, operation_id="audit_verify")
 def audit_verify(request):
-    return 202, jobs.job_start_audit_verify(actor=request.actor)
+    return Status(202, jobs.job_start_audit_verify(actor=request.actor))
 
 
 @router.get("/jobs/{job_id}", response=JobOut, operation_id="job_get")

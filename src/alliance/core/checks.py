@@ -20,9 +20,8 @@ def keys_outside_database(app_configs, **kwargs):
     except KeyRingError as exc:
         problems.append(Error(str(exc), id="alliance.E001"))
     path = keyring_path()
-    if not os.environ.get("ALLIANCE_KEYRING") and path.exists():
-        if stat.S_IMODE(path.stat().st_mode) & 0o077:
-            problems.append(Error(f"{path} must have mode 0600", id="alliance.E002"))
+    if not os.environ.get("ALLIANCE_KEYRING") and path.exists() and stat.S_IMODE(path.stat().st_mode) & 0o077:
+        problems.append(Error(f"{path} must have mode 0600", id="alliance.E002"))
     if settings.PRODUCTION and not settings.ALLIANCE_REQUIRE_SECOND_FACTOR:
         problems.append(Warning("the second factor is not required in production", id="alliance.W001"))
     return problems

@@ -153,7 +153,8 @@ MEMBERSHIP = ObjectPolicy(
             name="system_administrator",
             grants=frozenset({R.STAFF_MANAGE}),
             holds=lambda actor, m: actor.has_role(R.SYSTEM_ADMINISTRATOR),
-            where=lambda actor: Q() if actor.has_role(R.SYSTEM_ADMINISTRATOR) else Q(pk__in=[]),
+            # Not Q(): an empty Q vanishes when ORed, which would silently grant nothing.
+            where=lambda actor: Q(pk__isnull=False) if actor.has_role(R.SYSTEM_ADMINISTRATOR) else Q(pk__in=[]),
         ),
         Relation(
             name="organisation_admin",

@@ -11,7 +11,7 @@ from alliance.core import policy
 from alliance.core import roles as R
 from alliance.core.actor import Actor
 from alliance.core.errors import Forbidden, NotFound
-from alliance.core.models import AuditEvent, JobRun, Realm
+from alliance.core.models import JobRun, Realm
 
 AUDIT_FILTERS = ("action", "object_type", "object_id", "user_id", "realm_id")
 

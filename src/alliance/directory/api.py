@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from pydantic import ConfigDict, Field
 
 from alliance.core.errors import Forbidden
@@ -74,10 +74,10 @@ def token_issue(request, payload: TokenIn):
         # A token cannot mint tokens: a leaked token must not outlive its own expiry.
         raise Forbidden("token.issue")
     token, raw = services.token_issue(actor=request.actor, name=payload.name, days=payload.days)
-    return 201, {**TokenOut.from_orm(token).dict(), "token": raw}
+    return Status(201, {**TokenOut.from_orm(token).dict(), "token": raw})
 
 
 @router.delete("/tokens/{token_id}", response={204: None}, operation_id="token_revoke")
 def token_revoke(request, token_id: int):
     services.token_revoke(actor=request.actor, token_id=token_id)
-    return 204, None
+    return Status(204, None)

@@ -22,7 +22,7 @@ from alliance.core.errors import Forbidden, NotFound, ValidationFailed
 from alliance.core.models import Realm
 from alliance.directory.models import ApiToken, LoginThrottle, Membership, Organisation, User
 
-TOKEN_PREFIX = "alx"
+TOKEN_PREFIX = "alx"  # noqa: S105  (a visible prefix, so leaked tokens are recognisable by scanners)
 MAX_TOKEN_DAYS = 365
 
 

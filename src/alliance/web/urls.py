@@ -1,4 +1,4 @@
-from django.urls import include, path
+from django.urls import path
 
 from alliance.web import views
 
@@ -17,7 +17,4 @@ urlpatterns = [
     path("accounts/password-reset/complete/", views.PasswordResetComplete.as_view(),
          name="password_reset_complete"),
     path("context/", views.switch_context, name="switch_context"),
-    path("cases/", include("alliance.cases.urls")),
-    path("directory/", include("alliance.directory.urls")),
-    path("audit/", include("alliance.core.urls")),
 ]

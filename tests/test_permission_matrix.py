@@ -1,0 +1,245 @@
+"""The permission matrix, as data: every role x every protected endpoint (UI and API) x every relation.
+
+Relations: own (the actor's organisation owns the case), shared (shared with it), other_org (owned by
+another organisation, not shared), other_realm (owned by the actor's organisation but in an exercise
+realm while the actor works in the live realm), anonymous (nobody logged in).
+A new endpoint that this table does not list fails test_every_endpoint_is_in_the_matrix.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from alliance.cases.services import case_create, case_share
+from alliance.config.api import api
+from alliance.core import roles as R
+from alliance.core.models import JobRun
+from alliance.directory.services import token_issue
+from tests import factories
+
+ROLES = sorted(R.ALL_ROLES)
+RELATIONS = ["own", "shared", "other_org", "other_realm", "anonymous"]
+OBJECT_RELATIONS = {"own", "shared", "other_org", "other_realm"}
+
+CASE_READERS = {R.CASE_WORKER, R.FRONTLINE_RESPONDER, R.INVESTIGATOR, R.PROSECUTOR, R.COMPETENT_AUTHORITY}
+CASE_SEARCHERS = {R.CASE_WORKER, R.INVESTIGATOR, R.PROSECUTOR, R.COMPETENT_AUTHORITY}
+CASE_EXPORTERS = {R.CASE_WORKER, R.INVESTIGATOR, R.PROSECUTOR}
+CASE_CREATORS = {R.CASE_WORKER, R.FRONTLINE_RESPONDER, R.INVESTIGATOR}
+OVERRIDERS = {R.CASE_WORKER, R.INVESTIGATOR, R.PROSECUTOR, R.COMPETENT_AUTHORITY}
+JOB_VIEWERS = {R.SYSTEM_ADMINISTRATOR, R.NATIONAL_COORDINATOR, R.CASE_WORKER, R.INVESTIGATOR, R.ANALYST, R.AUDITOR}
+EVERY_ROLE = set(R.ALL_ROLES)
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    name: str
+    method: str
+    kind: str  # "object": one case; "collection": the case must appear; "plain": no case involved
+    roles: set[str]
+    relations: set[str] = field(default_factory=lambda: {"own", "shared", "other_org", "other_realm"})
+    api: bool = False
+
+
+OWN_OR_SHARED = {"own", "shared"}
+MATRIX: list[Endpoint] = [
+    # --- web pages ---
+    Endpoint("web:home", "GET", "plain", EVERY_ROLE),
+    Endpoint("web:switch_context", "POST", "plain", EVERY_ROLE),
+    Endpoint("cases:list", "GET", "collection", CASE_READERS, OWN_OR_SHARED),
+    Endpoint("cases:detail", "GET", "object", CASE_READERS, OWN_OR_SHARED),
+    Endpoint("cases:search", "POST", "collection", CASE_SEARCHERS, OWN_OR_SHARED),
+    Endpoint("cases:export", "GET", "collection", CASE_EXPORTERS, OWN_OR_SHARED),
+    Endpoint("cases:create", "POST", "plain", CASE_CREATORS),
+    Endpoint("cases:share", "POST", "object", CASE_CREATORS, {"own"}),
+    Endpoint("cases:override", "POST", "object", OVERRIDERS, {"own", "shared", "other_org"}),
+    Endpoint("core:audit", "GET", "plain", {R.AUDITOR}),
+    Endpoint("core:audit_verify", "POST", "plain", {R.AUDITOR, R.SYSTEM_ADMINISTRATOR}),
+    Endpoint("core:job", "GET", "plain", JOB_VIEWERS),
+    Endpoint("directory:staff", "GET", "plain", {R.SYSTEM_ADMINISTRATOR}),
+    Endpoint("directory:staff_add", "GET", "plain", {R.SYSTEM_ADMINISTRATOR}),
+    Endpoint("directory:staff_edit", "GET", "plain", {R.SYSTEM_ADMINISTRATOR}),
+    Endpoint("directory:staff_unlock", "POST", "plain", {R.SYSTEM_ADMINISTRATOR}),
+    Endpoint("directory:tokens", "GET", "plain", EVERY_ROLE),
+    Endpoint("directory:token_revoke", "POST", "plain", EVERY_ROLE),
+    # --- API operations ---
+    Endpoint("me", "GET", "plain", EVERY_ROLE, api=True),
+    Endpoint("token_list", "GET", "plain", EVERY_ROLE, api=True),
+    Endpoint("token_issue", "POST", "plain", EVERY_ROLE, api=True),
+    Endpoint("token_revoke", "DELETE", "plain", EVERY_ROLE, api=True),
+    Endpoint("case_list", "GET", "collection", CASE_READERS, OWN_OR_SHARED, api=True),
+    Endpoint("case_get", "GET", "object", CASE_READERS, OWN_OR_SHARED, api=True),
+    Endpoint("case_search", "POST", "collection", CASE_SEARCHERS, OWN_OR_SHARED, api=True),
+    Endpoint("case_export", "GET", "collection", CASE_EXPORTERS, OWN_OR_SHARED, api=True),
+    Endpoint("case_create", "POST", "plain", CASE_CREATORS, api=True),
+    Endpoint("case_share", "POST", "object", CASE_CREATORS, {"own"}, api=True),
+    Endpoint("case_override", "POST", "object", OVERRIDERS, {"own", "shared", "other_org"}, api=True),
+    Endpoint("audit_list", "GET", "plain", {R.AUDITOR}, api=True),
+    Endpoint("audit_verify", "POST", "plain", {R.AUDITOR, R.SYSTEM_ADMINISTRATOR}, api=True),
+    Endpoint("job_get", "GET", "plain", JOB_VIEWERS, api=True),
+]
+
+# Reachable without logging in, by design; none reads protected data.
+PUBLIC = {
+    "web:login", "web:logout", "web:otp_verify", "web:otp_setup", "web:password_reset", "web:password_reset_done",
+    "web:password_reset_confirm", "web:password_reset_complete", "set_language", "api:openapi-json",
+    "api:openapi-view",
+}
+
+
+def _url_names(resolver=None, prefix="") -> set[str]:
+    names: set[str] = set()
+    for pattern in (resolver or get_resolver()).url_patterns:
+        if isinstance(pattern, URLResolver):
+            namespace = f"{prefix}{pattern.namespace}:" if pattern.namespace else prefix
+            names |= _url_names(pattern, namespace)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            names.add(f"{prefix}{pattern.name}")
+    return names
+
+
+def _api_operations() -> set[str]:
+    schema = api.get_openapi_schema()
+    return {op["operationId"] for path in schema["paths"].values() for op in path.values()}
+
+
+def test_every_endpoint_is_in_the_matrix():
+    listed = {e.name for e in MATRIX if not e.api} | PUBLIC
+    ui = {n for n in _url_names() if not n.startswith("api:")} | {n for n in _url_names() if n in PUBLIC}
+    assert ui - listed == set(), "web endpoints missing from the permission matrix"
+    api_listed = {e.name for e in MATRIX if e.api}
+    assert _api_operations() - api_listed == set(), "API operations missing from the permission matrix"
+
+
+def test_an_unknown_action_is_denied_to_every_role(db):
+    from alliance.core import policy
+
+    org = factories.organisation()
+    for role in ROLES:
+        actor = factories.actor(factories.member(org, [role]))
+        assert not policy.may(actor, "case.teleport")
+        assert not policy.can(actor, "case.teleport", "case", object())
+
+
+@pytest.fixture
+def world(db):
+    """An actor organisation, its cases under each relation, and a third organisation to share with."""
+    from alliance.directory.selectors import live_realm
+
+    mine, other, third = (factories.organisation(f"Org {n}") for n in ("Mine", "Other", "Third"))
+    owner_mine = factories.actor(factories.member(mine, [R.CASE_WORKER]))
+    owner_other = factories.actor(factories.member(other, [R.CASE_WORKER]))
+    exercise = factories.exercise_realm("Matrix exercise")
+    trainer_membership = factories.member(mine, [R.TRAINER])
+    exercise.participants.add(trainer_membership.user)
+    cases = {
+        "own": case_create(actor=owner_mine, given_name="Ona", family_name="Own", identity_number="OWN-1"),
+        "shared": case_create(actor=owner_other, given_name="Sha", family_name="Red", identity_number="SHR-1"),
+        "other_org": case_create(actor=owner_other, given_name="Oth", family_name="Er", identity_number="OTH-1"),
+        "other_realm": case_create(actor=factories.actor(trainer_membership, exercise), given_name="Exe",
+                                   family_name="Rcise", identity_number="EXE-1"),
+    }
+    case_share(actor=owner_other, case_id=cases["shared"].pk, organisation_id=mine.pk, scope="full",
+               purpose="matrix")
+    return {"mine": mine, "third": third, "cases": cases, "live": live_realm()}
+
+
+NAMES = {"own": "Ona Own", "shared": "Sha Red", "other_org": "Oth Er", "other_realm": "Exe Rcise"}
+
+
+def _request(client, endpoint: Endpoint, relation: str, world, membership, token: str | None):
+    from django.urls import reverse
+
+    case = world["cases"].get(relation) or world["cases"]["own"]
+    job = JobRun.objects.create(kind="matrix", user_id=membership.user_id)
+    kwargs = {
+        "cases:detail": {"case_id": case.pk}, "cases:share": {"case_id": case.pk},
+        "cases:override": {"case_id": case.pk}, "core:job": {"job_id": job.pk},
+        "directory:staff_edit": {"membership_id": membership.pk},
+        "directory:staff_unlock": {"membership_id": membership.pk},
+    }
+    bodies = {
+        "web:switch_context": {"realm": str(world["live"].pk)},
+        "cases:search": {"name": NAMES.get(relation, "Ona Own")},
+        "cases:create": {"given_name": "New", "family_name": "Person"},
+        "cases:share": {"organisation": str(world["third"].pk), "scope": "limited", "purpose": "matrix"},
+        "cases:override": {"justification": "Immediate risk to life; owner unreachable at night."},
+    }
+    if not endpoint.api:
+        if endpoint.name == "directory:token_revoke":
+            url = reverse(endpoint.name, kwargs={"token_id": _token_of(membership)})
+        else:
+            url = reverse(endpoint.name, kwargs=kwargs.get(endpoint.name, {}))
+        if endpoint.method == "GET":
+            return client.get(url)
+        return client.post(url, bodies.get(endpoint.name, {}))
+    paths = {
+        "me": "/api/v1/me", "token_list": "/api/v1/tokens", "token_issue": "/api/v1/tokens",
+        "token_revoke": f"/api/v1/tokens/{_token_of(membership)}", "case_list": "/api/v1/cases?page_size=200",
+        "case_get": f"/api/v1/cases/{case.pk}", "case_search": "/api/v1/cases/search",
+        "case_export": "/api/v1/cases/export", "case_create": "/api/v1/cases",
+        "case_share": f"/api/v1/cases/{case.pk}/shares", "case_override": f"/api/v1/cases/{case.pk}/override",
+        "audit_list": "/api/v1/audit/events", "audit_verify": "/api/v1/audit/verify",
+        "job_get": f"/api/v1/jobs/{job.pk}",
+    }
+    json_bodies = {
+        "token_issue": {"name": "matrix", "days": 1},
+        "case_search": {"name": NAMES.get(relation, "Ona Own")},
+        "case_create": {"given_name": "New", "family_name": "Person"},
+        "case_share": {"organisation_id": world["third"].pk, "scope": "limited", "purpose": "matrix"},
+        "case_override": {"justification": "Immediate risk to life; owner unreachable at night."},
+    }
+    # Tokens cannot mint tokens, so token_issue is exercised through the browser session.
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"} if token and endpoint.name != "token_issue" else {}
+    path = paths[endpoint.name]
+    if endpoint.method == "GET":
+        return client.get(path, **headers)
+    if endpoint.method == "DELETE":
+        return client.delete(path, **headers)
+    return client.post(path, json_bodies.get(endpoint.name, {}), content_type="application/json", **headers)
+
+
+def _token_of(membership) -> int:
+    from alliance.directory.models import ApiToken
+
+    token = ApiToken.objects.filter(user_id=membership.user_id, revoked_at__isnull=True, name="revocable").first()
+    if token is None:
+        token, _raw = token_issue(actor=factories.actor(membership), name="revocable", days=1)
+    return token.pk
+
+
+def _granted(response, endpoint: Endpoint, relation: str, world) -> bool:
+    status = response.status_code
+    if status in (401, 403, 404) or (status == 302 and "/accounts/login/" in response.get("Location", "")):
+        return False
+    assert status < 400, f"unexpected {status} from {endpoint.name}: {response.content[:300]!r}"
+    if endpoint.kind == "collection":
+        number = world["cases"][relation].number if relation in OBJECT_RELATIONS else None
+        return number is not None and number.encode() in response.content
+    return True
+
+
+def _expected(endpoint: Endpoint, role: str, relation: str) -> bool:
+    if relation == "anonymous" or role not in endpoint.roles:
+        return False
+    if endpoint.kind in ("object", "collection"):
+        return relation in endpoint.relations
+    return True
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("endpoint", MATRIX, ids=lambda e: f"{'api' if e.api else 'ui'}:{e.name}")
+def test_matrix(client, world, endpoint: Endpoint, role: str):
+    membership = factories.member(world["mine"], [role])
+    _token, raw = token_issue(actor=factories.actor(membership), name="matrix", days=1)
+    for relation in RELATIONS:
+        client.logout()
+        if relation != "anonymous":
+            client.force_login(membership.user)
+        response = _request(client, endpoint, relation, world, membership,
+                            raw if relation != "anonymous" else None)
+        assert _granted(response, endpoint, relation, world) == _expected(endpoint, role, relation), (
+            f"{endpoint.name} as {role} on {relation}: HTTP {response.status_code}"
+        )

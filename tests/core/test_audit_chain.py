@@ -15,14 +15,19 @@ def _write(n: int) -> None:
 
 
 def _raw(sql: str, params=()) -> None:
-    """An attacker with database access: drop the append-only triggers, then change rows directly."""
+    """An attacker with database access, past the append-only triggers, changing rows directly."""
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("ALTER TABLE core_auditevent DISABLE TRIGGER core_auditevent_append_only")
-        else:
-            cursor.execute("DROP TRIGGER IF EXISTS core_auditevent_no_update")
-            cursor.execute("DROP TRIGGER IF EXISTS core_auditevent_no_delete")
         cursor.execute(sql, params)
+
+
+def _install_guard() -> None:
+    import importlib
+
+    migration = importlib.import_module("alliance.core.migrations.0003_live_realm_and_append_only_audit")
+    statements = migration.POSTGRES if connection.vendor == "postgresql" else migration.SQLITE
+    with connection.cursor() as cursor:
+        for statement in statements:
+            cursor.execute(statement)
 
 
 @pytest.mark.django_db
@@ -34,6 +39,7 @@ def test_intact_chain_verifies(tmp_path):
 
 @pytest.mark.django_db
 def test_rows_cannot_be_changed_through_the_orm_or_sql():
+    _install_guard()
     _write(1)
     event = AuditEvent.objects.get()
     with pytest.raises(PermissionError):
@@ -44,6 +50,9 @@ def test_rows_cannot_be_changed_through_the_orm_or_sql():
 
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("UPDATE core_auditevent SET reason = 'x'")
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM core_auditevent")
+    assert AuditEvent.objects.count() == 1
 
 
 @pytest.mark.django_db

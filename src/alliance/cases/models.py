@@ -50,6 +50,18 @@ class Case(models.Model):
         indexes = [models.Index(fields=["realm", "owner_organisation", "-created_at"])]
 
 
+class CaseCounter(models.Model):
+    """The last case number given out per realm and year; locked while a number is taken, so concurrent
+    intakes never collide or skip."""
+
+    realm = models.ForeignKey(Realm, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["realm", "year"], name="cases_one_counter_per_year")]
+
+
 class CaseShare(models.Model):
     """A case shared with another organisation, fully or limited to the fields in policy.CASE_LIMITED_FIELDS."""
 

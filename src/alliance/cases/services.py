@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
-from alliance.cases.models import Case, CaseShare, Person
+from alliance.cases.models import Case, CaseCounter, CaseShare, Person
 from alliance.core import audit, policy
 from alliance.core import roles as R
 from alliance.core.actor import Actor
@@ -29,17 +29,14 @@ def _clean_text(value: str, field: str, *, required: bool, max_length: int, erro
 
 
 def _next_number(realm_id: int, *, exercise: bool) -> str:
-    # Exercise numbers carry their realm, so a training case can never be mistaken for a live one.
+    """Take the next number under a row lock (inside the caller's transaction)."""
     year = timezone.now().year
+    counter, _created = CaseCounter.objects.select_for_update().get_or_create(realm_id=realm_id, year=year)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    # Exercise numbers carry their realm, so a training case can never be mistaken for a live one.
     prefix = f"X{realm_id}-{year}-" if exercise else f"C{year}-"
-    last = (
-        Case.objects.filter(realm_id=realm_id, number__startswith=prefix)
-        .order_by("-number")
-        .values_list("number", flat=True)
-        .first()
-    )
-    seq = int(last.rsplit("-", 1)[1]) + 1 if last else 1
-    return f"{prefix}{seq:06d}"
+    return f"{prefix}{counter.last:06d}"
 
 
 def case_create(
@@ -71,27 +68,22 @@ def case_create(
             errors.setdefault("birth_date", []).append("Use the form YYYY-MM-DD.")
     if errors:
         raise ValidationFailed(errors)
-    for _attempt in range(5):
-        try:
-            with transaction.atomic():
-                person = Person.objects.create(
-                    realm_id=actor.realm_id, given_name=given_name, family_name=family_name,
-                    identity_number=identity_number or None, birth_date=birth_date or None,
-                )
-                number = _next_number(actor.realm_id, exercise=actor.realm_is_exercise)
-                case = Case.objects.create(
-                    realm_id=actor.realm_id, number=number, pseudonym=pseudonym or f"Person {number[-4:]}",
-                    person=person, owner_organisation_id=actor.organisation_id, summary=summary or None,
-                    created_by_id=actor.user_id,
-                )
-                written = ["given_name", "family_name", "pseudonym"]
-                written += [n for n, v in (("identity_number", identity_number), ("birth_date", birth_date),
-                                           ("summary", summary)) if v]
-                audit.record(actor=actor, action="create", object_type="case", object_id=case.pk, fields=written)
-                return case
-        except IntegrityError:
-            continue  # another writer took the same case number; take the next one
-    raise ValidationFailed("Could not allocate a case number; try again.")
+    with transaction.atomic():
+        person = Person.objects.create(
+            realm_id=actor.realm_id, given_name=given_name, family_name=family_name,
+            identity_number=identity_number or None, birth_date=birth_date or None,
+        )
+        number = _next_number(actor.realm_id, exercise=actor.realm_is_exercise)
+        case = Case.objects.create(
+            realm_id=actor.realm_id, number=number, pseudonym=pseudonym or f"Person {number[-4:]}",
+            person=person, owner_organisation_id=actor.organisation_id, summary=summary or None,
+            created_by_id=actor.user_id,
+        )
+        written = ["given_name", "family_name", "pseudonym"]
+        written += [n for n, v in (("identity_number", identity_number), ("birth_date", birth_date),
+                                   ("summary", summary)) if v]
+        audit.record(actor=actor, action="create", object_type="case", object_id=case.pk, fields=written)
+    return case
 
 
 def case_share(*, actor: Actor, case_id: int, organisation_id: int, scope: str, purpose: str) -> CaseShare:

@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE
 
 from alliance.config.secrets import secret_key_from_environment_or_file
 
@@ -90,7 +91,7 @@ TEMPLATES = [
 DEFAULT_SQLITE = VAR_DIR / "alliance.sqlite3"
 DATABASES = {
     "default": dj_database_url.parse(
-        os.environ.get("ALLIANCE_DATABASE_URL", f"sqlite:///{DEFAULT_SQLITE}"), conn_max_age=60
+        os.environ.get("ALLIANCE_DATABASE_URL") or f"sqlite:///{DEFAULT_SQLITE}", conn_max_age=60
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -164,7 +165,7 @@ X_FRAME_OPTIONS = "DENY"
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
-        "script-src": ["'self'", "'nonce'"],
+        "script-src": ["'self'", NONCE],
         "style-src": ["'self'"],
         "img-src": ["'self'", "data:"],
         "object-src": ["'none'"],
@@ -212,6 +213,9 @@ if _redis_url:
     HUEY["url"] = _redis_url
 else:
     HUEY["filename"] = str(VAR_DIR / "jobs.sqlite3")
+
+# Database triggers that refuse UPDATE/DELETE on the audit table (off only for the test profile's flushes).
+ALLIANCE_AUDIT_DB_GUARD = PROFILE != "test"
 
 # --- Audit anchor: the head hash is written outside the database -----------------------------------
 ALLIANCE_AUDIT_ANCHOR_FILE = Path(os.environ.get("ALLIANCE_AUDIT_ANCHOR_FILE", VAR_DIR / "audit-anchor.log"))

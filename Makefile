@@ -31,8 +31,9 @@ bench: install
 	$(BIN)/python bench/run.py
 
 messages: install
-	cd src/alliance && ../../$(BIN)/django-admin makemessages -l ru --settings=alliance.config.settings
-	cd src/alliance && ../../$(BIN)/django-admin compilemessages --settings=alliance.config.settings
+	cd src/alliance && ALLIANCE_PROFILE=test ALLIANCE_VAR_DIR=$$(mktemp -d) ../../$(BIN)/django-admin makemessages -l ru --ignore=migrations --settings=alliance.config.settings
+	cd src/alliance && ALLIANCE_PROFILE=test ALLIANCE_VAR_DIR=$$(mktemp -d) ../../$(BIN)/django-admin compilemessages --settings=alliance.config.settings
+	$(BIN)/python -m alliance.i18n_check
 
 clean:
 	rm -rf $(VENV) var/*.sqlite3*

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from alliance.cases.models import Case
 from alliance.core import audit, policy
@@ -108,17 +109,17 @@ def case_search_for(
     criteria = {k: v.strip() for k, v in {"name": name, "identity_number": identity_number,
                                            "number": number}.items() if v and v.strip()}
     if not criteria:
-        raise ValidationFailed({"__all__": ["Give a name, an identity number or a case number."]})
+        raise ValidationFailed({"__all__": [_("Give a name, an identity number or a case number.")]})
     queryset = _scoped(actor, R.CASE_SEARCH)
     if "name" in criteria:
         key = blind_index(criteria["name"], kind="name")
         if key is None:
-            raise ValidationFailed({"name": ["The name has no letters or digits to search for."]})
+            raise ValidationFailed({"name": [_("The name has no letters or digits to search for.")]})
         queryset = queryset.filter(person__full_name_index=key)
     if "identity_number" in criteria:
         key = blind_index(criteria["identity_number"], kind="document")
         if key is None:
-            raise ValidationFailed({"identity_number": ["The identity number has no letters or digits."]})
+            raise ValidationFailed({"identity_number": [_("The identity number has no letters or digits.")]})
         queryset = queryset.filter(person__identity_number_index=key)
     if "number" in criteria:
         queryset = queryset.filter(number=criteria["number"].upper())

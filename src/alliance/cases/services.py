@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from alliance.cases.models import Case, CaseCounter, CaseShare, Person
 from alliance.core import audit, policy
@@ -22,9 +23,9 @@ MIN_JUSTIFICATION = 20
 def _clean_text(value: str, field: str, *, required: bool, max_length: int, errors: dict) -> str:
     value = (value or "").strip()
     if required and not value:
-        errors.setdefault(field, []).append("This field is required.")
+        errors.setdefault(field, []).append(_("This field is required."))
     elif len(value) > max_length:
-        errors.setdefault(field, []).append(f"At most {max_length} characters.")
+        errors.setdefault(field, []).append(_("At most %(n)d characters.") % {"n": max_length})
     return value
 
 
@@ -63,9 +64,9 @@ def case_create(
         try:
             born = dt.date.fromisoformat(birth_date)
             if born > timezone.now().date():
-                errors.setdefault("birth_date", []).append("The birth date is in the future.")
+                errors.setdefault("birth_date", []).append(_("The birth date is in the future."))
         except ValueError:
-            errors.setdefault("birth_date", []).append("Use the form YYYY-MM-DD.")
+            errors.setdefault("birth_date", []).append(_("Use the form YYYY-MM-DD."))
     if errors:
         raise ValidationFailed(errors)
     with transaction.atomic():
@@ -93,14 +94,14 @@ def case_share(*, actor: Actor, case_id: int, organisation_id: int, scope: str, 
         raise NotFound("case")
     errors: dict[str, list[str]] = {}
     if scope not in CaseShare.Scope.values:
-        errors["scope"] = ["Choose full or limited."]
+        errors["scope"] = [_("Choose full or limited.")]
     purpose = _clean_text(purpose, "purpose", required=True, max_length=300, errors=errors)
     if not Organisation.objects.filter(pk=organisation_id).exists():
-        errors["organisation"] = ["No such organisation."]
+        errors["organisation"] = [_("No such organisation.")]
     elif organisation_id == case.owner_organisation_id:
-        errors["organisation"] = ["The case already belongs to this organisation."]
+        errors["organisation"] = [_("The case already belongs to this organisation.")]
     elif CaseShare.objects.filter(case=case, organisation_id=organisation_id, revoked_at__isnull=True).exists():
-        errors["organisation"] = ["The case is already shared with this organisation."]
+        errors["organisation"] = [_("The case is already shared with this organisation.")]
     if errors:
         raise ValidationFailed(errors)
     with transaction.atomic():
@@ -129,7 +130,7 @@ def case_override(*, actor: Actor, case_id: int, justification: str) -> Emergenc
     justification = (justification or "").strip()
     if len(justification) < MIN_JUSTIFICATION:
         raise ValidationFailed({"justification": [
-            f"State the legal basis and reason in at least {MIN_JUSTIFICATION} characters."]})
+            _("State the legal basis and reason in at least %(n)d characters.") % {"n": MIN_JUSTIFICATION}]})
     if not Case.objects.filter(pk=case_id, realm_id=actor.realm_id).exists():
         raise NotFound("case")
     with transaction.atomic():

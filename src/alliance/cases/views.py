@@ -11,15 +11,30 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from alliance.cases import selectors, services
 from alliance.cases.forms import CaseCreateForm, CaseSearchForm, CaseShareForm, OverrideForm
+from alliance.cases.models import Case
 from alliance.core import policy
 from alliance.core import roles as R
 from alliance.core.errors import Forbidden, NotFound, ValidationFailed
 from alliance.core.spreadsheet import safe_cell
 from alliance.web.forms_errors import apply_errors
+
+FIELD_LABELS = {
+    "id": gettext_lazy("Internal id"), "number": gettext_lazy("Case number"), "pseudonym": gettext_lazy("Pseudonym"),
+    "owner_organisation": gettext_lazy("Owning organisation"), "created_at": gettext_lazy("Opened"),
+    "summary": gettext_lazy("Summary"), "given_name": gettext_lazy("Given name"), "family_name": gettext_lazy("Family name"),
+    "identity_number": gettext_lazy("Identity or document number"), "birth_date": gettext_lazy("Birth date"),
+}
+
+
+def _display(name: str, value):
+    if name == "status":
+        return dict(Case.Status.choices).get(value, value)
+    return value
 
 
 @login_required
@@ -29,7 +44,9 @@ def case_list(request):
     except Forbidden:
         raise PermissionDenied from None
     page = Paginator(queryset, 50).get_page(request.GET.get("page"))
-    rows = [selectors.list_row(case) for case in page.object_list]
+    labels = dict(Case.Status.choices)
+    rows = [{**selectors.list_row(case), "status_label": labels.get(case.status, case.status)}
+            for case in page.object_list]
     selectors.case_list_audit(actor=request.actor, shown=len(rows))
     return render(request, "cases/list.html", {"page": page, "rows": rows})
 
@@ -81,8 +98,12 @@ def case_detail(request, case_id: int):
         view = selectors.case_get_for(actor=request.actor, case_id=case_id)
     except NotFound:
         raise Http404 from None
+    labels = {**FIELD_LABELS, "status": _("Status")}
+    shown = [(labels.get(name, name), _display(name, value)) for name, value in view.fields.items()]
     context = {
         "view": view,
+        "shown": shown,
+        "withheld": [labels.get(name, name) for name in view.withheld],
         "can_share": policy.CASE.can(request.actor, R.CASE_SHARE, view.case),
         "share_form": CaseShareForm(),
     }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.core.paginator import EmptyPage, Paginator
+from django.utils.translation import gettext as _
 
 MAX_PAGE_SIZE = 200
 
@@ -11,9 +12,9 @@ def paginate(queryset, *, page: int, page_size: int):
     from alliance.core.errors import ValidationFailed
 
     if page < 1:
-        raise ValidationFailed({"page": ["Pages start at 1."]})
+        raise ValidationFailed({"page": [_("Pages start at 1.")]})
     if not 1 <= page_size <= MAX_PAGE_SIZE:
-        raise ValidationFailed({"page_size": [f"Between 1 and {MAX_PAGE_SIZE}."]})
+        raise ValidationFailed({"page_size": [_("Between 1 and %(n)d.") % {"n": MAX_PAGE_SIZE}]})
     paginator = Paginator(queryset, page_size)
     try:
         current = paginator.page(page)

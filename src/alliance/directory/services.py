@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from alliance.core import audit, policy
 from alliance.core import roles as R
@@ -41,13 +42,13 @@ def organisation_create(*, actor: Actor | None, name: str, country: str, sector:
     errors: dict[str, list[str]] = {}
     name = (name or "").strip()
     if not name or len(name) > 200:
-        errors["name"] = ["Give a name of 1 to 200 characters."]
+        errors["name"] = [_("Give a name of 1 to 200 characters.")]
     if country not in COUNTRY_CODES:
-        errors["country"] = ["Use an ISO 3166 two-letter country code."]
+        errors["country"] = [_("Use an ISO 3166 two-letter country code.")]
     if sector not in Organisation.Sector.values:
-        errors["sector"] = ["Choose one of the defined sectors."]
+        errors["sector"] = [_("Choose one of the defined sectors.")]
     if not errors and Organisation.objects.filter(name=name, country=country).exists():
-        errors["name"] = ["An organisation with this name already exists in this country."]
+        errors["name"] = [_("An organisation with this name already exists in this country.")]
     if errors:
         raise ValidationFailed(errors)
     with transaction.atomic():
@@ -60,7 +61,7 @@ def organisation_create(*, actor: Actor | None, name: str, country: str, sector:
 def _validate_roles(roles: list[str], errors: dict) -> list[str]:
     roles = sorted(set(roles or []))
     if not roles or set(roles) - R.ALL_ROLES:
-        errors["roles"] = ["Choose one or more of the defined roles."]
+        errors["roles"] = [_("Choose one or more of the defined roles.")]
     return roles
 
 
@@ -72,16 +73,16 @@ def staff_add(
     if actor is not None and not _may_manage(actor, organisation_id):
         raise Forbidden(R.STAFF_MANAGE)
     if actor is not None and R.SYSTEM_ADMINISTRATOR in (roles or []) and not actor.has_role(R.SYSTEM_ADMINISTRATOR):
-        raise ValidationFailed({"roles": ["Only a system administrator can grant that role."]})
+        raise ValidationFailed({"roles": [_("Only a system administrator can grant that role.")]})
     errors: dict[str, list[str]] = {}
     email = (email or "").strip().lower()
     try:
         validate_email(email)
     except ValidationError:
-        errors["email"] = ["Enter a valid e-mail address."]
+        errors["email"] = [_("Enter a valid e-mail address.")]
     display_name = (display_name or "").strip()
     if not display_name or len(display_name) > 150:
-        errors["display_name"] = ["Give a name of 1 to 150 characters."]
+        errors["display_name"] = [_("Give a name of 1 to 150 characters.")]
     roles = _validate_roles(roles, errors)
     existing = User.objects.filter(email=email).first() if "email" not in errors else None
     if existing is None:
@@ -90,9 +91,9 @@ def staff_add(
         except ValidationError as exc:
             errors["password"] = list(exc.messages)
     elif Membership.objects.filter(user=existing, organisation_id=organisation_id).exists():
-        errors["email"] = ["This person is already a member of the organisation."]
+        errors["email"] = [_("This person is already a member of the organisation.")]
     if not Organisation.objects.filter(pk=organisation_id).exists():
-        errors["organisation"] = ["No such organisation."]
+        errors["organisation"] = [_("No such organisation.")]
     if errors:
         raise ValidationFailed(errors)
     with transaction.atomic():
@@ -119,9 +120,9 @@ def membership_update(
     errors: dict[str, list[str]] = {}
     roles = _validate_roles(roles, errors)
     if R.SYSTEM_ADMINISTRATOR in set(roles) ^ set(membership.roles) and not actor.has_role(R.SYSTEM_ADMINISTRATOR):
-        errors["roles"] = ["Only a system administrator can grant or remove that role."]
+        errors["roles"] = [_("Only a system administrator can grant or remove that role.")]
     if membership.user_id == actor.user_id and not is_active:
-        errors["is_active"] = ["You cannot deactivate your own membership."]
+        errors["is_active"] = [_("You cannot deactivate your own membership.")]
     if errors:
         raise ValidationFailed(errors)
     with transaction.atomic():
@@ -209,15 +210,15 @@ def token_issue(*, actor: Actor, name: str, days: int = 90, realm_id: int | None
     errors: dict[str, list[str]] = {}
     name = (name or "").strip()
     if not name or len(name) > 100:
-        errors["name"] = ["Give the token a name of 1 to 100 characters."]
+        errors["name"] = [_("Give the token a name of 1 to 100 characters.")]
     if not isinstance(days, int) or not 1 <= days <= MAX_TOKEN_DAYS:
-        errors["days"] = [f"A token lives 1 to {MAX_TOKEN_DAYS} days."]
+        errors["days"] = [_("A token lives 1 to %(n)d days.") % {"n": MAX_TOKEN_DAYS}]
     realm_id = realm_id or actor.realm_id
     user = User.objects.get(pk=actor.user_id)
     from alliance.directory.selectors import realm_allowed
 
     if not Realm.objects.filter(pk=realm_id).exists() or not realm_allowed(user, realm_id):
-        errors["realm"] = ["You cannot act in that realm."]
+        errors["realm"] = [_("You cannot act in that realm.")]
     membership = Membership.objects.filter(user_id=actor.user_id, organisation_id=actor.organisation_id).first()
     if errors:
         raise ValidationFailed(errors)

@@ -27,8 +27,10 @@ def _staff_or_403(actor):
 
 @login_required
 def staff_list(request):
-    members = _staff_or_403(request.actor)
-    return render(request, "directory/staff.html", {"members": members, "role_labels": dict(R.ROLE_CHOICES)})
+    members = list(_staff_or_403(request.actor))
+    for member in members:
+        member.role_names = [R.role_label(code) for code in member.roles]
+    return render(request, "directory/staff.html", {"members": members})
 
 
 @login_required

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date, datetime
+from datetime import datetime
+from typing import Literal
 
 from django.http import HttpResponse
 from ninja import Query, Router, Schema, Status
 from pydantic import ConfigDict, Field
 
 from alliance.cases import selectors, services
+from alliance.core.api_schemas import ISO_DATE, MAX_ID, PAGE, PAGE_SIZE, id_path, with_errors
 from alliance.core.pagination import paginate
 from alliance.core.spreadsheet import safe_cell
 
@@ -47,7 +49,7 @@ class CaseIn(StrictIn):
     given_name: str = Field(min_length=1, max_length=200)
     family_name: str = Field(min_length=1, max_length=200)
     identity_number: str = Field(default="", max_length=64)
-    birth_date: date | None = None
+    birth_date: str | None = Field(default=None, pattern=ISO_DATE)
     pseudonym: str = Field(default="", max_length=64)
     summary: str = Field(default="", max_length=10_000)
 
@@ -64,7 +66,7 @@ class SearchOut(Schema):
 
 
 class ShareIn(StrictIn):
-    organisation_id: int
+    organisation_id: int = Field(ge=1, le=MAX_ID)
     scope: str = Field(pattern="^(full|limited)$")
     purpose: str = Field(min_length=1, max_length=300)
 
@@ -72,7 +74,7 @@ class ShareIn(StrictIn):
 class ShareOut(Schema):
     id: int
     case_id: int
-    organisation_id: int
+    organisation_id: int = Field(ge=1, le=MAX_ID)
     scope: str
     purpose: str
     granted_at: datetime
@@ -88,12 +90,12 @@ class OverrideOut(Schema):
 
 
 class ListFilter(Schema):
-    status: str | None = None
-    page: int = 1
-    page_size: int = 50
+    status: Literal["active", "follow_up", "closed", "closed_referred"] | None = None
+    page: int = PAGE
+    page_size: int = PAGE_SIZE
 
 
-@router.get("", response=CasePage, operation_id="case_list")
+@router.get("", response=with_errors(CasePage), operation_id="case_list")
 def case_list(request, filters: Query[ListFilter]):
     queryset = selectors.case_list_for(actor=request.actor, status=filters.status)
     cases, count = paginate(queryset, page=filters.page, page_size=filters.page_size)
@@ -102,24 +104,24 @@ def case_list(request, filters: Query[ListFilter]):
     return {"items": rows, "count": count, "page": filters.page, "page_size": filters.page_size}
 
 
-@router.post("", response={201: CaseRow}, operation_id="case_create")
+@router.post("", response=with_errors({201: CaseRow}), operation_id="case_create")
 def case_create(request, payload: CaseIn):
     case = services.case_create(
         actor=request.actor, given_name=payload.given_name, family_name=payload.family_name,
-        identity_number=payload.identity_number, birth_date=payload.birth_date.isoformat() if payload.birth_date
-        else "", pseudonym=payload.pseudonym, summary=payload.summary,
+        identity_number=payload.identity_number, birth_date=payload.birth_date or "",
+        pseudonym=payload.pseudonym, summary=payload.summary,
     )
     return Status(201, selectors.list_row(case))
 
 
-@router.post("/search", response=SearchOut, operation_id="case_search")
+@router.post("/search", response=with_errors(SearchOut), operation_id="case_search")
 def case_search(request, payload: SearchIn):
     rows = selectors.case_search_for(actor=request.actor, name=payload.name,
                                      identity_number=payload.identity_number, number=payload.number)
     return {"items": rows, "count": len(rows)}
 
 
-@router.get("/export", operation_id="case_export")
+@router.get("/export", response=with_errors({200: None}), operation_id="case_export")
 def case_export(request):
     header, rows = selectors.case_export_for(actor=request.actor)
     buffer = io.StringIO()
@@ -132,20 +134,20 @@ def case_export(request):
     return response
 
 
-@router.get("/{case_id}", response=CaseDetail, operation_id="case_get")
-def case_get(request, case_id: int):
+@router.get("/{case_id}", response=with_errors(CaseDetail), operation_id="case_get")
+def case_get(request, case_id: int = id_path()):
     view = selectors.case_get_for(actor=request.actor, case_id=case_id)
     return {"scope": view.scope, "withheld": view.withheld, "fields": view.fields}
 
 
-@router.post("/{case_id}/shares", response={201: ShareOut}, operation_id="case_share")
-def case_share(request, case_id: int, payload: ShareIn):
+@router.post("/{case_id}/shares", response=with_errors({201: ShareOut}), operation_id="case_share")
+def case_share(request, payload: ShareIn, case_id: int = id_path()):
     share = services.case_share(actor=request.actor, case_id=case_id, organisation_id=payload.organisation_id,
                                 scope=payload.scope, purpose=payload.purpose)
     return Status(201, share)
 
 
-@router.post("/{case_id}/override", response={201: OverrideOut}, operation_id="case_override")
-def case_override(request, case_id: int, payload: OverrideIn):
+@router.post("/{case_id}/override", response=with_errors({201: OverrideOut}), operation_id="case_override")
+def case_override(request, payload: OverrideIn, case_id: int = id_path()):
     override = services.case_override(actor=request.actor, case_id=case_id, justification=payload.justification)
     return Status(201, {"case_id": override.object_id, "expires_at": override.expires_at})

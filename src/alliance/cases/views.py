@@ -24,10 +24,16 @@ from alliance.core.spreadsheet import safe_cell
 from alliance.web.forms_errors import apply_errors
 
 FIELD_LABELS = {
-    "id": gettext_lazy("Internal id"), "number": gettext_lazy("Case number"), "pseudonym": gettext_lazy("Pseudonym"),
-    "owner_organisation": gettext_lazy("Owning organisation"), "created_at": gettext_lazy("Opened"),
-    "summary": gettext_lazy("Summary"), "given_name": gettext_lazy("Given name"), "family_name": gettext_lazy("Family name"),
-    "identity_number": gettext_lazy("Identity or document number"), "birth_date": gettext_lazy("Birth date"),
+    "id": gettext_lazy("Internal id"),
+    "number": gettext_lazy("Case number"),
+    "pseudonym": gettext_lazy("Pseudonym"),
+    "owner_organisation": gettext_lazy("Owning organisation"),
+    "created_at": gettext_lazy("Opened"),
+    "summary": gettext_lazy("Summary"),
+    "given_name": gettext_lazy("Given name"),
+    "family_name": gettext_lazy("Family name"),
+    "identity_number": gettext_lazy("Identity or document number"),
+    "birth_date": gettext_lazy("Birth date"),
 }
 
 

@@ -94,9 +94,13 @@ def _not_found(request, exc):
     return _error(request, 404, "not_found", "Not found.")
 
 
+HTTP_CODES = {400: "bad_request", 401: "unauthenticated", 403: "forbidden", 404: "not_found",
+              405: "method_not_allowed", 429: "too_many_requests"}
+
+
 @api.exception_handler(HttpError)
 def _http_error(request, exc):
-    return _error(request, exc.status_code, "error", str(exc))
+    return _error(request, exc.status_code, HTTP_CODES.get(exc.status_code, "error"), str(exc))
 
 
 def _register_routers() -> None:

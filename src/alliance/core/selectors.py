@@ -6,11 +6,12 @@ import datetime as dt
 
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from alliance.core import policy
 from alliance.core import roles as R
 from alliance.core.actor import Actor
-from alliance.core.errors import Forbidden, NotFound
+from alliance.core.errors import Forbidden, NotFound, ValidationFailed
 from alliance.core.models import JobRun, Realm
 
 AUDIT_FILTERS = ("action", "object_type", "object_id", "user_id", "realm_id")
@@ -27,7 +28,7 @@ def audit_list_for(*, actor: Actor, filters: dict[str, str] | None = None) -> Qu
         try:
             queryset = queryset.filter(at__date__gte=dt.date.fromisoformat(filters["since"]))
         except ValueError:
-            pass
+            raise ValidationFailed({"since": [_("Use the form YYYY-MM-DD.")]}) from None
     return queryset
 
 

@@ -7,6 +7,7 @@ from datetime import datetime
 from ninja import Router, Schema, Status
 from pydantic import ConfigDict, Field
 
+from alliance.core.api_schemas import id_path, with_errors
 from alliance.core.errors import Forbidden
 from alliance.directory import selectors, services
 from alliance.directory.models import User
@@ -28,7 +29,7 @@ class MeOut(Schema):
     realm_is_exercise: bool
 
 
-@router.get("/me", response=MeOut, operation_id="me")
+@router.get("/me", response=with_errors(MeOut), operation_id="me")
 def me(request):
     actor = request.actor
     user: User = request.auth
@@ -62,13 +63,13 @@ class TokenList(Schema):
     count: int
 
 
-@router.get("/tokens", response=TokenList, operation_id="token_list")
+@router.get("/tokens", response=with_errors(TokenList), operation_id="token_list")
 def token_list(request):
     tokens = list(selectors.tokens_of(actor=request.actor))
     return {"items": tokens, "count": len(tokens)}
 
 
-@router.post("/tokens", response={201: TokenIssued}, operation_id="token_issue")
+@router.post("/tokens", response=with_errors({201: TokenIssued}), operation_id="token_issue")
 def token_issue(request, payload: TokenIn):
     if getattr(request, "api_token", None) is not None:
         # A token cannot mint tokens: a leaked token must not outlive its own expiry.
@@ -77,7 +78,7 @@ def token_issue(request, payload: TokenIn):
     return Status(201, {**TokenOut.from_orm(token).dict(), "token": raw})
 
 
-@router.delete("/tokens/{token_id}", response={204: None}, operation_id="token_revoke")
-def token_revoke(request, token_id: int):
+@router.delete("/tokens/{token_id}", response=with_errors({204: None}), operation_id="token_revoke")
+def token_revoke(request, token_id: int = id_path()):
     services.token_revoke(actor=request.actor, token_id=token_id)
     return Status(204, None)

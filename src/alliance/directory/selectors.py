@@ -13,7 +13,10 @@ from alliance.directory.models import ApiToken, Membership, Organisation, User
 
 
 def live_realm() -> Realm:
-    return Realm.objects.get(slug=LIVE_REALM_SLUG)
+    # Migration 0003 creates it; get_or_create keeps a database emptied by `flush` usable too.
+    realm, _created = Realm.objects.get_or_create(slug=LIVE_REALM_SLUG,
+                                                  defaults={"name": "Live", "kind": Realm.Kind.LIVE})
+    return realm
 
 
 def memberships_of(user: User) -> list[Membership]:

@@ -36,8 +36,10 @@ from alliance.web.dashboard import dashboard_for
 
 
 class LoginForm(forms.Form):
-    email = forms.EmailField(label=gettext_lazy("E-mail"), max_length=254)
-    password = forms.CharField(label=gettext_lazy("Password"), widget=forms.PasswordInput, max_length=512)
+    email = forms.EmailField(label=gettext_lazy("E-mail"), max_length=254,
+                             widget=forms.EmailInput(attrs={"autocomplete": "username"}))
+    password = forms.CharField(label=gettext_lazy("Password"), max_length=512,
+                               widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
 
 
 class TokenForm(forms.Form):
@@ -75,15 +77,23 @@ def login_view(request):
             request.session[SESSION_REALM] = directory_selectors.live_realm().pk
             memberships = directory_selectors.memberships_of(user)
             request.session[SESSION_MEMBERSHIP] = memberships[0].pk if memberships else None
-            if user.preferred_language in dict(settings.LANGUAGES):
-                request.session["_language"] = user.preferred_language
             directory_services.login_succeeded(user=user, address=address, second_factor=False)
             if user_has_device(user):
-                return redirect(f"{reverse('web:otp_verify')}?next={_safe_next(request)}")
-            return HttpResponseRedirect(_safe_next(request))
+                response = redirect(f"{reverse('web:otp_verify')}?next={_safe_next(request)}")
+            else:
+                response = HttpResponseRedirect(_safe_next(request))
+            return _with_language(response, user.preferred_language)
     expired = request.GET.get("expired") == "1"
     return render(request, "web/login.html", {"form": form, "expired": expired,
                                               "next": request.GET.get("next", "")})
+
+
+def _with_language(response, language: str):
+    """Django reads the language from its cookie (the session key was dropped in 4.0)."""
+    if language in dict(settings.LANGUAGES):
+        response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, samesite="Lax",
+                            secure=settings.SESSION_COOKIE_SECURE, max_age=365 * 24 * 3600)
+    return response
 
 
 @require_POST

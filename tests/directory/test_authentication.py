@@ -212,3 +212,15 @@ def test_change_of_rights_applies_at_once_to_sessions_and_tokens(client, worker)
                       is_organisation_admin=False, is_active=False)
     assert client.get("/")["Location"].startswith("/accounts/login/")
     assert client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {raw}").status_code == 401
+
+
+def test_refusals_and_bad_tokens_are_audited(client, worker):
+    trainee = factories.member(worker.organisation, [R.TRAINEE])
+    client.force_login(trainee.user)
+    assert client.get("/audit/").status_code == 403
+    assert AuditEvent.objects.filter(action="denied", user_id=trainee.user_id, object_id="core:audit").exists()
+    _t, raw = token_issue(actor=factories.actor(trainee), name="t", days=1)
+    assert client.get("/api/v1/cases", HTTP_AUTHORIZATION=f"Bearer {raw}").status_code == 403
+    assert AuditEvent.objects.filter(action="denied", user_id=trainee.user_id, channel="api").exists()
+    assert client.get("/api/v1/me", HTTP_AUTHORIZATION="Bearer alx_forged_token").status_code == 401
+    assert AuditEvent.objects.filter(action="failed_login", object_type="api_token").exists()

@@ -21,6 +21,11 @@ class BearerToken(HttpBearer):
 
         found = token_resolve(token)
         if found is None:
+            # An unknown, expired or revoked token is an authentication failure, and audited as one.
+            from alliance.core import audit
+
+            audit.record(actor=None, action="failed_login", object_type="api_token",
+                         address=client_address(request), reason="unusable token")
             return None
         request.actor = actor_for(user=found.user, membership=found.membership, realm=found.realm,
                                   address=client_address(request), channel="api")
@@ -32,6 +37,8 @@ class BrowserSession(SessionAuth):
     """The web UI's own session (with CSRF), only once its second factor is satisfied."""
 
     def authenticate(self, request, key):
+        if request.headers.get("Authorization"):
+            return None  # a presented token decides alone: a bad one never falls back to the cookie
         user = super().authenticate(request, key)
         if user is None or getattr(request, "actor", None) is None or not request.actor.is_authenticated:
             return None
@@ -85,6 +92,9 @@ def _unauthenticated(request, exc):
 
 @api.exception_handler(Forbidden)
 def _forbidden(request, exc):
+    from alliance.web.errors import record_denial
+
+    record_denial(request)
     return _error(request, 403, "forbidden", "Your roles do not allow this action.")
 
 

@@ -9,7 +9,8 @@ from django.db import connection, connections
 from django.test import Client
 
 from alliance.cases.services import case_create
-from alliance.core import audit, roles as R
+from alliance.core import audit
+from alliance.core import roles as R
 from alliance.core.models import AuditEvent
 from alliance.directory.services import token_issue
 from tests import factories

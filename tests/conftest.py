@@ -2,13 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
-
-# Settings read these at import time: a throw-away var dir and the test profile for every run.
-os.environ.setdefault("ALLIANCE_PROFILE", "test")
-os.environ.setdefault("ALLIANCE_VAR_DIR", tempfile.mkdtemp(prefix="alliance-test-"))
-
 import pytest
 
 from tests import factories

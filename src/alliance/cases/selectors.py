@@ -11,7 +11,7 @@ from alliance.cases.models import Case
 from alliance.core import audit, policy
 from alliance.core import roles as R
 from alliance.core.actor import Actor
-from alliance.core.encryption import blind_index
+from alliance.core.encryption import blind_index_candidates
 from alliance.core.errors import Forbidden, NotFound, ValidationFailed
 
 PERSON_FIELDS = ("given_name", "family_name", "identity_number", "birth_date")
@@ -112,15 +112,15 @@ def case_search_for(
         raise ValidationFailed({"__all__": [_("Give a name, an identity number or a case number.")]})
     queryset = _scoped(actor, R.CASE_SEARCH)
     if "name" in criteria:
-        key = blind_index(criteria["name"], kind="name")
-        if key is None:
+        keys = blind_index_candidates(criteria["name"], kind="name")
+        if not keys:
             raise ValidationFailed({"name": [_("The name has no letters or digits to search for.")]})
-        queryset = queryset.filter(person__full_name_index=key)
+        queryset = queryset.filter(person__full_name_index__in=keys)
     if "identity_number" in criteria:
-        key = blind_index(criteria["identity_number"], kind="document")
-        if key is None:
+        keys = blind_index_candidates(criteria["identity_number"], kind="document")
+        if not keys:
             raise ValidationFailed({"identity_number": [_("The identity number has no letters or digits.")]})
-        queryset = queryset.filter(person__identity_number_index=key)
+        queryset = queryset.filter(person__identity_number_index__in=keys)
     if "number" in criteria:
         queryset = queryset.filter(number=criteria["number"].upper())
     rows = [list_row(case) for case in queryset.order_by("-created_at")[:100]]

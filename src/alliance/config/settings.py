@@ -14,12 +14,19 @@ from csp.constants import NONCE
 
 from alliance.config.secrets import secret_key_from_environment_or_file
 
-PROFILE = os.environ.get("ALLIANCE_PROFILE", "demo")
+# Under pytest (which sets PYTEST_VERSION before pytest-django imports these settings) the default
+# profile is "test", with a throw-away var directory, so a bare `pytest` never touches ./var.
+_UNDER_PYTEST = bool(os.environ.get("PYTEST_VERSION"))
+PROFILE = os.environ.get("ALLIANCE_PROFILE") or ("test" if _UNDER_PYTEST else "demo")
 if PROFILE not in {"demo", "production", "test"}:
     raise RuntimeError(f"ALLIANCE_PROFILE must be demo, production or test, not {PROFILE!r}")
 PRODUCTION = PROFILE == "production"
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+if PROFILE == "test" and not os.environ.get("ALLIANCE_VAR_DIR"):
+    import tempfile
+
+    os.environ["ALLIANCE_VAR_DIR"] = tempfile.mkdtemp(prefix="alliance-test-")
 VAR_DIR = Path(os.environ.get("ALLIANCE_VAR_DIR", Path.cwd() / "var")).resolve()
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 KEY_DIR = Path(os.environ.get("ALLIANCE_KEY_DIR", VAR_DIR / "keys")).resolve()

@@ -21,7 +21,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.db import models
 
-from alliance.core.keyring import load_keyring
+from alliance.core.keyring import KeyRingError, load_keyring, reset_cache
 
 PREFIX = "a1"
 
@@ -50,7 +50,12 @@ def decrypt_text(token: str, *, context: str) -> str:
         raw = base64.urlsafe_b64decode(body)
     except ValueError:
         raise DecryptionError(f"{context}: value is not in the encrypted format") from None
-    key = load_keyring().field.key(key_id)
+    try:
+        key = load_keyring().field.key(key_id)
+    except KeyRingError:
+        # Another process may have rotated the keys since this one loaded the ring: read it again once.
+        reset_cache()
+        key = load_keyring().field.key(key_id)
     try:
         return AESGCM(key).decrypt(raw[:12], raw[12:], context.encode()).decode("utf-8")
     except InvalidTag:
@@ -105,17 +110,29 @@ def normalise_document_number(value: str) -> str:
 NORMALISERS = {"name": normalise_name, "document": normalise_document_number}
 
 
+def _blind(key_id: str, key: bytes, kind: str, normalised: str) -> str:
+    digest = hmac.new(key, f"{kind}:{normalised}".encode(), hashlib.sha256).hexdigest()
+    # The key id prefix lets a re-index after a blind-key rotation run while searches keep working.
+    return f"{key_id}:{digest[:40]}"
+
+
 def blind_index(value: str | None, *, kind: str) -> str | None:
-    if not value:
-        return None
-    normalised = NORMALISERS[kind](value)
+    """The index to store: under the active blind key."""
+    normalised = NORMALISERS[kind](value) if value else ""
     if not normalised:
         return None
     ring = load_keyring()
-    key_id = ring.blind.active
-    digest = hmac.new(ring.blind.key(key_id), f"{kind}:{normalised}".encode(), hashlib.sha256).hexdigest()
-    # The key id prefix lets a re-index after a blind-key rotation run while searches keep working.
-    return f"{key_id}:{digest[:40]}"
+    return _blind(ring.blind.active, ring.blind.key(ring.blind.active), kind, normalised)
+
+
+def blind_index_candidates(value: str | None, *, kind: str) -> list[str]:
+    """The indexes to search for: under every blind key in the ring, so rows not yet re-indexed after a
+    blind-key rotation are still found."""
+    normalised = NORMALISERS[kind](value) if value else ""
+    if not normalised:
+        return []
+    ring = load_keyring()
+    return [_blind(key_id, key, kind, normalised) for key_id, key in ring.blind.keys.items()]
 
 
 class BlindIndexField(models.CharField):

@@ -1,0 +1,175 @@
+"""Key rotation: every value moves to the new key with its plaintext intact, retiring waits until no value
+needs an old key, an interrupted rotation resumes, and blind-index search keeps working."""
+
+from __future__ import annotations
+
+import stat
+
+import pytest
+from django.db import connection
+
+from alliance.cases.models import Case, Person
+from alliance.cases.services import case_create
+from alliance.core import key_rotation as kr
+from alliance.core import roles as R
+from alliance.core.encryption import blind_index
+from alliance.core.keyring import KeyRingError, keyring_path, load_keyring, reset_cache
+from alliance.core.models import AuditEvent
+from tests import factories
+
+PEOPLE = [
+    ("Olena", "Kovalenko", "DL-445566", "Recruited through a job advert"),
+    ("Иван", "Петров", "DL-778899", "Met at the border crossing"),
+    ("Amira", "Haddad", "", ""),
+]
+
+
+@pytest.fixture
+def own_keyring(settings, tmp_path, monkeypatch):
+    """A key ring of the test's own, so rotating does not change the keys other tests use."""
+    monkeypatch.delenv("ALLIANCE_KEYRING", raising=False)
+    settings.KEY_DIR = tmp_path / "keys"
+    reset_cache()
+    yield
+    reset_cache()
+
+
+@pytest.fixture
+def cases(db, own_keyring):
+    org = factories.organisation()
+    actor = factories.actor(factories.member(org, [R.CASE_WORKER]))
+    return [case_create(actor=actor, given_name=g, family_name=f, identity_number=i, summary=s)
+            for g, f, i, s in PEOPLE]
+
+
+def _raw_field_key_ids() -> list[str]:
+    """Key ids of every stored encrypted value, read from the columns without decrypting."""
+    ids = []
+    with connection.cursor() as cursor:
+        for model, fields in kr.encrypted_columns():
+            for field in fields:
+                cursor.execute(f"SELECT {field.column} FROM {model._meta.db_table} "  # noqa: S608
+                               f"WHERE {field.column} IS NOT NULL")
+                ids += [kr.field_key_of(raw) for (raw,) in cursor.fetchall()]
+    return ids
+
+
+def _plaintexts() -> list[tuple]:
+    people = Person.objects.order_by("pk").values_list("given_name", "family_name", "identity_number")
+    summaries = Case.objects.order_by("pk").values_list("summary", flat=True)
+    return [*people, *summaries]
+
+
+def test_rotation_moves_every_value_to_the_new_key_and_keeps_plaintexts(cases):
+    before = _plaintexts()
+    assert set(_raw_field_key_ids()) == {"f1"}
+    steps: list[int] = []
+
+    result = kr.field_keys_rotate(progress=steps.append, batch_size=2)
+
+    reset_cache()  # read the ring back from the file, as a restarted server would
+    ring = load_keyring()
+    assert result.key_id == ring.field.active == "f2" and result.previous_key_id == "f1"
+    assert set(ring.field.keys) == {"f1", "f2"}, "the old key stays until it is retired"
+    assert stat.S_IMODE(keyring_path().stat().st_mode) == 0o600
+    ids = _raw_field_key_ids()
+    assert ids and set(ids) == {"f2"}
+    assert _plaintexts() == before
+    assert sum(steps) == kr.field_rotation_total() == result.scanned
+    reasons = list(AuditEvent.objects.filter(action="key_rotation").values_list("object_id", "reason"))
+    assert reasons[0][0] == "f2" and "activated" in reasons[0][1] and "finished" in reasons[-1][1]
+
+
+def test_retire_refuses_while_a_value_uses_an_old_key_and_a_resumed_rotation_finishes(cases):
+    class Interrupted(Exception):
+        pass
+
+    def interrupt(_steps: int) -> None:
+        raise Interrupted
+
+    with pytest.raises(Interrupted):
+        kr.field_keys_rotate(progress=interrupt, batch_size=1)
+    ids = _raw_field_key_ids()
+    assert "f1" in ids and "f2" in ids, "one batch moved, the rest not yet"
+
+    with pytest.raises(kr.KeysInUse) as refused:
+        kr.field_keys_retire()
+    assert "f1" in refused.value.in_use
+    assert "f1" in load_keyring().field.keys
+
+    result = kr.field_keys_rotate(resume=True, batch_size=1)
+    assert result.key_id == "f2" and 0 < result.rewritten < result.scanned
+    assert kr.field_keys_retire() == ["f1"]
+    reset_cache()
+    assert set(load_keyring().field.keys) == {"f2"}
+    assert [p[:2] for p in _plaintexts()[: len(PEOPLE)]] == [(g, f) for g, f, _i, _s in PEOPLE]
+
+
+def test_retire_with_only_the_active_key_changes_nothing(cases):
+    assert kr.field_keys_retire() == []
+    assert kr.blind_keys_retire() == []
+
+
+def test_blind_rotation_keeps_search_working(cases):
+    olena = cases[0].person
+    old_index = olena.full_name_index
+    assert old_index.startswith("b1:")
+
+    result = kr.blind_keys_rotate(batch_size=2)
+
+    assert result.key_id == load_keyring().blind.active == "b2"
+    for case, (given, family, identity, _summary) in zip(cases, PEOPLE, strict=True):
+        person = Person.objects.get(pk=case.person_id)
+        assert person.full_name_index == blind_index(f"{given} {family}", kind="name")
+        assert person.full_name_index.startswith("b2:") and person.full_name_index != old_index
+        assert person.family_name_index == blind_index(family, kind="name")
+        assert person.identity_number_index == blind_index(identity, kind="document")
+    assert Person.objects.filter(full_name_index=blind_index("KOVALENKO olena", kind="name")).get().pk == olena.pk
+    usage = kr.key_usage()
+    assert set(usage.blind) == {"b2"} and set(usage.field) == {"f1"}
+    assert kr.blind_keys_retire() == ["b1"]
+
+
+def test_status_counts_values_per_key_without_a_missing_key(cases):
+    kr.field_keys_rotate()
+    usage = kr.key_usage()
+    # Three people with given and family name, two with an identity number, two cases with a summary.
+    assert usage.field == {"f2": 3 + 3 + 2 + 2}
+    assert usage.blind["b1"] == 3 + 3 + 2
+    assert kr.missing_keys(usage) == {}
+
+
+def test_rotation_refuses_to_write_a_key_ring_that_comes_from_the_environment(cases, monkeypatch):
+    monkeypatch.setenv("ALLIANCE_KEYRING", load_keyring().to_json())
+    reset_cache()
+    with pytest.raises(KeyRingError, match="ALLIANCE_KEYRING"):
+        kr.field_keys_rotate()
+    # With the secret updated by hand, a resumed rotation does the re-encryption.
+    assert kr.field_keys_rotate(resume=True).rewritten == 0
+
+
+def test_search_finds_rows_not_yet_reindexed_after_a_blind_key_rotation(cases):
+    """Between a new blind key and the end of re-indexing, search matches under every key in the ring."""
+    from alliance.cases.selectors import case_search_for
+    from alliance.core.keyring import KeySet, new_key, save_keyring
+
+    ring = load_keyring()
+    save_keyring(type(ring)(field=ring.field, blind=KeySet("b9", {**ring.blind.keys, "b9": new_key()})))
+    owner = factories.actor(cases[0].owner_organisation.memberships.first())
+    found = case_search_for(actor=owner, name="Петров Иван")
+    assert [row["number"] for row in found] == [cases[1].number]
+
+
+def test_a_process_with_an_old_ring_reads_values_written_under_a_newer_key(cases):
+    """Another process rotated the keys: this one's cached ring lacks the new key id and reloads once."""
+    from alliance.core.encryption import decrypt_text, encrypt_text
+    from alliance.core.keyring import KeySet, new_key, save_keyring
+
+    stale = load_keyring()
+    ring = type(stale)(field=KeySet("f7", {**stale.field.keys, "f7": new_key()}), blind=stale.blind)
+    save_keyring(ring)
+    token = encrypt_text("Olena", context="x")
+    import alliance.core.keyring as keyring_module
+
+    keyring_module._cached = stale  # what a long-running worker still holds
+    assert decrypt_text(token, context="x") == "Olena"

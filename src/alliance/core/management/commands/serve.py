@@ -40,15 +40,17 @@ class Command(BaseCommand):
         parser.add_argument("--host", default="127.0.0.1", help="address to bind, default 127.0.0.1")
         parser.add_argument("--port", type=int, default=8000, help="default 8000")
         parser.add_argument("--workers", type=int, default=2, help="web worker processes, default 2")
-        parser.add_argument("--threads", type=int, help="blocking threads per web worker (granian's default)")
+        # Each thread may hold a database connection (PostgreSQL's default limit is 100), and Django's work is
+        # CPU-bound under the GIL: a few threads per worker serve as much as granian's default of 128.
+        parser.add_argument("--threads", type=int, default=8, help="threads per web worker, default 8")
         parser.add_argument("--job-workers", type=int, default=2, help="concurrent background jobs, default 2")
         parser.add_argument("--no-jobs", action="store_true",
                             help="do not start the job worker (run `alliance jobs worker` elsewhere)")
         parser.add_argument("--demo", action="store_true", help="say that this serves the demonstration")
 
     def handle(self, *args, **options):
-        if options["workers"] < 1 or options["job_workers"] < 1:
-            raise CommandError("--workers and --job-workers must be at least 1")
+        if min(options["workers"], options["job_workers"], options["threads"]) < 1:
+            raise CommandError("--workers, --threads and --job-workers must be at least 1")
         if options["demo"]:
             self.stdout.write("Serving the Alliance demonstration: fictitious Dreamland data only.")
         # whitenoise serves from STATIC_ROOT; collecting at every start keeps it in step with the code.
@@ -90,8 +92,7 @@ class Command(BaseCommand):
         args = [sys.executable, "-m", "granian", "--interface", "wsgi", "--host", options["host"],
                 "--port", str(options["port"]), "--workers", str(options["workers"]),
                 "--respawn-failed-workers"]
-        if options["threads"]:
-            args += ["--blocking-threads", str(options["threads"])]
+        args += ["--blocking-threads", str(options["threads"]), "--backpressure", str(options["threads"])]
         return [*args, WSGI_TARGET]
 
     def _spawn(self, args: list[str], env: dict[str, str]) -> subprocess.Popen:

@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import datetime
 from typing import Literal
 
-from django.http import HttpResponse
 from ninja import Query, Router, Schema, Status
 from pydantic import ConfigDict, Field
 
 from alliance.cases import selectors, services
 from alliance.core.api_schemas import ISO_DATE, MAX_ID, PAGE, PAGE_SIZE, id_path, with_errors
 from alliance.core.pagination import paginate
-from alliance.core.spreadsheet import safe_cell
+from alliance.core.spreadsheet import csv_attachment
 
 router = Router(tags=["cases"])
 
@@ -124,14 +121,7 @@ def case_search(request, payload: SearchIn):
 @router.get("/export", response=with_errors({200: None}), operation_id="case_export")
 def case_export(request):
     header, rows = selectors.case_export_for(actor=request.actor)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow([safe_cell(value) for value in row])
-    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="cases.csv"'
-    return response
+    return csv_attachment("cases.csv", header, rows)
 
 
 @router.get("/{case_id}", response=with_errors(CaseDetail), operation_id="case_get")

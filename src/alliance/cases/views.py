@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -20,7 +18,7 @@ from alliance.cases.models import Case
 from alliance.core import policy
 from alliance.core import roles as R
 from alliance.core.errors import Forbidden, NotFound, ValidationFailed
-from alliance.core.spreadsheet import safe_cell
+from alliance.core.spreadsheet import csv_attachment
 from alliance.web.forms_errors import apply_errors
 
 FIELD_LABELS = {
@@ -166,10 +164,4 @@ def case_export(request):
         header, rows = selectors.case_export_for(actor=request.actor)
     except Forbidden:
         raise PermissionDenied from None
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="cases.csv"'
-    writer = csv.writer(response)
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow([safe_cell(value) for value in row])
-    return response
+    return csv_attachment("cases.csv", header, rows)

@@ -16,10 +16,9 @@ class BearerToken(HttpBearer):
     """Personal API token: the actor is rebuilt from the current membership on every call."""
 
     def authenticate(self, request, token):
-        from alliance.directory.selectors import actor_for
         from alliance.directory.services import token_resolve
 
-        found = token_resolve(token)
+        found = token_resolve(token, address=client_address(request))
         if found is None:
             # An unknown, expired or revoked token is an authentication failure, and audited as one.
             from alliance.core import audit
@@ -27,10 +26,9 @@ class BearerToken(HttpBearer):
             audit.record(actor=None, action="failed_login", object_type="api_token",
                          address=client_address(request), reason="unusable token")
             return None
-        request.actor = actor_for(user=found.user, membership=found.membership, realm=found.realm,
-                                  address=client_address(request), channel="api")
+        request.actor = found.actor
         request.api_token = found
-        return found.user if request.actor.is_authenticated else None
+        return found.user
 
 
 class BrowserSession(SessionAuth):

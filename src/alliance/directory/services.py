@@ -5,13 +5,15 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+import json
 import secrets
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -245,19 +247,56 @@ def token_revoke(*, actor: Actor, token_id: int) -> None:
                      fields=["revoked_at"])
 
 
-def token_resolve(raw: str) -> ApiToken | None:
-    """The usable token for a presented secret, or None (expired, revoked, unknown)."""
+@dataclass(frozen=True)
+class TokenIdentity:
+    """Who a presented API token acts for, read fresh on every call (rights apply at once)."""
+
+    token_id: int
+    user: User  # unsaved stand-in carrying id, e-mail and name: enough for the API, no second query
+    actor: Actor
+
+
+# Every API call runs this lookup, so it is one precompiled statement: the ORM's four-model select_related
+# cost about 1 ms of CPU per call here against 0.03 ms for the same SQL (bench/api_load.py).
+_TOKEN_SQL = """
+SELECT t.id, t.expires_at, t.revoked_at, t.last_used_at, u.id, u.email, u.display_name,
+       m.organisation_id, m.roles, m.is_organisation_admin, r.id, r.kind
+FROM directory_apitoken t
+JOIN directory_user u ON u.id = t.user_id
+JOIN directory_membership m ON m.id = t.membership_id
+JOIN core_realm r ON r.id = t.realm_id
+WHERE t.digest = %s AND t.revoked_at IS NULL AND u.is_active AND m.is_active
+"""  # noqa: S105  (SQL, not a secret)
+
+
+def token_resolve(raw: str, *, address: str = "") -> TokenIdentity | None:
+    """The identity behind a presented secret, or None (unknown, expired, revoked, deactivated)."""
     if not raw or not raw.startswith(f"{TOKEN_PREFIX}_") or len(raw) > 128:
         return None
-    token = (
-        ApiToken.objects.select_related("user", "membership", "membership__organisation", "realm")
-        .filter(digest=_digest(raw))
-        .first()
-    )
-    if token is None or not token.is_usable or not token.user.is_active or not token.membership.is_active:
+    with connection.cursor() as cursor:
+        cursor.execute(_TOKEN_SQL, [_digest(raw)])
+        row = cursor.fetchone()
+    if row is None:
         return None
+    token_id, expires_at, _revoked, last_used_at, user_id, email, name, org_id, roles, org_admin, realm_id, kind = row
     now = timezone.now()
-    if token.last_used_at is None or now - token.last_used_at > dt.timedelta(minutes=5):
+    expires_at, last_used_at = _aware(expires_at), _aware(last_used_at)
+    if expires_at <= now:
+        return None
+    if last_used_at is None or now - last_used_at > dt.timedelta(minutes=5):
         # Recorded coarsely so that every API call is not also a write.
-        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    return token
+        ApiToken.objects.filter(pk=token_id).update(last_used_at=now)
+    actor = Actor(user_id=user_id, organisation_id=org_id,
+                  roles=frozenset(json.loads(roles) if isinstance(roles, str) else roles),
+                  realm_id=realm_id, realm_is_exercise=kind == Realm.Kind.EXERCISE, address=address,
+                  channel="api", is_organisation_admin=bool(org_admin))
+    return TokenIdentity(token_id=token_id, user=User(pk=user_id, email=email, display_name=name), actor=actor)
+
+
+def _aware(value):
+    """SQLite hands back naive UTC datetimes (or strings) from a raw cursor; PostgreSQL aware ones."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
+    return value if timezone.is_aware(value) else value.replace(tzinfo=dt.UTC)

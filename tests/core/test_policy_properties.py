@@ -60,10 +60,15 @@ class TestPolicyAgreement(TestCase):
                                                  justification="j" * 20, expires_at=timezone.now() + delta)
         for action in ACTIONS:
             listed = set(policy.CASE.scope(actor, action).values_list("pk", flat=True))
+            full = dict(policy.CASE.with_field_scope(actor, action, policy.CASE.scope(actor, action))
+                        .values_list("pk", "full_scope"))
             for case in cases:
                 assert policy.CASE.can(actor, action, case) == (case.pk in listed), (action, case.number)
                 if case.realm_id != actor.realm_id:
                     assert case.pk not in listed
+                if case.pk in listed:
+                    # Row-by-row field limits (lists, exports) agree with the single-object answer.
+                    assert (policy.CASE.visible_fields(actor, action, case) is None) == bool(full[case.pk])
 
 
 @pytest.mark.django_db
@@ -73,3 +78,19 @@ def test_trainer_rights_do_not_reach_the_live_realm():
     assert not factories.actor(membership).has_action(R.CASE_VIEW)
     exercise = factories.exercise_realm("T")
     assert factories.actor(membership, exercise).has_action(R.CASE_VIEW)
+
+
+@pytest.mark.django_db
+def test_override_on_a_limited_share_shows_the_whole_file():
+    from alliance.cases.services import case_create, case_override, case_share
+
+    police, shelter = factories.organisation(), factories.organisation()
+    owner = factories.actor(factories.member(police, [R.INVESTIGATOR]))
+    case = case_create(actor=owner, given_name="Lim", family_name="Ited")
+    case_share(actor=owner, case_id=case.pk, organisation_id=shelter.pk, scope="limited", purpose="p")
+    worker = factories.actor(factories.member(shelter, [R.CASE_WORKER]))
+    assert policy.CASE.visible_fields(worker, R.CASE_VIEW, case) == policy.CASE_LIMITED_FIELDS
+    case_override(actor=worker, case_id=case.pk, justification="Risk to life; owner unreachable tonight.")
+    assert policy.CASE.visible_fields(worker, R.CASE_VIEW, case) is None
+    annotated = policy.CASE.with_field_scope(worker, R.CASE_VIEW, policy.CASE.scope(worker, R.CASE_VIEW)).get()
+    assert annotated.full_scope

@@ -63,7 +63,7 @@ def case_get_for(*, actor: Actor, case_id: int, reason: str = "") -> CaseView:
     if relation is None:
         audit.record(actor=actor, action="denied", object_type="case", object_id=case_id, reason="case.view")
         raise NotFound("case")
-    allowed = policy.CASE.visible_fields(actor, R.CASE_VIEW, case)
+    allowed = policy.fields_of_scope(relation.field_scope)
     values = _values(case, allowed)
     audit.record(
         actor=actor,
@@ -134,9 +134,11 @@ def case_export_for(*, actor: Actor) -> tuple[list[str], list[list[object]]]:
     if not policy.may(actor, R.CASE_EXPORT):
         raise Forbidden(R.CASE_EXPORT)
     rows = []
-    queryset = _scoped(actor, R.CASE_EXPORT).select_related("person").order_by("id")
+    queryset = policy.CASE.with_field_scope(
+        actor, R.CASE_EXPORT, _scoped(actor, R.CASE_EXPORT).select_related("person").order_by("id")
+    )
     for case in queryset.iterator(chunk_size=1000):
-        values = _values(case, policy.CASE.visible_fields(actor, R.CASE_EXPORT, case))
+        values = _values(case, None if case.full_scope else policy.CASE_LIMITED_FIELDS)
         rows.append([values.get(name, "") for name in ALL_FIELDS])
     audit.record(actor=actor, action="export", object_type="case", fields=ALL_FIELDS,
                  reason=f"{len(rows)} rows")

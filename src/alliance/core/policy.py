@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.apps import apps
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from alliance.core import roles as R
@@ -77,7 +77,21 @@ class ObjectPolicy:
         relation = self.relation(actor, action, obj)
         if relation is None:
             return frozenset()
-        return CASE_LIMITED_FIELDS if relation.field_scope == LIMITED else None
+        return fields_of_scope(relation.field_scope)
+
+    def with_field_scope(self, actor: Actor, action: str, queryset: QuerySet) -> QuerySet:
+        """Annotate each row with whether a full-scope relation grants it (`full_scope`), so a list or an
+        export limits fields row by row without one query per row. Rows come from scope(), so some
+        relation holds; when no full one does, the row is limited."""
+        condition = Q(pk__in=[])
+        for relation in self.relations:
+            if action in relation.grants and relation.field_scope == FULL:
+                condition |= relation.where(actor)
+        return queryset.annotate(full_scope=ExpressionWrapper(condition, output_field=BooleanField()))
+
+
+def fields_of_scope(field_scope: str) -> frozenset[str] | None:
+    return CASE_LIMITED_FIELDS if field_scope == LIMITED else None
 
 
 # --- Cases ---------------------------------------------------------------------------------------
@@ -107,6 +121,8 @@ def _shared(scope: str) -> Relation:
     )
 
 
+# Relations are tried in order and full-scope ones come first, so an emergency override on a case that is
+# also shared with a limited scope shows the whole file (as with_field_scope does for lists).
 CASE = ObjectPolicy(
     object_type="case",
     model_label="cases.Case",
@@ -118,13 +134,13 @@ CASE = ObjectPolicy(
             where=lambda actor: Q(owner_organisation_id=actor.organisation_id),
         ),
         _shared(FULL),
-        _shared(LIMITED),
         Relation(
             name="override",
             grants=frozenset({R.CASE_VIEW}),
             holds=lambda actor, case: _active_override(actor).filter(object_id=case.pk).exists(),
             where=lambda actor: Exists(_active_override(actor).filter(object_id=OuterRef("pk"))),
         ),
+        _shared(LIMITED),
     ),
 )
 

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -27,10 +28,26 @@ def postgres_url() -> str | None:
         return None
 
 
+COUNTS = {"passed": 0, "failed": 0, "error": 0, "skipped": 0}
+_COUNT = re.compile(r"(\d+) (passed|failed|errors?|skipped)")
+
+
 def run(name: str, args: list[str], env: dict[str, str]) -> bool:
     print(f"\n=== layer: {name} ===", flush=True)
     started = time.monotonic()
-    code = subprocess.call([sys.executable, "-m", "pytest", *args], cwd=ROOT, env={**os.environ, **env})
+    process = subprocess.Popen([sys.executable, "-m", "pytest", *args], cwd=ROOT, env={**os.environ, **env},
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1)
+    last = ""
+    for line in process.stdout:
+        print(line, end="", flush=True)
+        if " in " in line and ("passed" in line or "failed" in line or "error" in line):
+            last = line
+    code = process.wait()
+    found = _COUNT.findall(last)
+    for number, kind in found:
+        COUNTS[kind.rstrip("s") if kind.startswith("error") else kind] += int(number)
+    if code != 0 and not any(kind != "passed" and kind != "skipped" for _n, kind in found):
+        COUNTS["failed"] += 1  # the layer broke without a pytest summary (collection error, crash)
     print(f"=== layer {name}: {'passed' if code == 0 else f'FAILED (exit {code})'} "
           f"in {time.monotonic() - started:.0f} s ===", flush=True)
     return code == 0
@@ -60,10 +77,13 @@ def main() -> int:
         print(f"{layer:>11}: {outcome}")
     failed = [k for k, v in results.items() if v == "failed"]
     skipped = [k for k, v in results.items() if v.startswith("skipped")]
-    if failed or (strict and skipped):
+    verdict = 1 if failed or (strict and skipped) else 0
+    if verdict:
         print(f"FAILED layers: {', '.join(failed + skipped)}")
-        return 1
-    return 0
+    # One closing line that CI tools read: the tests of every layer together.
+    print(f"layers: {COUNTS['passed']} passed, {COUNTS['failed'] + COUNTS['error']} failed, "
+          f"{COUNTS['skipped']} skipped")
+    return verdict
 
 
 if __name__ == "__main__":

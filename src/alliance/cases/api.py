@@ -95,8 +95,8 @@ class ListFilter(Schema):
 @router.get("", response=with_errors(CasePage), operation_id="case_list")
 def case_list(request, filters: Query[ListFilter]):
     queryset = selectors.case_list_for(actor=request.actor, status=filters.status)
-    cases, count = paginate(queryset, page=filters.page, page_size=filters.page_size)
-    rows = [selectors.list_row(case) for case in cases]
+    values, count = paginate(selectors.as_rows(queryset), page=filters.page, page_size=filters.page_size)
+    rows = selectors.rows_of(values)
     selectors.case_list_audit(actor=request.actor, shown=len(rows))
     return {"items": rows, "count": count, "page": filters.page, "page_size": filters.page_size}
 

@@ -47,10 +47,10 @@ def case_list(request):
         queryset = selectors.case_list_for(actor=request.actor, status=request.GET.get("status") or None)
     except Forbidden:
         raise PermissionDenied from None
-    page = Paginator(queryset, 50).get_page(request.GET.get("page"))
+    page = Paginator(selectors.as_rows(queryset), 50).get_page(request.GET.get("page"))
     labels = dict(Case.Status.choices)
-    rows = [{**selectors.list_row(case), "status_label": labels.get(case.status, case.status)}
-            for case in page.object_list]
+    rows = [{**row, "status_label": labels.get(row["status"], row["status"])}
+            for row in selectors.rows_of(page.object_list)]
     selectors.case_list_audit(actor=request.actor, shown=len(rows))
     return render(request, "cases/list.html", {"page": page, "rows": rows})
 

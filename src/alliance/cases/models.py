@@ -26,6 +26,13 @@ class Person(models.Model):
     identity_number_index = BlindIndexField(source="identity_number", kind="document")
     created_at = models.DateTimeField(auto_now_add=True)
 
+    class Meta:
+        indexes = [
+            models.Index(fields=["full_name_index"], name="cases_person_full_name_bidx"),
+            models.Index(fields=["family_name_index"], name="cases_person_family_bidx"),
+            models.Index(fields=["identity_number_index"], name="cases_person_document_bidx"),
+        ]
+
 
 class Case(models.Model):
     class Status(models.TextChoices):

@@ -52,13 +52,14 @@ def _scoped(actor: Actor, action: str) -> QuerySet:
 
 def case_get_for(*, actor: Actor, case_id: int, reason: str = "") -> CaseView:
     """The one gate for a single case: 'not found' alike for missing and forbidden."""
-    case = (
-        Case.objects.select_related("owner_organisation", "person")
-        .filter(pk=case_id, realm_id=actor.realm_id)
-        .first()
+    # [:1], not first(): first() adds ORDER BY id, which makes SQLite build a sort even for one row.
+    found = (
+        list(Case.objects.select_related("owner_organisation", "person")
+             .filter(pk=case_id, realm_id=actor.realm_id)[:1])
         if isinstance(case_id, int)
-        else None
+        else []
     )
+    case = found[0] if found else None
     relation = policy.CASE.relation(actor, R.CASE_VIEW, case) if case is not None else None
     if relation is None:
         audit.record(actor=actor, action="denied", object_type="case", object_id=case_id, reason="case.view")

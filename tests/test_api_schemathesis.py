@@ -20,6 +20,7 @@ BUSINESS_RULES = {
     ("POST", "/api/v1/cases"),
     ("POST", "/api/v1/cases/search"),
     ("POST", "/api/v1/cases/{case_id}/shares"),
+    ("POST", "/api/v1/cases/{case_id}/transitions"),
     ("GET", "/api/v1/audit/events"),
 }
 

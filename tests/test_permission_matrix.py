@@ -29,6 +29,7 @@ CASE_SEARCHERS = {R.CASE_WORKER, R.INVESTIGATOR, R.PROSECUTOR, R.COMPETENT_AUTHO
 CASE_EXPORTERS = {R.CASE_WORKER, R.INVESTIGATOR, R.PROSECUTOR}
 CASE_CREATORS = {R.CASE_WORKER, R.FRONTLINE_RESPONDER, R.INVESTIGATOR}
 OVERRIDERS = {R.CASE_WORKER, R.INVESTIGATOR, R.PROSECUTOR, R.COMPETENT_AUTHORITY}
+DECIDERS = {R.COMPETENT_AUTHORITY}  # the matrix step is a reasonable-grounds decision
 JOB_VIEWERS = {R.SYSTEM_ADMINISTRATOR, R.NATIONAL_COORDINATOR, R.CASE_WORKER, R.INVESTIGATOR, R.ANALYST, R.AUDITOR}
 EVERY_ROLE = set(R.ALL_ROLES)
 
@@ -55,6 +56,8 @@ MATRIX: list[Endpoint] = [
     Endpoint("cases:create", "POST", "plain", CASE_CREATORS),
     Endpoint("cases:share", "POST", "object", CASE_CREATORS, {"own"}),
     Endpoint("cases:override", "POST", "object", OVERRIDERS, {"own", "shared", "other_org"}),
+    Endpoint("cases:step", "POST", "object", DECIDERS, OWN_OR_SHARED),
+    Endpoint("cases:deadlines", "GET", "collection", CASE_READERS, OWN_OR_SHARED),
     Endpoint("core:audit", "GET", "plain", {R.AUDITOR}),
     Endpoint("core:audit_verify", "POST", "plain", {R.AUDITOR, R.SYSTEM_ADMINISTRATOR}),
     Endpoint("core:job", "GET", "plain", JOB_VIEWERS),
@@ -76,6 +79,8 @@ MATRIX: list[Endpoint] = [
     Endpoint("case_create", "POST", "plain", CASE_CREATORS, api=True),
     Endpoint("case_share", "POST", "object", CASE_CREATORS, {"own"}, api=True),
     Endpoint("case_override", "POST", "object", OVERRIDERS, {"own", "shared", "other_org"}, api=True),
+    Endpoint("case_transition", "POST", "object", DECIDERS, OWN_OR_SHARED, api=True),
+    Endpoint("case_deadlines", "GET", "collection", CASE_READERS, OWN_OR_SHARED, api=True),
     Endpoint("audit_list", "GET", "plain", {R.AUDITOR}, api=True),
     Endpoint("audit_verify", "POST", "plain", {R.AUDITOR, R.SYSTEM_ADMINISTRATOR}, api=True),
     Endpoint("job_get", "GET", "plain", JOB_VIEWERS, api=True),
@@ -156,7 +161,7 @@ def _request(client, endpoint: Endpoint, relation: str, world, membership, token
     job = JobRun.objects.create(kind="matrix", user_id=membership.user_id)
     kwargs = {
         "cases:detail": {"case_id": case.pk}, "cases:share": {"case_id": case.pk},
-        "cases:override": {"case_id": case.pk}, "core:job": {"job_id": job.pk},
+        "cases:override": {"case_id": case.pk}, "core:job": {"job_id": job.pk}, "cases:step": {"case_id": case.pk},
         "directory:staff_edit": {"membership_id": membership.pk},
         "directory:staff_unlock": {"membership_id": membership.pk},
     }
@@ -166,6 +171,7 @@ def _request(client, endpoint: Endpoint, relation: str, world, membership, token
         "cases:create": {"given_name": "New", "family_name": "Person"},
         "cases:share": {"organisation": str(world["third"].pk), "scope": "limited", "purpose": "matrix"},
         "cases:override": {"justification": "Immediate risk to life; owner unreachable at night."},
+        "cases:step": {"transition": "reasonable_grounds", "outcome": "positive"},
     }
     if not endpoint.api:
         if endpoint.name == "directory:token_revoke":
@@ -182,7 +188,8 @@ def _request(client, endpoint: Endpoint, relation: str, world, membership, token
         "case_export": "/api/v1/cases/export", "case_create": "/api/v1/cases",
         "case_share": f"/api/v1/cases/{case.pk}/shares", "case_override": f"/api/v1/cases/{case.pk}/override",
         "audit_list": "/api/v1/audit/events", "audit_verify": "/api/v1/audit/verify",
-        "job_get": f"/api/v1/jobs/{job.pk}",
+        "job_get": f"/api/v1/jobs/{job.pk}", "case_transition": f"/api/v1/cases/{case.pk}/transitions",
+        "case_deadlines": "/api/v1/cases/deadlines?within_days=30",
     }
     json_bodies = {
         "token_issue": {"name": "matrix", "days": 1},
@@ -190,6 +197,7 @@ def _request(client, endpoint: Endpoint, relation: str, world, membership, token
         "case_create": {"given_name": "New", "family_name": "Person"},
         "case_share": {"organisation_id": world["third"].pk, "scope": "limited", "purpose": "matrix"},
         "case_override": {"justification": "Immediate risk to life; owner unreachable at night."},
+        "case_transition": {"transition": "reasonable_grounds", "outcome": "positive"},
     }
     # Tokens cannot mint tokens, so token_issue is exercised through the browser session.
     headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"} if token and endpoint.name != "token_issue" else {}

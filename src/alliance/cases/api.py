@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+import datetime as dt
+from datetime import date, datetime
 from typing import Literal
 
 from ninja import Query, Router, Schema, Status
 from pydantic import ConfigDict, Field
 
 from alliance.cases import selectors, services
+from alliance.cases.nrm_selectors import deadlines_for, nrm_view_for
 from alliance.core.api_schemas import ISO_DATE, MAX_ID, PAGE, PAGE_SIZE, id_path, with_errors
+from alliance.core.errors import ValidationFailed
 from alliance.core.pagination import paginate
 from alliance.core.spreadsheet import csv_attachment
 
@@ -36,10 +39,71 @@ class CasePage(Schema):
     page_size: int
 
 
+class ClockOut(Schema):
+    kind: str
+    due_on: date
+    days_left: int
+    rule: str
+
+
+class HistoryOut(Schema):
+    on: date
+    transition: str
+    outcome: str
+    stage: str
+    organisation: str
+    reason: str | None  # null when the case is shared with a limited scope
+
+
+class NrmOut(Schema):
+    stage: str
+    trafficking_status: str
+    is_child: bool
+    clocks: list[ClockOut]
+    history: list[HistoryOut]
+    steps: list[str]  # the steps this user may take now
+
+
 class CaseDetail(Schema):
     scope: str
     withheld: list[str]
     fields: dict[str, str | int | datetime | None]
+    nrm: NrmOut
+
+
+class TransitionIn(StrictIn):
+    transition: str = Field(min_length=1, max_length=32)
+    outcome: Literal["", "positive", "negative"] = ""
+    reason: str = Field(default="", max_length=5000)
+    effective_on: str | None = Field(default=None, pattern=ISO_DATE)
+    reflection_days: int | None = Field(default=None, ge=1, le=365)
+    closure_status: Literal["closed", "closed_referred"] = "closed"
+
+
+class TransitionOut(Schema):
+    transition: str
+    from_stage: str
+    to_stage: str
+    outcome: str
+    effective_on: date
+
+
+class DeadlineOut(Schema):
+    case_id: int
+    number: str
+    pseudonym: str
+    kind: str
+    due_on: date
+    days_left: int
+
+
+class DeadlineList(Schema):
+    items: list[DeadlineOut]
+    count: int
+
+
+class DeadlineFilter(Schema):
+    within_days: int = Field(7, ge=0, le=366)
 
 
 class CaseIn(StrictIn):
@@ -124,10 +188,38 @@ def case_export(request):
     return csv_attachment("cases.csv", header, rows)
 
 
+@router.get("/deadlines", response=with_errors(DeadlineList), operation_id="case_deadlines")
+def case_deadlines(request, filters: Query[DeadlineFilter]):
+    rows = deadlines_for(actor=request.actor, within_days=filters.within_days)
+    return {"items": rows, "count": len(rows)}
+
+
 @router.get("/{case_id}", response=with_errors(CaseDetail), operation_id="case_get")
 def case_get(request, case_id: int = id_path()):
     view = selectors.case_get_for(actor=request.actor, case_id=case_id)
-    return {"scope": view.scope, "withheld": view.withheld, "fields": view.fields}
+    nrm = nrm_view_for(actor=request.actor, case=view.case, full_scope=view.scope == "full")
+    return {"scope": view.scope, "withheld": view.withheld, "fields": view.fields,
+            "nrm": {"stage": nrm.stage, "trafficking_status": nrm.trafficking_status, "is_child": nrm.is_child,
+                    "clocks": nrm.clocks, "history": nrm.history, "steps": [s.name for s in nrm.steps]}}
+
+
+@router.post("/{case_id}/transitions", response=with_errors({201: TransitionOut}), operation_id="case_transition")
+def case_transition(request, payload: TransitionIn, case_id: int = id_path()):
+    event = services.case_transition(
+        actor=request.actor, case_id=case_id, transition=payload.transition, outcome=payload.outcome,
+        reason=payload.reason, reflection_days=payload.reflection_days, closure_status=payload.closure_status,
+        effective_on=_date(payload.effective_on, "effective_on"),
+    )
+    return Status(201, event)
+
+
+def _date(value: str | None, field: str) -> dt.date | None:
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise ValidationFailed({field: ["Not a calendar date."]}) from None
 
 
 @router.post("/{case_id}/shares", response=with_errors({201: ShareOut}), operation_id="case_share")

@@ -31,3 +31,17 @@ class CaseShareForm(forms.Form):
 class OverrideForm(forms.Form):
     justification = forms.CharField(label=_("Legal basis and reason"), widget=forms.Textarea(attrs={"rows": 3}),
                                     max_length=2000)
+
+
+class TransitionForm(forms.Form):
+    transition = forms.CharField(widget=forms.HiddenInput, max_length=32)
+    outcome = forms.ChoiceField(label=_("Decision"), required=False,
+                                choices=[("", "—"), ("positive", _("Positive")), ("negative", _("Negative"))])
+    effective_on = forms.DateField(label=_("Date of the step"), required=False,
+                                   widget=forms.DateInput(attrs={"type": "date"}))
+    reflection_days = forms.IntegerField(label=_("Days of reflection (if longer than the country's period)"),
+                                         required=False, min_value=1, max_value=365)
+    closure_status = forms.ChoiceField(label=_("Closure"), required=False,
+                                       choices=[("closed", _("Closed")), ("closed_referred", _("Closed referred"))])
+    reason = forms.CharField(label=_("Reason"), required=False, max_length=5000,
+                             widget=forms.Textarea(attrs={"rows": 2}))

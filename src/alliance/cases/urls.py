@@ -12,4 +12,6 @@ urlpatterns = [
     path("<int:case_id>/", views.case_detail, name="detail"),
     path("<int:case_id>/share/", views.case_share, name="share"),
     path("<int:case_id>/override/", views.case_override, name="override"),
+    path("<int:case_id>/nrm/", views.case_step, name="step"),
+    path("deadlines/", views.deadlines, name="deadlines"),
 ]

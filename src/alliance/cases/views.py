@@ -13,8 +13,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from alliance.cases import selectors, services
-from alliance.cases.forms import CaseCreateForm, CaseSearchForm, CaseShareForm, OverrideForm
+from alliance.cases.forms import CaseCreateForm, CaseSearchForm, CaseShareForm, OverrideForm, TransitionForm
 from alliance.cases.models import Case
+from alliance.cases.nrm_selectors import deadlines_for, nrm_view_for
 from alliance.core import policy
 from alliance.core import roles as R
 from alliance.core.errors import Forbidden, NotFound, ValidationFailed
@@ -104,7 +105,11 @@ def case_detail(request, case_id: int):
         raise Http404 from None
     labels = {**FIELD_LABELS, "status": _("Status")}
     shown = [(labels.get(name, name), _display(name, value)) for name, value in view.fields.items()]
+    nrm_view = nrm_view_for(actor=request.actor, case=view.case, full_scope=view.scope == "full")
+    step_forms = [(step, TransitionForm(initial={"transition": step.name})) for step in nrm_view.steps]
     context = {
+        "nrm": nrm_view,
+        "step_forms": step_forms,
         "view": view,
         "shown": shown,
         "withheld": [labels.get(name, name) for name in view.withheld],
@@ -165,3 +170,42 @@ def case_export(request):
     except Forbidden:
         raise PermissionDenied from None
     return csv_attachment("cases.csv", header, rows)
+
+
+@login_required
+@require_POST
+def case_step(request, case_id: int):
+    """One NRM step from the case page; the service checks stage, role, relation, profile and dates."""
+    form = TransitionForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.case_transition(
+                actor=request.actor, case_id=case_id, transition=data["transition"], outcome=data["outcome"],
+                reason=data["reason"], effective_on=data["effective_on"], reflection_days=data["reflection_days"],
+                closure_status=data["closure_status"] or "closed",
+            )
+        except NotFound:
+            raise Http404 from None
+        except Forbidden:
+            raise PermissionDenied from None
+        except ValidationFailed as exc:
+            for messages_of_field in exc.errors.values():
+                for message in messages_of_field:
+                    messages.error(request, message)
+        else:
+            messages.success(request, _("The step is recorded."))
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    return redirect("cases:detail", case_id=case_id)
+
+
+@login_required
+def deadlines(request):
+    try:
+        rows = deadlines_for(actor=request.actor, within_days=14)
+    except Forbidden:
+        raise PermissionDenied from None
+    return render(request, "cases/deadlines.html", {"rows": rows})

@@ -95,8 +95,12 @@ def fields_of_scope(field_scope: str) -> frozenset[str] | None:
 
 
 # --- Cases ---------------------------------------------------------------------------------------
-_CASE_ALL = frozenset({R.CASE_VIEW, R.CASE_LIST, R.CASE_SEARCH, R.CASE_EXPORT, R.CASE_CREATE, R.CASE_SHARE})
+_CASE_ALL = frozenset({R.CASE_VIEW, R.CASE_LIST, R.CASE_SEARCH, R.CASE_EXPORT, R.CASE_CREATE, R.CASE_SHARE,
+                       R.CASE_DECIDE, R.CASE_PROGRESS})
 _CASE_READ = frozenset({R.CASE_VIEW, R.CASE_LIST, R.CASE_SEARCH, R.CASE_EXPORT})
+# A full share lets the receiver act on the case too (the competent authority decides on cases shared with
+# it; a shelter moves its residents through assistance). A limited share only reads.
+_CASE_SHARED_WORK = _CASE_READ | {R.CASE_DECIDE, R.CASE_PROGRESS}
 
 
 def _active_share(actor: Actor, scope: str):
@@ -114,7 +118,7 @@ def _active_override(actor: Actor):
 def _shared(scope: str) -> Relation:
     return Relation(
         name=f"shared_{scope}",
-        grants=_CASE_READ,
+        grants=_CASE_SHARED_WORK if scope == FULL else _CASE_READ,
         holds=lambda actor, case: _active_share(actor, scope).filter(case_id=case.pk).exists(),
         where=lambda actor: Exists(_active_share(actor, scope).filter(case_id=OuterRef("pk"))),
         field_scope=scope,

@@ -39,6 +39,8 @@ CASE_EXPORT = "case.export"
 CASE_CREATE = "case.create"
 CASE_SHARE = "case.share"
 CASE_OVERRIDE = "case.override"
+CASE_DECIDE = "case.decide"  # NRM identification decisions: competent authorities only
+CASE_PROGRESS = "case.progress"  # move a case through the NRM stages, record the child procedure
 AUDIT_VIEW = "audit.view"
 AUDIT_VERIFY = "audit.verify"
 STAFF_MANAGE = "staff.manage"
@@ -50,15 +52,16 @@ _CASE_WORK = _CASE_READ | {CASE_EXPORT, CASE_CREATE, CASE_SHARE}
 ROLE_ACTIONS: dict[str, frozenset[str]] = {
     SYSTEM_ADMINISTRATOR: frozenset({STAFF_MANAGE, JOB_VIEW, AUDIT_VERIFY}),
     NATIONAL_COORDINATOR: frozenset({JOB_VIEW}),
-    CASE_WORKER: frozenset(_CASE_WORK | {CASE_OVERRIDE, JOB_VIEW}),
+    CASE_WORKER: frozenset(_CASE_WORK | {CASE_OVERRIDE, CASE_PROGRESS, JOB_VIEW}),
     FRONTLINE_RESPONDER: frozenset({CASE_VIEW, CASE_LIST, CASE_CREATE, CASE_SHARE}),
-    INVESTIGATOR: frozenset(_CASE_WORK | {CASE_OVERRIDE, JOB_VIEW}),
-    PROSECUTOR: frozenset(_CASE_READ | {CASE_EXPORT, CASE_OVERRIDE}),
+    INVESTIGATOR: frozenset(_CASE_WORK | {CASE_OVERRIDE, CASE_PROGRESS, JOB_VIEW}),
+    PROSECUTOR: frozenset(_CASE_READ | {CASE_EXPORT, CASE_OVERRIDE, CASE_PROGRESS}),
     ANALYST: frozenset({JOB_VIEW}),
-    COMPETENT_AUTHORITY: frozenset(_CASE_READ | {CASE_OVERRIDE}),
-    # Trainers and trainees work cases only inside exercise realms (see policy.realm_allows).
-    TRAINER: frozenset(_CASE_WORK | {JOB_VIEW}),
-    TRAINEE: frozenset(_CASE_WORK),
+    COMPETENT_AUTHORITY: frozenset(_CASE_READ | {CASE_OVERRIDE, CASE_DECIDE}),
+    # Trainers and trainees work cases only inside exercise realms (Actor drops these roles elsewhere);
+    # there they play every part of the NRM, decisions included.
+    TRAINER: frozenset(_CASE_WORK | {CASE_PROGRESS, CASE_DECIDE, JOB_VIEW}),
+    TRAINEE: frozenset(_CASE_WORK | {CASE_PROGRESS, CASE_DECIDE}),
     AUDITOR: frozenset({AUDIT_VIEW, AUDIT_VERIFY, JOB_VIEW}),
 }
 

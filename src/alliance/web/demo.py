@@ -71,6 +71,9 @@ CASES = [
     ("shelter", "Rustam", "Aliyev", "EL-1184420", "1992-12-12", "Mountain Pass", []),
     ("social", "Grace", "Okafor", "PL-9001234", "2001-04-18", "Silver Birch",
      [("police", "limited", "Criminal investigation liaison")]),
+    ("labour", "Daniyar", "Seitkali", "EL-3300912", "2011-09-14", "Young Falcon",
+     [("social", "full", "Child procedure: guardian and best-interests assessment"),
+      ("authority", "full", "Reasonable-grounds decision")]),
     ("police", "Дмитрий", "Кузнецов", "ML-6623780", "1988-07-07", "Iron Gate",
      [("prosecutor", "full", "Prosecution file: victim as witness")]),
 ]
@@ -121,11 +124,40 @@ def load_demo() -> dict[str, int]:
         "academy": "trainer@dreamland.example",
     }
     made = _make_cases(CASES, live_realm(), lambda key: _member(authors[key]))
+    _advance_demo_cases(authors)
     exercise = Realm.objects.create(slug=EXERCISE_SLUG, name="Exercise Dreamland 2026 — Team Blue",
                                     kind=Realm.Kind.EXERCISE)
     exercise.participants.add(_member("trainer@dreamland.example").user, _member("trainee@dreamland.example").user)
     made += _make_cases(EXERCISE_CASES, exercise, lambda key: _member(authors[key]))
     return {"created": len(ACCOUNTS), "cases": made}
+
+
+# (pseudonym, [(who, step, outcome, reason)]): the demo desk shows cases at different NRM stages.
+PROGRESS = [
+    ("Blue Heron", [("authority", "reasonable_grounds", "positive", "Indicators of sexual exploitation met."),
+                    ("investigator", "start_reflection", "", "")]),
+    ("Morning Star", [("authority", "reasonable_grounds", "positive", "Debt bondage and withheld documents."),
+                      ("caseworker", "start_reflection", "", ""),
+                      ("authority", "conclusive_grounds", "positive", "Consistent account, corroborated."),
+                      ("caseworker", "start_assistance", "", "")]),
+    ("Young Falcon", [("authority", "reasonable_grounds", "positive", "Child: the means element is not required."),
+                      ("socialworker", "appoint_guardian", "", "Guardian appointed by the district court.")]),
+]
+
+
+def _advance_demo_cases(authors: dict[str, str]) -> None:
+    from alliance.cases.models import Case
+    from alliance.cases.services import case_transition
+
+    people = {"authority": "authority@dreamland.example", "investigator": "investigator@dreamland.example",
+              "caseworker": "caseworker@dreamland.example", "socialworker": "socialworker@dreamland.example"}
+    for pseudonym, steps in PROGRESS:
+        case = Case.objects.get(pseudonym=pseudonym, realm=live_realm())
+        for who, step, outcome, reason in steps:
+            membership = _member(people[who])
+            actor = actor_for(user=membership.user, membership=membership, realm=live_realm(), address="",
+                              channel="cli")
+            case_transition(actor=actor, case_id=case.pk, transition=step, outcome=outcome, reason=reason)
 
 
 def login_table() -> list[tuple[str, str, str]]:

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from alliance.cases.country_rules import ProfileError, rules_for
 from alliance.cases.models import Case, CaseCounter, CaseShare, Person
 from alliance.core import audit, policy
 from alliance.core import roles as R
@@ -27,6 +28,11 @@ def _clean_text(value: str, field: str, *, required: bool, max_length: int, erro
     elif len(value) > max_length:
         errors.setdefault(field, []).append(_("At most %(n)d characters.") % {"n": max_length})
     return value
+
+
+def _age(born: dt.date) -> int:
+    today = timezone.localdate()
+    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
 
 
 def _next_number(realm_id: int, *, exercise: bool) -> str:
@@ -49,6 +55,8 @@ def case_create(
     birth_date: str = "",
     pseudonym: str = "",
     summary: str = "",
+    is_child: bool = False,
+    country: str = "XD",
 ) -> Case:
     if not policy.may(actor, R.CASE_CREATE) or actor.organisation_id is None:
         raise Forbidden(R.CASE_CREATE)
@@ -60,11 +68,17 @@ def case_create(
     pseudonym = _clean_text(pseudonym, "pseudonym", required=False, max_length=64, errors=errors)
     summary = _clean_text(summary, "summary", required=False, max_length=10_000, errors=errors)
     birth_date = (birth_date or "").strip()
+    try:
+        rules_for(country)
+    except ProfileError:
+        errors["country"] = [_("No NRM country profile exists for this country.")]
     if birth_date:
         try:
             born = dt.date.fromisoformat(birth_date)
             if born > timezone.now().date():
                 errors.setdefault("birth_date", []).append(_("The birth date is in the future."))
+            # Under 18 by the stated birth date: the child procedure applies whatever was ticked.
+            is_child = is_child or _age(born) < 18
         except ValueError:
             errors.setdefault("birth_date", []).append(_("Use the form YYYY-MM-DD."))
     if errors:
@@ -78,11 +92,14 @@ def case_create(
         case = Case.objects.create(
             realm_id=actor.realm_id, number=number, pseudonym=pseudonym or f"Person {number[-4:]}",
             person=person, owner_organisation_id=actor.organisation_id, summary=summary or None,
-            created_by_id=actor.user_id,
+            created_by_id=actor.user_id, is_child=is_child, country=country,
         )
         written = ["given_name", "family_name", "pseudonym"]
         written += [n for n, v in (("identity_number", identity_number), ("birth_date", birth_date),
                                    ("summary", summary)) if v]
+        from alliance.cases.services.nrm import clocks_on_detection
+
+        clocks_on_detection(case, today=timezone.localdate())
         audit.record(actor=actor, action="create", object_type="case", object_id=case.pk, fields=written)
     return case
 

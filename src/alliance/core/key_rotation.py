@@ -196,6 +196,31 @@ def _labels(columns) -> list[str]:
     return [f"{model._meta.label}.{f.name}" for model, fields in columns for f in fields]
 
 
+def _rotate(*, blind: bool, columns, work_for, what: str, progress: Progress | None, batch_size: int,
+            resume: bool) -> RotationResult:
+    """The shared walk of both rotations: take (or keep) the active key, rework every row in locked batches,
+    audit the start and the end."""
+    object_type = "blind_key" if blind else "field_key"
+    if resume:
+        ring = load_keyring()
+        key_id = previous = (ring.blind if blind else ring.field).active
+    else:
+        key_id, previous = _add_active_key(blind=blind)
+        _record(object_type=object_type, key_id=key_id, fields=_labels(columns),
+                reason=f"activated, replacing {previous}; {what} started")
+    rewritten = scanned = 0
+    for model, fields in columns:
+        work = work_for(model, fields, key_id)
+        for batch_rows, batch_rewritten in _batches(model, fields, batch_size=batch_size, work=work):
+            rewritten += batch_rewritten
+            scanned += batch_rows
+            if progress is not None:
+                progress(batch_rows)
+    _record(object_type=object_type, key_id=key_id, fields=_labels(columns),
+            reason=f"{what} finished: {rewritten} rows rewritten of {scanned}")
+    return RotationResult(key_id=key_id, previous_key_id=previous, rewritten=rewritten, scanned=scanned)
+
+
 def field_keys_rotate(
     *, progress: Progress | None = None, batch_size: int = 500, resume: bool = False
 ) -> RotationResult:
@@ -204,16 +229,9 @@ def field_keys_rotate(
     With resume=True no key is added: values not yet under the active key are re-encrypted (after an
     interruption, or for values a server process wrote with the old key before it was restarted).
     """
-    if resume:
-        key_id = previous = load_keyring().field.active
-    else:
-        key_id, previous = _add_active_key(blind=False)
-        _record(object_type="field_key", key_id=key_id, fields=_labels(encrypted_columns()),
-                reason=f"activated, replacing {previous}; re-encryption started")
-    rewritten = scanned = 0
-    for model, fields in encrypted_columns():
 
-        def reencrypt(rows: list[tuple], model=model, fields=fields) -> int:
+    def work_for(model, fields, key_id):
+        def reencrypt(rows: list[tuple]) -> int:
             stale = [row for row in rows if any(v is not None and field_key_of(v) != key_id for v in row[1:])]
             if stale:
                 # bulk_update encrypts again through get_prep_value, with the active key.
@@ -221,14 +239,10 @@ def field_keys_rotate(
                                                 [f.name for f in fields])
             return len(stale)
 
-        for batch_rows, batch_rewritten in _batches(model, fields, batch_size=batch_size, work=reencrypt):
-            rewritten += batch_rewritten
-            scanned += batch_rows
-            if progress is not None:
-                progress(batch_rows)
-    _record(object_type="field_key", key_id=key_id, fields=_labels(encrypted_columns()),
-            reason=f"re-encryption finished: {rewritten} rows rewritten of {scanned}")
-    return RotationResult(key_id=key_id, previous_key_id=previous, rewritten=rewritten, scanned=scanned)
+        return reencrypt
+
+    return _rotate(blind=False, columns=encrypted_columns(), work_for=work_for, what="re-encryption",
+                   progress=progress, batch_size=batch_size, resume=resume)
 
 
 def _with_plaintexts(model: type[models.Model], fields: list[models.Field], row: tuple) -> models.Model:
@@ -248,16 +262,9 @@ def blind_keys_rotate(
     *, progress: Progress | None = None, batch_size: int = 500, resume: bool = False
 ) -> RotationResult:
     """Make a new blind-index key active and recompute every blind index from its (decrypted) source."""
-    if resume:
-        key_id = previous = load_keyring().blind.active
-    else:
-        key_id, previous = _add_active_key(blind=True)
-        _record(object_type="blind_key", key_id=key_id, fields=_labels(blind_index_columns()),
-                reason=f"activated, replacing {previous}; re-indexing started")
-    rewritten = scanned = 0
-    for model, fields in blind_index_columns():
 
-        def reindex(rows: list[tuple], model=model, fields=fields) -> int:
+    def work_for(model, fields, key_id):
+        def reindex(rows: list[tuple]) -> int:
             stale = [row[0] for row in rows
                      if any(v is not None and blind_key_of(v) != key_id for v in row[1:])]
             if stale:
@@ -269,14 +276,10 @@ def blind_keys_rotate(
                 model._base_manager.bulk_update(objs, [f.name for f in fields])
             return len(stale)
 
-        for batch_rows, batch_rewritten in _batches(model, fields, batch_size=batch_size, work=reindex):
-            rewritten += batch_rewritten
-            scanned += batch_rows
-            if progress is not None:
-                progress(batch_rows)
-    _record(object_type="blind_key", key_id=key_id, fields=_labels(blind_index_columns()),
-            reason=f"re-indexing finished: {rewritten} rows rewritten of {scanned}")
-    return RotationResult(key_id=key_id, previous_key_id=previous, rewritten=rewritten, scanned=scanned)
+        return reindex
+
+    return _rotate(blind=True, columns=blind_index_columns(), work_for=work_for, what="re-indexing",
+                   progress=progress, batch_size=batch_size, resume=resume)
 
 
 # --- Retirement -----------------------------------------------------------------------------------------

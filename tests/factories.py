@@ -30,3 +30,12 @@ def exercise_realm(name: str) -> Realm:
 def actor(membership: Membership, realm: Realm | None = None, channel: str = "web") -> Actor:
     return actor_for(user=membership.user, membership=membership, realm=realm or live_realm(),
                      address="127.0.0.1", channel=channel)
+
+
+def share(*, actor: Actor, case_id: int, organisation_id: int, scope: str, purpose: str):
+    """Sharing as the services require it: the person's consent first, then the share."""
+    from alliance.cases.services import case_share, consent_record
+
+    consent_record(actor=actor, case_id=case_id, purpose="share_organisation", organisation_id=organisation_id,
+                   language="en")
+    return case_share(actor=actor, case_id=case_id, organisation_id=organisation_id, scope=scope, purpose=purpose)

@@ -21,6 +21,8 @@ BUSINESS_RULES = {
     ("POST", "/api/v1/cases/search"),
     ("POST", "/api/v1/cases/{case_id}/shares"),
     ("POST", "/api/v1/cases/{case_id}/transitions"),
+    ("POST", "/api/v1/cases/{case_id}/consents"),
+    ("POST", "/api/v1/cases/consents/{consent_id}/withdraw"),
     ("GET", "/api/v1/audit/events"),
 }
 

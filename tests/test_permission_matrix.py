@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from alliance.cases.services import case_create, case_share
+from alliance.cases.services import case_create, consent_record
 from alliance.config.api import api
 from alliance.core import roles as R
 from alliance.core.models import JobRun
@@ -57,6 +57,8 @@ MATRIX: list[Endpoint] = [
     Endpoint("cases:share", "POST", "object", CASE_CREATORS, {"own"}),
     Endpoint("cases:override", "POST", "object", OVERRIDERS, {"own", "shared", "other_org"}),
     Endpoint("cases:step", "POST", "object", DECIDERS, OWN_OR_SHARED),
+    Endpoint("cases:consent", "POST", "object", CASE_CREATORS, {"own"}),
+    Endpoint("cases:consent_withdraw", "POST", "object", CASE_CREATORS, {"own"}),
     Endpoint("cases:deadlines", "GET", "collection", CASE_READERS, OWN_OR_SHARED),
     Endpoint("core:audit", "GET", "plain", {R.AUDITOR}),
     Endpoint("core:audit_verify", "POST", "plain", {R.AUDITOR, R.SYSTEM_ADMINISTRATOR}),
@@ -80,6 +82,8 @@ MATRIX: list[Endpoint] = [
     Endpoint("case_share", "POST", "object", CASE_CREATORS, {"own"}, api=True),
     Endpoint("case_override", "POST", "object", OVERRIDERS, {"own", "shared", "other_org"}, api=True),
     Endpoint("case_transition", "POST", "object", DECIDERS, OWN_OR_SHARED, api=True),
+    Endpoint("consent_record", "POST", "object", CASE_CREATORS, {"own"}, api=True),
+    Endpoint("consent_withdraw", "POST", "object", CASE_CREATORS, {"own"}, api=True),
     Endpoint("case_deadlines", "GET", "collection", CASE_READERS, OWN_OR_SHARED, api=True),
     Endpoint("audit_list", "GET", "plain", {R.AUDITOR}, api=True),
     Endpoint("audit_verify", "POST", "plain", {R.AUDITOR, R.SYSTEM_ADMINISTRATOR}, api=True),
@@ -146,9 +150,19 @@ def world(db):
         "other_realm": case_create(actor=factories.actor(trainer_membership, exercise), given_name="Exe",
                                    family_name="Rcise", identity_number="EXE-1"),
     }
-    case_share(actor=owner_other, case_id=cases["shared"].pk, organisation_id=mine.pk, scope="full",
+    factories.share(actor=owner_other, case_id=cases["shared"].pk, organisation_id=mine.pk, scope="full",
                purpose="matrix")
-    return {"mine": mine, "third": third, "cases": cases, "live": live_realm()}
+    # The share endpoints share the own case with the third organisation: the person agreed to that. Every
+    # case also carries a consent of its own for the withdrawal endpoints.
+    consent_record(actor=owner_mine, case_id=cases["own"].pk, purpose="share_organisation",
+                   organisation_id=third.pk, language="en")
+    consents = {"own": consent_record(actor=owner_mine, case_id=cases["own"].pk, purpose="statistics",
+                                      language="en")}
+    for relation, owner in (("shared", owner_other), ("other_org", owner_other),
+                            ("other_realm", factories.actor(trainer_membership, exercise))):
+        consents[relation] = consent_record(actor=owner, case_id=cases[relation].pk, purpose="statistics",
+                                            language="en")
+    return {"mine": mine, "third": third, "cases": cases, "live": live_realm(), "consents": consents}
 
 
 NAMES = {"own": "Ona Own", "shared": "Sha Red", "other_org": "Oth Er", "other_realm": "Exe Rcise"}
@@ -158,10 +172,12 @@ def _request(client, endpoint: Endpoint, relation: str, world, membership, token
     from django.urls import reverse
 
     case = world["cases"].get(relation) or world["cases"]["own"]
+    consent = world["consents"].get(relation) or world["consents"]["own"]
     job = JobRun.objects.create(kind="matrix", user_id=membership.user_id)
     kwargs = {
         "cases:detail": {"case_id": case.pk}, "cases:share": {"case_id": case.pk},
         "cases:override": {"case_id": case.pk}, "core:job": {"job_id": job.pk}, "cases:step": {"case_id": case.pk},
+        "cases:consent": {"case_id": case.pk}, "cases:consent_withdraw": {"consent_id": consent.pk},
         "directory:staff_edit": {"membership_id": membership.pk},
         "directory:staff_unlock": {"membership_id": membership.pk},
     }
@@ -172,6 +188,7 @@ def _request(client, endpoint: Endpoint, relation: str, world, membership, token
         "cases:share": {"organisation": str(world["third"].pk), "scope": "limited", "purpose": "matrix"},
         "cases:override": {"justification": "Immediate risk to life; owner unreachable at night."},
         "cases:step": {"transition": "reasonable_grounds", "outcome": "positive"},
+        "cases:consent": {"purpose": "assistance", "language": "en"},
     }
     if not endpoint.api:
         if endpoint.name == "directory:token_revoke":
@@ -190,6 +207,8 @@ def _request(client, endpoint: Endpoint, relation: str, world, membership, token
         "audit_list": "/api/v1/audit/events", "audit_verify": "/api/v1/audit/verify",
         "job_get": f"/api/v1/jobs/{job.pk}", "case_transition": f"/api/v1/cases/{case.pk}/transitions",
         "case_deadlines": "/api/v1/cases/deadlines?within_days=30",
+        "consent_record": f"/api/v1/cases/{case.pk}/consents",
+        "consent_withdraw": f"/api/v1/cases/consents/{consent.pk}/withdraw",
     }
     json_bodies = {
         "token_issue": {"name": "matrix", "days": 1},
@@ -198,6 +217,7 @@ def _request(client, endpoint: Endpoint, relation: str, world, membership, token
         "case_share": {"organisation_id": world["third"].pk, "scope": "limited", "purpose": "matrix"},
         "case_override": {"justification": "Immediate risk to life; owner unreachable at night."},
         "case_transition": {"transition": "reasonable_grounds", "outcome": "positive"},
+        "consent_record": {"purpose": "assistance", "language": "en"},
     }
     # Tokens cannot mint tokens, so token_issue is exercised through the browser session.
     headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"} if token and endpoint.name != "token_issue" else {}

@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from alliance.cases.services import case_create, case_share
+from alliance.cases.services import case_create
 from alliance.core import audit
 from alliance.core import roles as R
 from alliance.directory.services import token_issue
@@ -26,7 +26,7 @@ def _add_cases(desk, n: int) -> None:
     for i in range(n):
         case = case_create(actor=owner, given_name=f"Given{i}", family_name=f"Family{i}")
         if i % 2:
-            case_share(actor=owner, case_id=case.pk, organisation_id=desk["partner"].pk, scope="limited",
+            factories.share(actor=owner, case_id=case.pk, organisation_id=desk["partner"].pk, scope="limited",
                        purpose="q")
         factories.member(desk["org"], [R.CASE_WORKER])
         audit.record(actor=owner, action="view", object_type="case", object_id=case.pk)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from alliance.cases.services import case_create, case_share
+from alliance.cases.services import case_create
 from alliance.core import roles as R
 from alliance.directory.services import token_issue
 from tests import factories
@@ -21,7 +21,7 @@ def limited(db):
     case = case_create(actor=factories.actor(officer), given_name="Mariam", family_name="Haddad",
                        identity_number="DL-778899", birth_date="1998-02-03", pseudonym="Olive",
                        summary="Debt of 4,000 to the recruiter")
-    case_share(actor=factories.actor(officer), case_id=case.pk, organisation_id=shelter.pk, scope="limited",
+    factories.share(actor=factories.actor(officer), case_id=case.pk, organisation_id=shelter.pk, scope="limited",
                purpose="Shelter placement")
     return {"case": case, "worker": worker}
 

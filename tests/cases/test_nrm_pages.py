@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from alliance.cases.models import Case
-from alliance.cases.services import case_create, case_share, case_transition
+from alliance.cases.services import case_create, case_transition
 from alliance.core import roles as R
 from alliance.directory.services import token_issue
 from tests import factories
@@ -21,9 +21,9 @@ def desk(db):
     decider = factories.member(authority, [R.COMPETENT_AUTHORITY])
     worker = factories.member(shelter, [R.CASE_WORKER])
     case = case_create(actor=factories.actor(officer), given_name="Lea", family_name="Marn")
-    case_share(actor=factories.actor(officer), case_id=case.pk, organisation_id=authority.pk, scope="full",
+    factories.share(actor=factories.actor(officer), case_id=case.pk, organisation_id=authority.pk, scope="full",
                purpose="Decisions")
-    case_share(actor=factories.actor(officer), case_id=case.pk, organisation_id=shelter.pk, scope="limited",
+    factories.share(actor=factories.actor(officer), case_id=case.pk, organisation_id=shelter.pk, scope="limited",
                purpose="Shelter")
     return {"case": case, "officer": officer, "decider": decider, "worker": worker}
 

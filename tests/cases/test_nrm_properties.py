@@ -9,7 +9,7 @@ from hypothesis.extra.django import TestCase
 
 from alliance.cases import nrm
 from alliance.cases.models import Case, CaseClock, NrmEvent
-from alliance.cases.services import case_create, case_share, case_transition
+from alliance.cases.services import case_create, case_transition
 from alliance.core import roles as R
 from alliance.core.errors import Forbidden, NotFound, ValidationFailed
 from tests import factories
@@ -41,7 +41,7 @@ class TestRandomWorkflows(TestCase):
                 "stranger": factories.organisation()}
         creator = factories.actor(factories.member(orgs["owner"], [R.CASE_WORKER]))
         case = case_create(actor=creator, given_name="Prop", family_name="Erty", is_child=is_child)
-        case_share(actor=creator, case_id=case.pk, organisation_id=orgs["partner"].pk, scope="full", purpose="p")
+        factories.share(actor=creator, case_id=case.pk, organisation_id=orgs["partner"].pk, scope="full", purpose="p")
         actors = {}
         for org_key, role, transition, outcome, reason in sequence:
             key = (org_key, role)

@@ -11,7 +11,7 @@ from django.utils import timezone
 from alliance.cases import nrm
 from alliance.cases.country_rules import ProfileError, _parse, rules_for
 from alliance.cases.models import Case, CaseClock, NrmEvent
-from alliance.cases.services import case_create, case_share, case_transition
+from alliance.cases.services import case_create, case_transition
 from alliance.core import roles as R
 from alliance.core.errors import Forbidden, NotFound, ValidationFailed
 from alliance.core.models import AuditEvent
@@ -25,7 +25,7 @@ def nrm_world(db):
     worker = factories.actor(factories.member(shelter, [R.CASE_WORKER]))
     decider = factories.actor(factories.member(authority, [R.COMPETENT_AUTHORITY]))
     case = case_create(actor=worker, given_name="Nadia", family_name="Roshan", country="XD")
-    case_share(actor=worker, case_id=case.pk, organisation_id=authority.pk, scope="full", purpose="NRM decisions")
+    factories.share(actor=worker, case_id=case.pk, organisation_id=authority.pk, scope="full", purpose="NRM decisions")
     return {"worker": worker, "decider": decider, "case": case}
 
 
@@ -121,7 +121,8 @@ def test_child_procedure_comes_first(nrm_world):
     worker, decider = nrm_world["worker"], nrm_world["decider"]
     child = case_create(actor=worker, given_name="Ali", family_name="Karimi", birth_date="2012-05-05")
     assert child.is_child
-    case_share(actor=worker, case_id=child.pk, organisation_id=decider.organisation_id, scope="full", purpose="NRM")
+    factories.share(actor=worker, case_id=child.pk, organisation_id=decider.organisation_id, scope="full",
+                    purpose="NRM")
     case_transition(actor=decider, case_id=child.pk, transition="reasonable_grounds", outcome="positive")
     with pytest.raises(ValidationFailed) as error:
         case_transition(actor=worker, case_id=child.pk, transition="start_reflection")

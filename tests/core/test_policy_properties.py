@@ -82,12 +82,12 @@ def test_trainer_rights_do_not_reach_the_live_realm():
 
 @pytest.mark.django_db
 def test_override_on_a_limited_share_shows_the_whole_file():
-    from alliance.cases.services import case_create, case_override, case_share
+    from alliance.cases.services import case_create, case_override
 
     police, shelter = factories.organisation(), factories.organisation()
     owner = factories.actor(factories.member(police, [R.INVESTIGATOR]))
     case = case_create(actor=owner, given_name="Lim", family_name="Ited")
-    case_share(actor=owner, case_id=case.pk, organisation_id=shelter.pk, scope="limited", purpose="p")
+    factories.share(actor=owner, case_id=case.pk, organisation_id=shelter.pk, scope="limited", purpose="p")
     worker = factories.actor(factories.member(shelter, [R.CASE_WORKER]))
     assert policy.CASE.visible_fields(worker, R.CASE_VIEW, case) == policy.CASE_LIMITED_FIELDS
     case_override(actor=worker, case_id=case.pk, justification="Risk to life; owner unreachable tonight.")

@@ -130,6 +130,34 @@ class ShareIn(StrictIn):
     organisation_id: int = Field(ge=1, le=MAX_ID)
     scope: str = Field(pattern="^(full|limited)$")
     purpose: str = Field(min_length=1, max_length=300)
+    legal_basis: str = Field(default="", max_length=500)
+
+
+class ConsentIn(StrictIn):
+    purpose: Literal["assistance", "share_organisation", "share_sector", "statistics", "transnational"]
+    language: str = Field(min_length=2, max_length=3)
+    interpreter: bool = False
+    organisation_id: int | None = Field(default=None, ge=1, le=MAX_ID)
+    sector: str = Field(default="", max_length=32)
+    country: str = Field(default="", max_length=2)
+    given_on: str | None = Field(default=None, pattern=ISO_DATE)
+
+
+class ConsentOut(Schema):
+    id: int
+    case_id: int
+    purpose: str
+    organisation_id: int | None
+    sector: str
+    country: str
+    language: str
+    interpreter: bool
+    given_on: date
+    withdrawn_on: date | None
+
+
+class WithdrawOut(Schema):
+    revoked_shares: int
 
 
 class ShareOut(Schema):
@@ -225,7 +253,7 @@ def _date(value: str | None, field: str) -> dt.date | None:
 @router.post("/{case_id}/shares", response=with_errors({201: ShareOut}), operation_id="case_share")
 def case_share(request, payload: ShareIn, case_id: int = id_path()):
     share = services.case_share(actor=request.actor, case_id=case_id, organisation_id=payload.organisation_id,
-                                scope=payload.scope, purpose=payload.purpose)
+                                scope=payload.scope, purpose=payload.purpose, legal_basis=payload.legal_basis)
     return Status(201, share)
 
 
@@ -233,3 +261,18 @@ def case_share(request, payload: ShareIn, case_id: int = id_path()):
 def case_override(request, payload: OverrideIn, case_id: int = id_path()):
     override = services.case_override(actor=request.actor, case_id=case_id, justification=payload.justification)
     return Status(201, {"case_id": override.object_id, "expires_at": override.expires_at})
+
+
+@router.post("/{case_id}/consents", response=with_errors({201: ConsentOut}), operation_id="consent_record")
+def consent_record(request, payload: ConsentIn, case_id: int = id_path()):
+    consent = services.consent_record(
+        actor=request.actor, case_id=case_id, purpose=payload.purpose, language=payload.language,
+        interpreter=payload.interpreter, organisation_id=payload.organisation_id, sector=payload.sector,
+        country=payload.country, given_on=_date(payload.given_on, "given_on"),
+    )
+    return Status(201, consent)
+
+
+@router.post("/consents/{consent_id}/withdraw", response=with_errors(WithdrawOut), operation_id="consent_withdraw")
+def consent_withdraw(request, consent_id: int = id_path()):
+    return {"revoked_shares": services.consent_withdraw(actor=request.actor, consent_id=consent_id)}

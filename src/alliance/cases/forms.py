@@ -1,7 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from alliance.cases.models import CaseShare
+from alliance.cases.models import CaseShare, Consent
+from alliance.core.countries import COUNTRY_CHOICES
 from alliance.directory.models import Organisation
 
 
@@ -26,6 +27,21 @@ class CaseShareForm(forms.Form):
     organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=Organisation.objects.order_by("name"))
     scope = forms.ChoiceField(label=_("Scope"), choices=CaseShare.Scope.choices)
     purpose = forms.CharField(label=_("Purpose"), max_length=300)
+    legal_basis = forms.CharField(label=_("Legal basis, only when sharing without consent"), required=False,
+                                  max_length=500)
+
+
+class ConsentForm(forms.Form):
+    purpose = forms.ChoiceField(label=_("The person agreed to"), choices=Consent.Purpose.choices)
+    organisation = forms.ModelChoiceField(label=_("Organisation (for a named organisation)"), required=False,
+                                          queryset=Organisation.objects.order_by("name"))
+    sector = forms.ChoiceField(label=_("Sector (for a sector)"), required=False,
+                               choices=[("", "—"), *Organisation.Sector.choices])
+    country = forms.ChoiceField(label=_("Country (for a transfer)"), required=False,
+                                choices=[("", "—"), *COUNTRY_CHOICES])
+    language = forms.CharField(label=_("Language of the conversation (ISO 639 code)"), max_length=3)
+    interpreter = forms.BooleanField(label=_("An interpreter took part"), required=False)
+    given_on = forms.DateField(label=_("Given on"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
 
 class OverrideForm(forms.Form):

@@ -123,6 +123,43 @@ class CaseCounter(models.Model):
         constraints = [models.UniqueConstraint(fields=["realm", "year"], name="cases_one_counter_per_year")]
 
 
+class Consent(models.Model):
+    """What the person agreed to, recorded granularly: who obtained it, in which language, with an interpreter
+    or not, and when; withdrawal revokes the shares made under it (nrm.md, CETS 197 Art. 11)."""
+
+    class Purpose(models.TextChoices):
+        ASSISTANCE = "assistance", _("Assistance")
+        SHARE_ORGANISATION = "share_organisation", _("Sharing with a named organisation")
+        SHARE_SECTOR = "share_sector", _("Sharing with a sector")
+        STATISTICS = "statistics", _("Anonymous statistics")
+        TRANSNATIONAL = "transnational", _("Transfer to another country")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="consents")
+    purpose = models.CharField(max_length=24, choices=Purpose.choices)
+    organisation = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    sector = models.CharField(max_length=32, choices=Organisation.Sector.choices, blank=True)
+    country = models.CharField(max_length=2, choices=COUNTRY_CHOICES, blank=True)
+    language = models.CharField(max_length=3, help_text=_("ISO 639 code of the language consent was given in."))
+    interpreter = models.BooleanField(default=False)
+    given_on = models.DateField()
+    obtained_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    obtained_by_organisation = models.ForeignKey(Organisation, null=True, on_delete=models.SET_NULL,
+                                                 related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    withdrawn_on = models.DateField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["given_on", "id"]
+
+    def covers(self, organisation: Organisation) -> bool:
+        if self.withdrawn_on is not None:
+            return False
+        if self.purpose == self.Purpose.SHARE_ORGANISATION:
+            return self.organisation_id == organisation.pk
+        return self.purpose == self.Purpose.SHARE_SECTOR and self.sector == organisation.sector
+
+
 class CaseShare(models.Model):
     """A case shared with another organisation, fully or limited to the fields in policy.CASE_LIMITED_FIELDS."""
 
@@ -137,6 +174,9 @@ class CaseShare(models.Model):
     granted_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
     granted_at = models.DateTimeField(auto_now_add=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    # Either the consent it rests on, or the legal basis stated for sharing without consent.
+    consent = models.ForeignKey(Consent, null=True, blank=True, on_delete=models.PROTECT, related_name="shares")
+    legal_basis = models.CharField(max_length=500, blank=True)
 
     class Meta:
         constraints = [

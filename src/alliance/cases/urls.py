@@ -13,5 +13,7 @@ urlpatterns = [
     path("<int:case_id>/share/", views.case_share, name="share"),
     path("<int:case_id>/override/", views.case_override, name="override"),
     path("<int:case_id>/nrm/", views.case_step, name="step"),
+    path("<int:case_id>/consents/", views.consent_add, name="consent"),
+    path("consents/<int:consent_id>/withdraw/", views.consent_withdraw, name="consent_withdraw"),
     path("deadlines/", views.deadlines, name="deadlines"),
 ]

@@ -13,7 +13,14 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from alliance.cases import selectors, services
-from alliance.cases.forms import CaseCreateForm, CaseSearchForm, CaseShareForm, OverrideForm, TransitionForm
+from alliance.cases.forms import (
+    CaseCreateForm,
+    CaseSearchForm,
+    CaseShareForm,
+    ConsentForm,
+    OverrideForm,
+    TransitionForm,
+)
 from alliance.cases.models import Case
 from alliance.cases.nrm_selectors import deadlines_for, nrm_view_for
 from alliance.core import policy
@@ -105,6 +112,7 @@ def case_detail(request, case_id: int):
         raise Http404 from None
     labels = {**FIELD_LABELS, "status": _("Status")}
     shown = [(labels.get(name, name), _display(name, value)) for name, value in view.fields.items()]
+    can_share = policy.CASE.can(request.actor, R.CASE_SHARE, view.case)
     nrm_view = nrm_view_for(actor=request.actor, case=view.case, full_scope=view.scope == "full")
     step_forms = [(step, TransitionForm(initial={"transition": step.name})) for step in nrm_view.steps]
     context = {
@@ -113,8 +121,10 @@ def case_detail(request, case_id: int):
         "view": view,
         "shown": shown,
         "withheld": [labels.get(name, name) for name in view.withheld],
-        "can_share": policy.CASE.can(request.actor, R.CASE_SHARE, view.case),
+        "can_share": can_share,
         "share_form": CaseShareForm(),
+        "consents": view.case.consents.select_related("organisation") if can_share else [],
+        "consent_form": ConsentForm(),
     }
     return render(request, "cases/detail.html", context)
 
@@ -127,7 +137,8 @@ def case_share(request, case_id: int):
         try:
             services.case_share(actor=request.actor, case_id=case_id,
                                 organisation_id=form.cleaned_data["organisation"].pk,
-                                scope=form.cleaned_data["scope"], purpose=form.cleaned_data["purpose"])
+                                scope=form.cleaned_data["scope"], purpose=form.cleaned_data["purpose"],
+                                legal_basis=form.cleaned_data["legal_basis"])
         except NotFound:
             raise Http404 from None
         except ValidationFailed as exc:
@@ -209,3 +220,49 @@ def deadlines(request):
     except Forbidden:
         raise PermissionDenied from None
     return render(request, "cases/deadlines.html", {"rows": rows})
+
+
+def _flash_errors(request, error: ValidationFailed) -> None:
+    for field_messages in error.errors.values():
+        for message in field_messages:
+            messages.error(request, message)
+
+
+@login_required
+@require_POST
+def consent_add(request, case_id: int):
+    form = ConsentForm(request.POST)
+    if not form.is_valid():
+        _flash_errors(request, ValidationFailed({k: list(v) for k, v in form.errors.items()}))
+        return redirect("cases:detail", case_id=case_id)
+    data = form.cleaned_data
+    try:
+        services.consent_record(
+            actor=request.actor, case_id=case_id, purpose=data["purpose"], language=data["language"],
+            interpreter=data["interpreter"], organisation_id=data["organisation"].pk if data["organisation"] else None,
+            sector=data["sector"], country=data["country"], given_on=data["given_on"],
+        )
+    except NotFound:
+        raise Http404 from None
+    except ValidationFailed as exc:
+        _flash_errors(request, exc)
+    else:
+        messages.success(request, _("The consent is recorded."))
+    return redirect("cases:detail", case_id=case_id)
+
+
+@login_required
+@require_POST
+def consent_withdraw(request, consent_id: int):
+    from alliance.cases.models import Consent
+
+    case_id = Consent.objects.filter(pk=consent_id).values_list("case_id", flat=True).first()
+    try:
+        revoked = services.consent_withdraw(actor=request.actor, consent_id=consent_id)
+    except NotFound:
+        raise Http404 from None
+    except ValidationFailed as exc:
+        _flash_errors(request, exc)
+    else:
+        messages.success(request, _("The consent is withdrawn; %(n)d shares were revoked.") % {"n": revoked})
+    return redirect("cases:detail", case_id=case_id)

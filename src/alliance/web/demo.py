@@ -102,6 +102,9 @@ def _make_cases(specs, realm: Realm, author_for) -> int:
                                          identity_number=document, birth_date=born, pseudonym=pseudonym,
                                          summary="Fictitious Dreamland training record.")
         for target, scope, purpose in shares:
+            # In the demo every person agreed, in their own language, to each organisation that sees them.
+            case_services.consent_record(actor=actor, case_id=case.pk, purpose="share_organisation",
+                                         organisation_id=_agency(target).pk, language="en", interpreter=True)
             case_services.case_share(actor=actor, case_id=case.pk, organisation_id=_agency(target).pk,
                                      scope=scope, purpose=purpose)
         made += 1

@@ -9,10 +9,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from alliance.cases.country_rules import ProfileError, rules_for
-from alliance.cases.models import Case, CaseCounter, CaseShare, Person
+from alliance.cases.models import Case, CaseCounter, CaseShare, Consent, Person
 from alliance.core import audit, policy
 from alliance.core import roles as R
 from alliance.core.actor import Actor
+from alliance.core.countries import COUNTRY_CODES
 from alliance.core.errors import Forbidden, NotFound, ValidationFailed
 from alliance.core.models import EmergencyOverride
 from alliance.directory.models import Organisation
@@ -104,7 +105,12 @@ def case_create(
     return case
 
 
-def case_share(*, actor: Actor, case_id: int, organisation_id: int, scope: str, purpose: str) -> CaseShare:
+def case_share(
+    *, actor: Actor, case_id: int, organisation_id: int, scope: str, purpose: str, legal_basis: str = ""
+) -> CaseShare:
+    """Share a case with another organisation. It must rest on the person's recorded consent, on the child
+    procedure (a child is always referred to social services), or on a stated legal basis given by someone
+    whose role allows an override; the last is audited as an override."""
     case = Case.objects.filter(pk=case_id, realm_id=actor.realm_id).first()
     if case is None or not policy.CASE.can(actor, R.CASE_SHARE, case):
         audit.record(actor=actor, action="denied", object_type="case", object_id=case_id, reason="case.share")
@@ -113,20 +119,104 @@ def case_share(*, actor: Actor, case_id: int, organisation_id: int, scope: str, 
     if scope not in CaseShare.Scope.values:
         errors["scope"] = [_("Choose full or limited.")]
     purpose = _clean_text(purpose, "purpose", required=True, max_length=300, errors=errors)
-    if not Organisation.objects.filter(pk=organisation_id).exists():
+    target = Organisation.objects.filter(pk=organisation_id).first()
+    if target is None:
         errors["organisation"] = [_("No such organisation.")]
     elif organisation_id == case.owner_organisation_id:
         errors["organisation"] = [_("The case already belongs to this organisation.")]
     elif CaseShare.objects.filter(case=case, organisation_id=organisation_id, revoked_at__isnull=True).exists():
         errors["organisation"] = [_("The case is already shared with this organisation.")]
+    consent, legal_basis = _basis_for_sharing(actor, case, target, legal_basis.strip(), errors)
     if errors:
         raise ValidationFailed(errors)
     with transaction.atomic():
         share = CaseShare.objects.create(case=case, organisation_id=organisation_id, scope=scope,
-                                         purpose=purpose, granted_by_id=actor.user_id)
+                                         purpose=purpose, granted_by_id=actor.user_id, consent=consent,
+                                         legal_basis=legal_basis)
         audit.record(actor=actor, action="share", object_type="case", object_id=case.pk,
-                     fields=[f"scope:{scope}", f"organisation:{organisation_id}"], reason=purpose)
+                     fields=[f"scope:{scope}", f"organisation:{organisation_id}"],
+                     reason=f"consent {consent.pk}" if consent else f"without consent: {legal_basis}")
+        if consent is None and legal_basis != CHILD_PROCEDURE:
+            audit.record(actor=actor, action="override", object_type="case", object_id=case.pk,
+                         fields=["consent"], reason=legal_basis)
     return share
+
+
+CHILD_PROCEDURE = "child procedure: a child is always referred to child protection"
+MIN_LEGAL_BASIS = 20
+
+
+def _basis_for_sharing(actor: Actor, case: Case, target: Organisation | None, legal_basis: str,
+                       errors: dict) -> tuple[Consent | None, str]:
+    if target is None:
+        return None, ""
+    for consent in case.consents.filter(withdrawn_on__isnull=True):
+        if consent.covers(target):
+            return consent, ""
+    if case.is_child and target.sector == Organisation.Sector.SOCIAL_SERVICES:
+        return None, CHILD_PROCEDURE
+    if not legal_basis:
+        errors["consent"] = [_("No recorded consent covers sharing with this organisation. Record the person's "
+                               "consent, or state the legal basis for sharing without it.")]
+    elif not policy.may(actor, R.CASE_OVERRIDE):
+        errors["consent"] = [_("Your role cannot share without the person's consent.")]
+    elif len(legal_basis) < MIN_LEGAL_BASIS:
+        errors["legal_basis"] = [_("State the legal basis and reason in at least %(n)d characters.")
+                                 % {"n": MIN_LEGAL_BASIS}]
+    return None, legal_basis[:500]
+
+
+def consent_record(
+    *, actor: Actor, case_id: int, purpose: str, language: str, interpreter: bool = False,
+    organisation_id: int | None = None, sector: str = "", country: str = "", given_on: dt.date | None = None,
+) -> Consent:
+    case = Case.objects.filter(pk=case_id, realm_id=actor.realm_id).first()
+    if case is None or not policy.CASE.can(actor, R.CASE_SHARE, case):
+        audit.record(actor=actor, action="denied", object_type="case", object_id=case_id, reason="consent")
+        raise NotFound("case")
+    errors: dict[str, list[str]] = {}
+    given_on = given_on or timezone.localdate()
+    if purpose not in Consent.Purpose.values:
+        errors["purpose"] = [_("Choose what the person agreed to.")]
+    if purpose == Consent.Purpose.SHARE_ORGANISATION and not Organisation.objects.filter(pk=organisation_id).exists():
+        errors["organisation"] = [_("Name the organisation the person agreed to share with.")]
+    if purpose == Consent.Purpose.SHARE_SECTOR and sector not in Organisation.Sector.values:
+        errors["sector"] = [_("Name the sector the person agreed to share with.")]
+    if purpose == Consent.Purpose.TRANSNATIONAL and country not in COUNTRY_CODES:
+        errors["country"] = [_("Name the country the person agreed to a transfer to.")]
+    if not (language.isalpha() and 2 <= len(language) <= 3):
+        errors["language"] = [_("Give the language as an ISO 639 code, such as ru or ar.")]
+    if given_on > timezone.localdate() or given_on < case.created_at.date():
+        errors["given_on"] = [_("The date must fall between the case's opening and today.")]
+    if errors:
+        raise ValidationFailed(errors)
+    with transaction.atomic():
+        consent = Consent.objects.create(
+            case=case, purpose=purpose, language=language.lower(), interpreter=interpreter, given_on=given_on,
+            organisation_id=organisation_id if purpose == Consent.Purpose.SHARE_ORGANISATION else None,
+            sector=sector if purpose == Consent.Purpose.SHARE_SECTOR else "",
+            country=country if purpose == Consent.Purpose.TRANSNATIONAL else "",
+            obtained_by_id=actor.user_id, obtained_by_organisation_id=actor.organisation_id,
+        )
+        audit.record(actor=actor, action="create", object_type="consent", object_id=consent.pk,
+                     fields=["purpose", "language", "interpreter", "given_on"], reason=f"case {case.pk}")
+    return consent
+
+
+def consent_withdraw(*, actor: Actor, consent_id: int) -> int:
+    """Withdrawal takes effect at once: every share made under this consent is revoked. Returns how many."""
+    consent = Consent.objects.select_related("case").filter(pk=consent_id, case__realm_id=actor.realm_id).first()
+    if consent is None or not policy.CASE.can(actor, R.CASE_SHARE, consent.case):
+        raise NotFound("consent")
+    if consent.withdrawn_on is not None:
+        raise ValidationFailed({"consent": [_("This consent was already withdrawn.")]})
+    with transaction.atomic():
+        consent.withdrawn_on, consent.withdrawn_by_id = timezone.localdate(), actor.user_id
+        consent.save(update_fields=["withdrawn_on", "withdrawn_by"])
+        revoked = consent.shares.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
+        audit.record(actor=actor, action="update", object_type="consent", object_id=consent.pk,
+                     fields=["withdrawn_on", "shares.revoked_at"], reason=f"{revoked} shares revoked")
+    return revoked
 
 
 def case_share_revoke(*, actor: Actor, share_id: int) -> None:

@@ -88,3 +88,15 @@ def test_export_neutralises_formula_cells(client, db):
     client.force_login(worker.user)
     text = client.get("/cases/export.csv").content.decode()
     assert "'=HYPERLINK" in text and "'@SUM" in text and "'+cmd" in text
+
+
+def test_lists_searches_and_exports_record_which_cases_they_showed(client, limited):
+    from alliance.core.models import AuditEvent
+
+    client.force_login(limited["worker"].user)
+    client.get("/cases/")
+    client.post("/cases/search/", {"name": "Mariam Haddad"})
+    client.get("/cases/export.csv")
+    expected = f"1 cases: {limited['case'].pk}"
+    for action in ("list", "search", "export"):
+        assert AuditEvent.objects.filter(action=action, reason=expected).exists(), action

@@ -51,11 +51,13 @@ def test_limited_share_sees_the_decision_not_the_reason(client, desk):
                     transition="reasonable_grounds", outcome="positive", reason="Statement of 3 May, debt bondage")
     client.force_login(desk["worker"].user)
     page = client.get(f"/cases/{desk['case'].pk}/").content.decode()
-    assert "Presumed victim (reasonable grounds)" in page and "Authority" in page
-    assert "debt bondage" not in page
+    assert "Presumed victim (reasonable grounds)" in page and "Presumed victim" in page
+    # Not who decided, when or why, nor the deadlines or the child procedure.
+    assert "debt bondage" not in page and "Authority" not in page and 'data-testid="clocks"' not in page
     _t, raw = token_issue(actor=factories.actor(desk["worker"]), name="t", days=1)
     body = client.get(f"/api/v1/cases/{desk['case'].pk}", HTTP_AUTHORIZATION=f"Bearer {raw}").json()
-    assert body["nrm"]["stage"] == "presumed" and body["nrm"]["history"][0]["reason"] is None
+    assert body["nrm"]["stage"] == "presumed" and body["nrm"]["trafficking_status"] == "presumed"
+    assert body["nrm"]["history"] == [] and body["nrm"]["clocks"] == [] and body["nrm"]["is_child"] is None
     assert "debt bondage" not in str(body)
     # A limited share offers no steps.
     assert body["nrm"]["steps"] == []
@@ -88,6 +90,9 @@ def test_api_step_and_its_errors(client, desk):
 def test_deadlines_list_the_cases_one_may_see(client, desk):
     other = factories.member(factories.organisation(), [R.CASE_WORKER])
     case_create(actor=factories.actor(other), given_name="Not", family_name="Mine")
-    client.force_login(desk["worker"].user)
+    client.force_login(desk["officer"].user)
     page = client.get("/cases/deadlines/").content.decode()
     assert desk["case"].number in page and page.count("Reasonable-grounds decision due") == 1
+    # The shelter holds a limited share: deadlines would reveal the NRM history it does not see.
+    client.force_login(desk["worker"].user)
+    assert desk["case"].number not in client.get("/cases/deadlines/").content.decode()

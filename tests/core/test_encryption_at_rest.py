@@ -11,11 +11,12 @@ import tempfile
 import pytest
 from django.db import connection
 
-from alliance.cases.services import case_create
+from alliance.cases.services import case_create, case_transition
 from alliance.core import roles as R
 from tests import factories
 
-VALUES = ["Zhanargul", "Tokhtarova", "KZ-99177331", "1994-08-17", "Held at the Eastland car wash"]
+VALUES = ["Zhanargul", "Tokhtarova", "KZ-99177331", "1994-08-17", "Held at the Eastland car wash",
+          "Moved to her aunt in Harbour Road"]
 
 
 def _dump() -> bytes:
@@ -43,8 +44,10 @@ def _dump() -> bytes:
 def test_no_plaintext_personal_value_at_rest():
     org = factories.organisation()
     actor = factories.actor(factories.member(org, [R.CASE_WORKER]))
-    case_create(actor=actor, given_name=VALUES[0], family_name=VALUES[1], identity_number=VALUES[2],
-                birth_date=VALUES[3], summary=VALUES[4])
+    case = case_create(actor=actor, given_name=VALUES[0], family_name=VALUES[1], identity_number=VALUES[2],
+                       birth_date=VALUES[3], summary=VALUES[4])
+    # Free text written in NRM steps (the step's reason and the closure reason) is personal data too.
+    case_transition(actor=actor, case_id=case.pk, transition="close", reason=VALUES[5])
     dump = _dump()
     assert b"core_auditevent" in dump or b"CREATE TABLE" in dump or len(dump) > 10_000  # a real dump
     for value in VALUES:

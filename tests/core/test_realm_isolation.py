@@ -67,3 +67,18 @@ def test_exercise_session_shows_the_banner(two_realms, client):
     client.post("/context/", {"realm": str(two_realms["exercise"].pk)})
     page = client.get("/").content.decode()
     assert 'data-testid="exercise-banner"' in page
+
+
+def test_a_token_stops_working_when_its_holder_leaves_the_exercise(two_realms, client):
+    _token, raw = token_issue(actor=two_realms["exercise_actor"], name="exercise", days=1)
+    two_realms["exercise"].participants.remove(two_realms["membership"].user)
+    assert client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {raw}").status_code == 401
+
+
+def test_bad_audit_filters_get_a_message_not_an_error(client, db):
+    from alliance.core import roles as R
+
+    auditor = factories.member(factories.organisation(), [R.AUDITOR])
+    client.force_login(auditor.user)
+    response = client.get("/audit/?user_id=abc&realm_id=x1")
+    assert response.status_code == 200 and "Give a number." in response.content.decode()

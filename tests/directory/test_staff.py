@@ -79,3 +79,39 @@ def test_staff_form_shows_field_errors(client, orgs):
                                                  "roles": [R.CASE_WORKER]})
     assert page.status_code == 200 and "errorlist" in page.content.decode()
     assert not Membership.objects.filter(user__email="x@dreamland.test").exists()
+
+
+def test_admin_cannot_raise_their_own_rights(orgs):
+    """An NGO admin giving themselves investigator (with its override) would read other agencies' cases."""
+    admin = orgs["admin"]
+    with pytest.raises(ValidationFailed) as error:
+        membership_update(actor=factories.actor(admin), membership_id=admin.pk,
+                          roles=[R.CASE_WORKER, R.INVESTIGATOR], is_organisation_admin=True, is_active=True)
+    assert "own roles" in error.value.errors["roles"][0]
+    admin.refresh_from_db()
+    assert admin.roles == [R.CASE_WORKER]
+
+
+def test_roles_follow_the_organisations_sector(orgs):
+    actor = factories.actor(orgs["admin"])  # an NGO ("Shelter" is created with the default sector ngo)
+    with pytest.raises(ValidationFailed) as error:
+        _add(actor, orgs["shelter"], roles=[R.INVESTIGATOR])
+    assert "sector" in error.value.errors["roles"][0]
+    assert _add(actor, orgs["shelter"], email="ok@dreamland.test", roles=[R.FRONTLINE_RESPONDER, R.TRAINEE])
+
+
+def test_only_a_system_administrator_makes_a_competent_authority(orgs):
+    authority = factories.organisation("Authority", sector="border_migration")
+    admin = factories.actor(factories.member(authority, [R.FRONTLINE_RESPONDER], org_admin=True))
+    with pytest.raises(ValidationFailed):
+        _add(admin, authority, roles=[R.COMPETENT_AUTHORITY])
+    system = factories.actor(factories.member(factories.organisation("Ops", sector="coordinator_rapporteur"),
+                                              [R.SYSTEM_ADMINISTRATOR]))
+    assert _add(system, authority, roles=[R.COMPETENT_AUTHORITY]).roles == [R.COMPETENT_AUTHORITY]
+
+
+def test_an_existing_account_is_not_attached_by_an_organisation_admin(orgs):
+    with pytest.raises(ValidationFailed) as error:
+        _add(factories.actor(orgs["admin"]), orgs["shelter"], email=orgs["police_member"].user.email)
+    assert "system administrator" in error.value.errors["email"][0]
+    assert not Membership.objects.filter(user=orgs["police_member"].user, organisation=orgs["shelter"]).exists()

@@ -52,13 +52,13 @@ class HistoryOut(Schema):
     outcome: str
     stage: str
     organisation: str
-    reason: str | None  # null when the case is shared with a limited scope
+    reason: str
 
 
 class NrmOut(Schema):
     stage: str
     trafficking_status: str
-    is_child: bool
+    is_child: bool | None  # null when withheld from a limited share
     clocks: list[ClockOut]
     history: list[HistoryOut]
     steps: list[str]  # the steps this user may take now
@@ -189,7 +189,7 @@ def case_list(request, filters: Query[ListFilter]):
     queryset = selectors.case_list_for(actor=request.actor, status=filters.status)
     values, count = paginate(selectors.as_rows(queryset), page=filters.page, page_size=filters.page_size)
     rows = selectors.rows_of(values)
-    selectors.case_list_audit(actor=request.actor, shown=len(rows))
+    selectors.case_list_audit(actor=request.actor, ids=[row["id"] for row in rows])
     return {"items": rows, "count": count, "page": filters.page, "page_size": filters.page_size}
 
 

@@ -62,7 +62,7 @@ class Case(models.Model):
     deciding_organisation = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.PROTECT,
                                               related_name="+")
     is_child = models.BooleanField(default=False, help_text=_("Under 18, or presumed a child."))
-    closure_reason = models.CharField(max_length=300, blank=True)
+    closure_reason = EncryptedTextField()  # HTCDS cas_ReasonForCaseClosure: free text about the person
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["realm", "number"], name="cases_case_unique_number")]

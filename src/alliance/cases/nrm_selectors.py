@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from alliance.cases import nrm
 from alliance.cases.models import Case, CaseClock
+from alliance.cases.selectors import shown_cases
 from alliance.core import audit, policy
 from alliance.core import roles as R
 from alliance.core.actor import Actor
@@ -38,7 +39,7 @@ class NrmView:
     stage_label: str
     trafficking_status: str
     trafficking_status_label: str
-    is_child: bool
+    is_child: bool | None  # None: withheld from a limited share (it follows from the birth date)
     clocks: list[ClockView]
     history: list[dict]
     steps: list[nrm.Transition]
@@ -50,7 +51,13 @@ def _clock(clock: CaseClock, today: dt.date) -> ClockView:
 
 
 def nrm_view_for(*, actor: Actor, case: Case, full_scope: bool) -> NrmView:
-    """For a case the actor already passed the gate for (cases.selectors.case_get_for)."""
+    """For a case the actor already passed the gate for (cases.selectors.case_get_for). A limited share sees
+    the stage and the decision only: not the deadlines, the history (who decided, when, why) or the steps."""
+    if not full_scope:
+        return NrmView(stage=case.nrm_stage, stage_label=str(nrm.Stage(case.nrm_stage).label),
+                       trafficking_status=case.trafficking_status,
+                       trafficking_status_label=str(nrm.TraffickingStatus(case.trafficking_status).label),
+                       is_child=None, clocks=[], history=[], steps=[])
     today = timezone.localdate()
     clocks = [_clock(c, today) for c in case.clocks.filter(stopped_on__isnull=True)]
     history = []
@@ -60,8 +67,7 @@ def nrm_view_for(*, actor: Actor, case: Case, full_scope: bool) -> NrmView:
             "transition": event.transition, "outcome": event.outcome,
             "stage": str(nrm.Stage(event.to_stage).label),
             "organisation": event.organisation.name if event.organisation else "",
-            # Free text about the person stays with those who see the whole file.
-            "reason": (event.reason or "") if full_scope else None,
+            "reason": event.reason or "",
         })
     done = {h["transition"] for h in history}
     steps = [t for t in nrm.available(case.nrm_stage, is_child=case.is_child, done=done)
@@ -77,7 +83,9 @@ def deadlines_for(*, actor: Actor, within_days: int = 7) -> list[dict]:
     if not policy.may(actor, R.CASE_LIST):
         raise Forbidden(R.CASE_LIST)
     today = timezone.localdate()
-    visible = policy.CASE.scope(actor, R.CASE_LIST).values("pk")
+    # Deadlines reveal the NRM history, which a limited share does not see.
+    visible = policy.CASE.with_field_scope(actor, R.CASE_LIST, policy.CASE.scope(actor, R.CASE_LIST)) \
+        .filter(full_scope=True).values("pk")
     clocks = (CaseClock.objects.filter(stopped_on__isnull=True, case__in=visible,
                                        due_on__lte=today + dt.timedelta(days=within_days))
               .select_related("case").order_by("due_on", "id")[:500])
@@ -85,5 +93,5 @@ def deadlines_for(*, actor: Actor, within_days: int = 7) -> list[dict]:
              "label": str(CaseClock.Kind(c.kind).label), "due_on": c.due_on, "days_left": (c.due_on - today).days}
             for c in clocks]
     audit.record(actor=actor, action="list", object_type="case_clock", fields=["number", "pseudonym", "due_on"],
-                 reason=f"{len(rows)} rows")
+                 reason=shown_cases(row["case_id"] for row in rows))
     return rows

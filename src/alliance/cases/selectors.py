@@ -87,8 +87,15 @@ def case_list_for(*, actor: Actor, status: str | None = None) -> QuerySet:
     return queryset
 
 
-def case_list_audit(*, actor: Actor, shown: int) -> None:
-    audit.record(actor=actor, action="list", object_type="case", fields=LIST_FIELDS, reason=f"{shown} rows")
+def shown_cases(ids) -> str:
+    """Which cases a list, search or export showed, so that a breach or a consultation can be traced to
+    the people concerned (GDPR Art. 33, LED Art. 25). Ids only; the hash chain covers them."""
+    ids = list(ids)
+    return f"{len(ids)} cases: " + ",".join(str(i) for i in ids)
+
+
+def case_list_audit(*, actor: Actor, ids: list[int]) -> None:
+    audit.record(actor=actor, action="list", object_type="case", fields=LIST_FIELDS, reason=shown_cases(ids))
 
 
 def list_row(case: Case) -> dict[str, object]:
@@ -138,7 +145,7 @@ def case_search_for(
         queryset = queryset.filter(number=criteria["number"].upper())
     rows = rows_of(as_rows(queryset.order_by("-created_at"))[:100])
     audit.record(actor=actor, action="search", object_type="case", fields=sorted(criteria),
-                 reason=f"{len(rows)} results")
+                 reason=shown_cases(row["id"] for row in rows))
     return rows
 
 
@@ -146,13 +153,14 @@ def case_export_for(*, actor: Actor) -> tuple[list[str], list[list[object]]]:
     """Every visible case, each limited to its shared fields; withheld fields stay empty."""
     if not policy.may(actor, R.CASE_EXPORT):
         raise Forbidden(R.CASE_EXPORT)
-    rows = []
+    rows, exported = [], []
     queryset = policy.CASE.with_field_scope(
         actor, R.CASE_EXPORT, _scoped(actor, R.CASE_EXPORT).select_related("person").order_by("id")
     )
     for case in queryset.iterator(chunk_size=1000):
         values = _values(case, None if case.full_scope else policy.CASE_LIMITED_FIELDS)
         rows.append([values.get(name, "") for name in ALL_FIELDS])
+        exported.append(case.pk)
     audit.record(actor=actor, action="export", object_type="case", fields=ALL_FIELDS,
-                 reason=f"{len(rows)} rows")
+                 reason=shown_cases(exported))
     return list(ALL_FIELDS), rows

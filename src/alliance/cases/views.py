@@ -59,7 +59,7 @@ def case_list(request):
     labels = dict(Case.Status.choices)
     rows = [{**row, "status_label": labels.get(row["status"], row["status"])}
             for row in selectors.rows_of(page.object_list)]
-    selectors.case_list_audit(actor=request.actor, shown=len(rows))
+    selectors.case_list_audit(actor=request.actor, ids=[row["id"] for row in rows])
     return render(request, "cases/list.html", {"page": page, "rows": rows})
 
 

@@ -24,7 +24,10 @@ FULL = "full"
 LIMITED = "limited"
 
 # A limited share exposes these case fields only, on every path (UI, API, search, export).
-CASE_LIMITED_FIELDS = frozenset({"id", "number", "status", "pseudonym", "owner_organisation", "created_at"})
+# The NRM stage and the trafficking status (the decision) are shared; who decided, when, why, the deadlines
+# and whether the person is a child are not (cases/nrm_selectors.py).
+CASE_LIMITED_FIELDS = frozenset({"id", "number", "status", "pseudonym", "owner_organisation", "created_at",
+                                 "nrm_stage", "trafficking_status"})
 
 
 @dataclass(frozen=True)

@@ -81,3 +81,30 @@ def actions_for(roles: frozenset[str] | set[str]) -> frozenset[str]:
 
 def role_label(code: str) -> str:
     return str(dict(ROLE_CHOICES).get(code, code))
+
+
+# Which roles an organisation of each sector may give its staff: an organisation admin cannot make an NGO
+# worker a competent authority or a police investigator. Trainers and trainees may belong anywhere (their
+# rights exist only in exercise realms). A system administrator may depart from this table.
+SECTOR_ROLES: dict[str, frozenset[str]] = {
+    "law_enforcement": frozenset({FRONTLINE_RESPONDER, INVESTIGATOR, ANALYST, AUDITOR, CASE_WORKER}),
+    "prosecution": frozenset({PROSECUTOR, ANALYST, AUDITOR}),
+    "judiciary": frozenset({COMPETENT_AUTHORITY, AUDITOR}),
+    "labour_inspection": frozenset({FRONTLINE_RESPONDER, INVESTIGATOR, ANALYST, AUDITOR}),
+    "border_migration": frozenset({FRONTLINE_RESPONDER, COMPETENT_AUTHORITY, INVESTIGATOR, ANALYST, AUDITOR}),
+    "social_services": frozenset({CASE_WORKER, FRONTLINE_RESPONDER, COMPETENT_AUTHORITY, AUDITOR}),
+    "health": frozenset({FRONTLINE_RESPONDER, CASE_WORKER}),
+    "ngo": frozenset({CASE_WORKER, FRONTLINE_RESPONDER, AUDITOR}),
+    "international": frozenset({CASE_WORKER, FRONTLINE_RESPONDER, ANALYST}),
+    "coordinator_rapporteur": frozenset({NATIONAL_COORDINATOR, ANALYST, AUDITOR, COMPETENT_AUTHORITY}),
+    "fiu": frozenset({INVESTIGATOR, ANALYST, AUDITOR}),
+    "trade_union": frozenset({FRONTLINE_RESPONDER}),
+    "private_sector": frozenset({FRONTLINE_RESPONDER}),
+}
+# Roles that reach beyond one's own organisation's cases (identification decisions) or administer the
+# system: only a system administrator grants or removes them.
+SYSTEM_GRANTED_ROLES = frozenset({SYSTEM_ADMINISTRATOR, COMPETENT_AUTHORITY})
+
+
+def roles_allowed_in(sector: str) -> frozenset[str]:
+    return SECTOR_ROLES.get(sector, frozenset()) | EXERCISE_ONLY_ROLES

@@ -23,6 +23,8 @@ def audit_list_for(*, actor: Actor, filters: dict[str, str] | None = None) -> Qu
     queryset = policy.AUDIT_EVENT.scope(actor, R.AUDIT_VIEW).order_by("-seq")
     for key, value in (filters or {}).items():
         if key in AUDIT_FILTERS and value:
+            if key in ("user_id", "realm_id") and not str(value).isdigit():
+                raise ValidationFailed({key: [_("Give a number.")]})
             queryset = queryset.filter(**{key: value})
     if filters and filters.get("since"):
         try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -10,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from alliance.core import jobs, selectors
-from alliance.core.errors import Forbidden, NotFound
+from alliance.core.errors import Forbidden, NotFound, ValidationFailed
 from alliance.core.models import AuditEvent
 
 
@@ -21,6 +22,12 @@ def audit_log(request):
         events = selectors.audit_list_for(actor=request.actor, filters=filters)
     except Forbidden:
         raise PermissionDenied from None
+    except ValidationFailed as exc:
+        for field_messages in exc.errors.values():
+            for message in field_messages:
+                messages.error(request, message)
+        filters = {}
+        events = selectors.audit_list_for(actor=request.actor)
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     template = "core/_audit_rows.html" if request.htmx else "core/audit_log.html"
     return render(request, template, {"page": page, "filters": filters, "actions": AuditEvent.Action.choices})

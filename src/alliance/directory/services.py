@@ -67,6 +67,19 @@ def _validate_roles(roles: list[str], errors: dict) -> list[str]:
     return roles
 
 
+def _check_role_grant(actor: Actor | None, organisation: Organisation | None, old: set[str], new: set[str],
+                      *, own_membership: bool, errors: dict) -> None:
+    """Organisation admins manage their staff within their sector's roles, never their own rights."""
+    if actor is None or actor.has_role(R.SYSTEM_ADMINISTRATOR) or organisation is None or "roles" in errors:
+        return
+    if own_membership and old != new:
+        errors["roles"] = [_("You cannot change your own roles; ask another administrator.")]
+    elif (old ^ new) & R.SYSTEM_GRANTED_ROLES:
+        errors["roles"] = [_("Only a system administrator can grant or remove that role.")]
+    elif new - old - R.roles_allowed_in(organisation.sector):
+        errors["roles"] = [_("An organisation of this sector cannot hold that role.")]
+
+
 def staff_add(
     *, actor: Actor | None, organisation_id: int, email: str, display_name: str, password: str,
     roles: list[str], is_organisation_admin: bool = False,
@@ -74,8 +87,6 @@ def staff_add(
     """Create an account (or reuse one) and give it a membership in the organisation."""
     if actor is not None and not _may_manage(actor, organisation_id):
         raise Forbidden(R.STAFF_MANAGE)
-    if actor is not None and R.SYSTEM_ADMINISTRATOR in (roles or []) and not actor.has_role(R.SYSTEM_ADMINISTRATOR):
-        raise ValidationFailed({"roles": [_("Only a system administrator can grant that role.")]})
     errors: dict[str, list[str]] = {}
     email = (email or "").strip().lower()
     try:
@@ -86,8 +97,15 @@ def staff_add(
     if not display_name or len(display_name) > 150:
         errors["display_name"] = [_("Give a name of 1 to 150 characters.")]
     roles = _validate_roles(roles, errors)
+    _check_role_grant(actor, Organisation.objects.filter(pk=organisation_id).first(), set(), set(roles),
+                      own_membership=False, errors=errors)
     existing = User.objects.filter(email=email).first() if "email" not in errors else None
-    if existing is None:
+    if existing is not None and actor is not None and not actor.has_role(R.SYSTEM_ADMINISTRATOR):
+        # Attaching someone else's account to one's organisation (and then unlocking it) is not an
+        # organisation admin's call: the holder and their agency would not know.
+        errors["email"] = [_("This address already has an account; a system administrator can add it to "
+                             "your organisation.")]
+    elif existing is None:
         try:
             password_validation.validate_password(password, User(email=email, display_name=display_name))
         except ValidationError as exc:
@@ -121,10 +139,11 @@ def membership_update(
         raise NotFound("membership")
     errors: dict[str, list[str]] = {}
     roles = _validate_roles(roles, errors)
-    if R.SYSTEM_ADMINISTRATOR in set(roles) ^ set(membership.roles) and not actor.has_role(R.SYSTEM_ADMINISTRATOR):
-        errors["roles"] = [_("Only a system administrator can grant or remove that role.")]
-    if membership.user_id == actor.user_id and not is_active:
-        errors["is_active"] = [_("You cannot deactivate your own membership.")]
+    _check_role_grant(actor, membership.organisation, set(membership.roles), set(roles),
+                      own_membership=membership.user_id == actor.user_id, errors=errors)
+    own = membership.user_id == actor.user_id
+    if own and (not is_active or is_organisation_admin != membership.is_organisation_admin):
+        errors["is_active"] = [_("You cannot deactivate or change your own membership.")]
     if errors:
         raise ValidationFailed(errors)
     with transaction.atomic():
@@ -144,33 +163,42 @@ def _throttle_key(email: str, address: str) -> str:
 
 
 def login_check(*, email: str, password: str, address: str) -> User:
-    """Authenticate, counting failures per (account, address) and refusing while locked."""
+    """Authenticate, counting failures per (account, address) and refusing while locked.
+
+    The throttle row stays locked from the check to the count, so parallel guesses queue behind each other
+    instead of all slipping past one check."""
     from django.contrib.auth import authenticate
 
-    now = timezone.now()
+    email = (email or "").strip().lower()
     key = _throttle_key(email, address)
-    throttle = LoginThrottle.objects.filter(key=key).first()
-    known = User.objects.filter(email=(email or "").strip().lower()).first()
+    known = User.objects.filter(email=email).first()
     org_id = known.memberships.values_list("organisation_id", flat=True).first() if known else None
-    if throttle and throttle.locked_until and throttle.locked_until > now:
+    with transaction.atomic():
+        now = timezone.now()
+        throttle, _created = LoginThrottle.objects.select_for_update().get_or_create(key=key)
+        if throttle.locked_until and throttle.locked_until > now:
+            outcome, user = "locked", None
+        else:
+            user = authenticate(email=email, password=password)
+            if user is None:
+                throttle.failures += 1
+                throttle.last_failure_at = now
+                throttle.user = known
+                if throttle.failures >= settings.ALLIANCE_LOCKOUT_FAILURES:
+                    throttle.locked_until = now + settings.ALLIANCE_LOCKOUT_COOLOFF
+                    throttle.failures = 0
+                throttle.save()
+                _auth_event("failed_login", known, org_id, address)
+                outcome = "locked" if throttle.locked_until and throttle.locked_until > now else "failed"
+            else:
+                throttle.delete()
+                outcome = "ok"
+    if outcome == "locked":
+        # Recorded outside the transaction above, which a raised error would otherwise roll back.
         _auth_event("locked_out", known, org_id, address)
         raise LockedOut
-    user = authenticate(email=(email or "").strip().lower(), password=password)
-    if user is None:
-        with transaction.atomic():
-            throttle, _created = LoginThrottle.objects.select_for_update().get_or_create(key=key)
-            throttle.failures += 1
-            throttle.last_failure_at = now
-            throttle.user = known
-            if throttle.failures >= settings.ALLIANCE_LOCKOUT_FAILURES:
-                throttle.locked_until = now + settings.ALLIANCE_LOCKOUT_COOLOFF
-                throttle.failures = 0
-            throttle.save()
-            _auth_event("failed_login", known, org_id, address)
-        if throttle.locked_until and throttle.locked_until > now:
-            raise LockedOut
+    if outcome == "failed":
         raise InvalidCredentials
-    LoginThrottle.objects.filter(key=key).delete()
     return user
 
 
@@ -266,6 +294,7 @@ JOIN directory_user u ON u.id = t.user_id
 JOIN directory_membership m ON m.id = t.membership_id
 JOIN core_realm r ON r.id = t.realm_id
 WHERE t.digest = %s AND t.revoked_at IS NULL AND u.is_active AND m.is_active
+  AND (r.kind = 'live' OR EXISTS (SELECT 1 FROM core_realm_participants p WHERE p.realm_id = r.id AND p.user_id = u.id))
 """  # noqa: S105  (SQL, not a secret)
 
 

@@ -136,6 +136,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# A reset link is a key to the account: valid for one hour, not Django's default three days.
+PASSWORD_RESET_TIMEOUT = 3600
 LOGIN_URL = "web:login"
 LOGIN_REDIRECT_URL = "web:home"
 

@@ -49,6 +49,13 @@ def _display(name: str, value):
     return value
 
 
+def _flash_errors(request, error: ValidationFailed) -> None:
+    """Forms posted from the case page come back to it with their errors as messages."""
+    for field_messages in error.errors.values():
+        for message in field_messages:
+            messages.error(request, message)
+
+
 @login_required
 def case_list(request):
     try:
@@ -201,15 +208,11 @@ def case_step(request, case_id: int):
         except Forbidden:
             raise PermissionDenied from None
         except ValidationFailed as exc:
-            for messages_of_field in exc.errors.values():
-                for message in messages_of_field:
-                    messages.error(request, message)
+            _flash_errors(request, exc)
         else:
             messages.success(request, _("The step is recorded."))
     else:
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        _flash_errors(request, ValidationFailed({k: list(v) for k, v in form.errors.items()}))
     return redirect("cases:detail", case_id=case_id)
 
 
@@ -220,12 +223,6 @@ def deadlines(request):
     except Forbidden:
         raise PermissionDenied from None
     return render(request, "cases/deadlines.html", {"rows": rows})
-
-
-def _flash_errors(request, error: ValidationFailed) -> None:
-    for field_messages in error.errors.values():
-        for message in field_messages:
-            messages.error(request, message)
 
 
 @login_required

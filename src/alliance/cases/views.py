@@ -121,7 +121,9 @@ def case_detail(request, case_id: int):
     shown = [(labels.get(name, name), _display(name, value)) for name, value in view.fields.items()]
     can_share = policy.CASE.can(request.actor, R.CASE_SHARE, view.case)
     nrm_view = nrm_view_for(actor=request.actor, case=view.case, full_scope=view.scope == "full")
-    step_forms = [(step, TransitionForm(initial={"transition": step.name})) for step in nrm_view.steps]
+    # Several forms share one page: distinct ids keep every label tied to its own field.
+    step_forms = [(step, TransitionForm(initial={"transition": step.name}, auto_id=f"{step.name}_%s"))
+                  for step in nrm_view.steps]
     context = {
         "nrm": nrm_view,
         "step_forms": step_forms,
@@ -129,9 +131,9 @@ def case_detail(request, case_id: int):
         "shown": shown,
         "withheld": [labels.get(name, name) for name in view.withheld],
         "can_share": can_share,
-        "share_form": CaseShareForm(),
+        "share_form": CaseShareForm(auto_id="share_%s"),
         "consents": view.case.consents.select_related("organisation") if can_share else [],
-        "consent_form": ConsentForm(),
+        "consent_form": ConsentForm(auto_id="consent_%s"),
     }
     return render(request, "cases/detail.html", context)
 

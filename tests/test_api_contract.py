@@ -102,3 +102,11 @@ def test_pagination(api):
 def test_list_rows_carry_no_names(api):
     case_create(actor=api.actor, given_name="Visible", family_name="Nowhere")
     assert "Visible" not in api.get("/api/v1/cases").content.decode()
+
+
+def test_nul_characters_are_refused_at_the_edge(api, client):
+    """PostgreSQL cannot store NUL in text: refused with a clear error before anything reads the input."""
+    response = api.post("/api/v1/cases", {"given_name": "A", "family_name": "B", "pseudonym": "x\x00y"})
+    assert response.status_code == 400 and response.json()["error"]["code"] == "bad_request"
+    assert api.get("/api/v1/audit/events?object_type=a%00b").status_code == 400
+    assert not Case.objects.exists()

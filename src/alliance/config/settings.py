@@ -58,6 +58,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "alliance.core.middleware.RequestSizeLimitMiddleware",
+    "alliance.core.middleware.NulCharacterMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "alliance.core.middleware.SessionLifetimeMiddleware",
     "django.middleware.locale.LocaleMiddleware",

@@ -6,7 +6,7 @@ import time
 
 from django.conf import settings
 from django.contrib.auth import logout
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect
 
 SESSION_STARTED = "alliance_started"
@@ -34,6 +34,28 @@ class RequestSizeLimitMiddleware:
             length = 0
         if length > settings.ALLIANCE_MAX_REQUEST_BYTES:
             return HttpResponse("Request body too large.", status=413, content_type="text/plain")
+        return self.get_response(request)
+
+
+class NulCharacterMiddleware:
+    """Text never contains NUL: PostgreSQL refuses it (a server error), and SQLite would store a string that
+    other tools cut short. Refused at the edge, in the query string and in non-file bodies."""
+
+    MARKERS = (b"%00", b"\\u0000", b"\x00")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        query = request.META.get("QUERY_STRING", "").encode().lower()
+        body = b""
+        if not request.content_type.startswith("multipart/"):
+            body = request.body.lower()
+        if any(marker in query or marker in body for marker in self.MARKERS):
+            if request.path.startswith("/api/"):
+                return JsonResponse({"error": {"code": "bad_request", "message": "Text may not contain NUL "
+                                               "characters.", "details": {}}}, status=400)
+            return HttpResponse("Text may not contain NUL characters.", status=400, content_type="text/plain")
         return self.get_response(request)
 
 

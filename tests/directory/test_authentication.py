@@ -91,7 +91,9 @@ def test_enrolled_user_must_pass_the_second_factor(client, worker):
     # Password alone gives nothing: pages and the API send the user back to the second factor.
     assert client.get("/cases/")["Location"].startswith("/accounts/second-factor/")
     assert client.get("/api/v1/cases").status_code == 401
+    before = client.session.session_key
     assert client.post("/accounts/second-factor/", {"token": _code()}).status_code == 302
+    assert client.session.session_key != before  # a new session id once the second factor is proven
     assert client.get("/cases/").status_code == 200
     assert client.get("/api/v1/cases").status_code == 200
 

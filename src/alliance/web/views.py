@@ -116,6 +116,7 @@ def otp_verify(request):
         device = match_token(request.user, form.cleaned_data["token"].replace(" ", ""))
         if device is not None:
             otp_login(request, device)
+            request.session.cycle_key()  # a new session id once the second factor is proven (ASVS 7.2.4)
             audit.record(actor=request.actor, action="second_factor", object_type="user",
                          object_id=request.user.pk, reason=type(device).__name__)
             return HttpResponseRedirect(_safe_next(request))
@@ -146,6 +147,7 @@ def otp_setup(request):
             for code in codes:
                 static.token_set.create(token=code)
             otp_login(request, device)
+            request.session.cycle_key()  # a new session id once the second factor is proven (ASVS 7.2.4)
             audit.record(actor=request.actor, action="update", object_type="user", object_id=user.pk,
                          fields=["second_factor"])
             return render(request, "web/otp_codes.html", {"codes": codes})

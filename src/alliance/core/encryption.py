@@ -13,6 +13,7 @@ import base64
 import functools
 import hashlib
 import hmac
+import json
 import os
 import re
 import unicodedata
@@ -96,6 +97,25 @@ class EncryptedTextField(models.TextField):
         if lookup_name != "isnull":
             return None  # Django then raises FieldError: searching ciphertext is never meaningful
         return super().get_lookup(lookup_name)
+
+
+class EncryptedJSONField(EncryptedTextField):
+    """A JSON document stored encrypted as one value (HTCDS details: many optional, rarely filtered fields).
+    Validation belongs to the service that writes it; here only the encoding."""
+
+    def get_prep_value(self, value):
+        if value is None or value == {} or value == []:
+            return None
+        text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        return encrypt_text(text, context=self.context)
+
+    def from_db_value(self, value, expression, connection):
+        if value is None:
+            return None
+        return json.loads(decrypt_text(value, context=self.context))
+
+    def to_python(self, value):
+        return json.loads(value) if isinstance(value, str) else value
 
 
 _SPACES = re.compile(r"\s+")

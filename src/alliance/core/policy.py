@@ -107,8 +107,13 @@ _CASE_SHARED_WORK = _CASE_READ | {R.CASE_DECIDE, R.CASE_PROGRESS}
 
 
 def _active_share(actor: Actor, scope: str):
+    """Accepted shares in this scope. A referral still waiting for an answer lets the receiver read the
+    limited fields only, whatever scope it offers, so it can decide without seeing the file."""
     share = apps.get_model("cases.CaseShare")
-    return share.objects.filter(organisation_id=actor.organisation_id, scope=scope, revoked_at__isnull=True)
+    live = share.objects.filter(organisation_id=actor.organisation_id, revoked_at__isnull=True)
+    if scope == FULL:
+        return live.filter(scope=FULL, status="accepted")
+    return live.filter(Q(scope=LIMITED, status="accepted") | Q(status="pending"))
 
 
 def _active_override(actor: Actor):

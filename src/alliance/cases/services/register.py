@@ -213,7 +213,8 @@ def consent_withdraw(*, actor: Actor, consent_id: int) -> int:
     with transaction.atomic():
         consent.withdrawn_on, consent.withdrawn_by_id = timezone.localdate(), actor.user_id
         consent.save(update_fields=["withdrawn_on", "withdrawn_by"])
-        revoked = consent.shares.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
+        revoked = consent.shares.filter(revoked_at__isnull=True).update(revoked_at=timezone.now(),
+                                                                         status=CaseShare.Status.REVOKED)
         audit.record(actor=actor, action="update", object_type="consent", object_id=consent.pk,
                      fields=["withdrawn_on", "shares.revoked_at"], reason=f"{revoked} shares revoked")
     return revoked
@@ -224,8 +225,8 @@ def case_share_revoke(*, actor: Actor, share_id: int) -> None:
     if share is None or not policy.CASE.can(actor, R.CASE_SHARE, share.case):
         raise NotFound("share")
     with transaction.atomic():
-        share.revoked_at = timezone.now()
-        share.save(update_fields=["revoked_at"])
+        share.revoked_at, share.status = timezone.now(), CaseShare.Status.REVOKED
+        share.save(update_fields=["revoked_at", "status"])
         audit.record(actor=actor, action="update", object_type="case", object_id=share.case_id,
                      fields=["share.revoked_at"])
 

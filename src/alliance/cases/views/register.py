@@ -23,6 +23,7 @@ from alliance.cases.forms import (
 )
 from alliance.cases.models import Case
 from alliance.cases.nrm_selectors import deadlines_for, nrm_view_for
+from alliance.cases.views.panels import panels_for
 from alliance.core import policy
 from alliance.core import roles as R
 from alliance.core.errors import Forbidden, NotFound, ValidationFailed
@@ -134,6 +135,7 @@ def case_detail(request, case_id: int):
         "share_form": CaseShareForm(auto_id="share_%s"),
         "consents": view.case.consents.select_related("organisation") if can_share else [],
         "consent_form": ConsentForm(auto_id="consent_%s"),
+        "panels": panels_for(request, view),
     }
     return render(request, "cases/detail.html", context)
 

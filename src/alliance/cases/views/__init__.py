@@ -1,0 +1,1 @@
+"""Case pages, one module per part of the case file; register.py holds the register itself."""

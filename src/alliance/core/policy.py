@@ -99,11 +99,11 @@ def fields_of_scope(field_scope: str) -> frozenset[str] | None:
 
 # --- Cases ---------------------------------------------------------------------------------------
 _CASE_ALL = frozenset({R.CASE_VIEW, R.CASE_LIST, R.CASE_SEARCH, R.CASE_EXPORT, R.CASE_CREATE, R.CASE_SHARE,
-                       R.CASE_DECIDE, R.CASE_PROGRESS})
+                       R.CASE_DECIDE, R.CASE_PROGRESS, R.CASE_EDIT, R.CASE_ACCESS_LOG, R.CASE_DATA_PROTECTION})
 _CASE_READ = frozenset({R.CASE_VIEW, R.CASE_LIST, R.CASE_SEARCH, R.CASE_EXPORT})
 # A full share lets the receiver act on the case too (the competent authority decides on cases shared with
 # it; a shelter moves its residents through assistance). A limited share only reads.
-_CASE_SHARED_WORK = _CASE_READ | {R.CASE_DECIDE, R.CASE_PROGRESS}
+_CASE_SHARED_WORK = _CASE_READ | {R.CASE_DECIDE, R.CASE_PROGRESS, R.CASE_EDIT}
 
 
 def _active_share(actor: Actor, scope: str):

@@ -41,28 +41,34 @@ CASE_SHARE = "case.share"
 CASE_OVERRIDE = "case.override"
 CASE_DECIDE = "case.decide"  # NRM identification decisions: competent authorities only
 CASE_PROGRESS = "case.progress"  # move a case through the NRM stages, record the child procedure
+CASE_EDIT = "case.edit"  # the case file: person details, victim context, tasks, notes, documents, support plan
+CASE_IMPORT = "case.import"  # HTCDS import into one's own organisation
+CASE_ACCESS_LOG = "case.access_log"  # the access tab: who viewed or changed the case (owning organisation only)
+# Subject access, legal holds, deletion and the duty to notify: the owning organisation as controller.
+CASE_DATA_PROTECTION = "case.data_protection"
 AUDIT_VIEW = "audit.view"
 AUDIT_VERIFY = "audit.verify"
 STAFF_MANAGE = "staff.manage"
 JOB_VIEW = "job.view"
 
 _CASE_READ = {CASE_VIEW, CASE_LIST, CASE_SEARCH}
-_CASE_WORK = _CASE_READ | {CASE_EXPORT, CASE_CREATE, CASE_SHARE}
+_CASE_WORK = _CASE_READ | {CASE_EXPORT, CASE_CREATE, CASE_SHARE, CASE_EDIT, CASE_ACCESS_LOG, CASE_DATA_PROTECTION}
 
 ROLE_ACTIONS: dict[str, frozenset[str]] = {
     SYSTEM_ADMINISTRATOR: frozenset({STAFF_MANAGE, JOB_VIEW, AUDIT_VERIFY}),
     NATIONAL_COORDINATOR: frozenset({JOB_VIEW}),
-    CASE_WORKER: frozenset(_CASE_WORK | {CASE_OVERRIDE, CASE_PROGRESS, JOB_VIEW}),
-    FRONTLINE_RESPONDER: frozenset({CASE_VIEW, CASE_LIST, CASE_CREATE, CASE_SHARE}),
-    INVESTIGATOR: frozenset(_CASE_WORK | {CASE_OVERRIDE, CASE_PROGRESS, JOB_VIEW}),
-    PROSECUTOR: frozenset(_CASE_READ | {CASE_EXPORT, CASE_OVERRIDE, CASE_PROGRESS}),
+    CASE_WORKER: frozenset(_CASE_WORK | {CASE_OVERRIDE, CASE_PROGRESS, CASE_IMPORT, JOB_VIEW}),
+    FRONTLINE_RESPONDER: frozenset({CASE_VIEW, CASE_LIST, CASE_CREATE, CASE_SHARE, CASE_EDIT}),
+    INVESTIGATOR: frozenset(_CASE_WORK | {CASE_OVERRIDE, CASE_PROGRESS, CASE_IMPORT, JOB_VIEW}),
+    PROSECUTOR: frozenset(_CASE_READ | {CASE_EXPORT, CASE_OVERRIDE, CASE_PROGRESS, CASE_EDIT, CASE_ACCESS_LOG,
+                                       CASE_DATA_PROTECTION}),
     ANALYST: frozenset({JOB_VIEW}),
     COMPETENT_AUTHORITY: frozenset(_CASE_READ | {CASE_OVERRIDE, CASE_DECIDE}),
     # Trainers and trainees work cases only inside exercise realms (Actor drops these roles elsewhere);
     # there they play every part of the NRM, decisions included.
-    TRAINER: frozenset(_CASE_WORK | {CASE_PROGRESS, CASE_DECIDE, JOB_VIEW}),
+    TRAINER: frozenset(_CASE_WORK | {CASE_PROGRESS, CASE_DECIDE, CASE_IMPORT, JOB_VIEW}),
     TRAINEE: frozenset(_CASE_WORK | {CASE_PROGRESS, CASE_DECIDE}),
-    AUDITOR: frozenset({AUDIT_VIEW, AUDIT_VERIFY, JOB_VIEW}),
+    AUDITOR: frozenset({AUDIT_VIEW, AUDIT_VERIFY, JOB_VIEW, CASE_ACCESS_LOG}),
 }
 
 # Roles that may only act in exercise realms: their rights never reach live victims' data.

@@ -1,7 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from alliance.cases.models import CaseShare, Consent
+from alliance.cases.models import Case, CaseShare, Consent
+from alliance.cases.nrm import Stage
 from alliance.core.countries import COUNTRY_CHOICES
 from alliance.directory.models import Organisation
 
@@ -21,6 +22,19 @@ class CaseSearchForm(forms.Form):
     name = forms.CharField(label=_("Full name"), max_length=200, required=False)
     identity_number = forms.CharField(label=_("Identity or document number"), max_length=64, required=False)
     number = forms.CharField(label=_("Case number"), max_length=32, required=False)
+    status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", "—"), *Case.Status.choices])
+    nrm_stage = forms.ChoiceField(label=_("NRM stage"), required=False, choices=[("", "—"), *Stage.choices])
+    organisation = forms.ModelChoiceField(label=_("Owning organisation"), required=False,
+                                          queryset=Organisation.objects.order_by("name"))
+    opened_from = forms.DateField(label=_("Opened on or after"), required=False,
+                                  widget=forms.DateInput(attrs={"type": "date"}))
+    opened_to = forms.DateField(label=_("Opened on or before"), required=False,
+                                widget=forms.DateInput(attrs={"type": "date"}))
+
+    def criteria(self) -> dict:
+        data = dict(self.cleaned_data)
+        data["organisation"] = data["organisation"].pk if data.get("organisation") else None
+        return data
 
 
 class CaseShareForm(forms.Form):

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from alliance.cases.models import Case
+from alliance.cases.models import Case, CaseClock
+from alliance.cases.nrm import Stage
 from alliance.core import audit, policy
 from alliance.core import roles as R
 from alliance.core.actor import Actor
@@ -77,13 +80,31 @@ def case_get_for(*, actor: Actor, case_id: int, reason: str = "") -> CaseView:
     return CaseView(case=case, fields=values, scope="limited" if allowed is not None else "full")
 
 
-def case_list_for(*, actor: Actor, status: str | None = None) -> QuerySet:
-    """Cases the actor may list, newest first. The caller pages it and then calls case_list_audit."""
+LIST_BOXES = ("all", "mine", "shared", "overdue")
+
+
+def case_list_for(*, actor: Actor, status: str | None = None, box: str = "all", stage: str | None = None) -> QuerySet:
+    """Cases the actor may list, newest first. The caller pages it and then calls case_list_audit.
+
+    Boxes: mine (owned by the actor's organisation), shared (shared with or referred to it and accepted or
+    pending), overdue (a running NRM clock past its date; only where the actor sees the full file, since
+    deadlines are outside a limited share)."""
     if not policy.may(actor, R.CASE_LIST):
         raise Forbidden(R.CASE_LIST)
     queryset = _scoped(actor, R.CASE_LIST).order_by("-created_at", "-id")
+    if box == "mine":
+        queryset = queryset.filter(owner_organisation_id=actor.organisation_id)
+    elif box == "shared":
+        queryset = queryset.exclude(owner_organisation_id=actor.organisation_id)
+    elif box == "overdue":
+        overdue = CaseClock.objects.filter(case_id=OuterRef("pk"), stopped_on__isnull=True,
+                                           due_on__lt=timezone.localdate())
+        queryset = (policy.CASE.with_field_scope(actor, R.CASE_LIST, queryset)
+                    .filter(full_scope=True).filter(Exists(overdue)))
     if status:
         queryset = queryset.filter(status=status)
+    if stage:
+        queryset = queryset.filter(nrm_stage=stage)
     return queryset
 
 
@@ -120,33 +141,66 @@ def case_count_for(*, actor: Actor) -> int:
     return _scoped(actor, R.CASE_LIST).count()
 
 
+SEARCH_CRITERIA = ("name", "identity_number", "number", "status", "nrm_stage", "organisation", "opened_from",
+                   "opened_to")
+
+
 def case_search_for(
-    *, actor: Actor, name: str = "", identity_number: str = "", number: str = ""
+    *, actor: Actor, name: str = "", identity_number: str = "", number: str = "", status: str = "",
+    nrm_stage: str = "", organisation: int | None = None, opened_from: dt.date | None = None,
+    opened_to: dt.date | None = None,
 ) -> list[dict[str, object]]:
-    """Exact search on blind indexes (after normalisation and transliteration) or the case number."""
+    """Exact search on blind indexes (after normalisation and transliteration) or the case number, narrowed by
+    status, NRM stage, owning organisation and opening dates. Every criterion is a field a limited share may
+    see, so a search never reveals a withheld field by what it finds."""
     if not policy.may(actor, R.CASE_SEARCH):
         raise Forbidden(R.CASE_SEARCH)
-    criteria = {k: v.strip() for k, v in {"name": name, "identity_number": identity_number,
-                                           "number": number}.items() if v and v.strip()}
+    texts = {k: v.strip() for k, v in {"name": name, "identity_number": identity_number, "number": number,
+                                        "status": status, "nrm_stage": nrm_stage}.items() if v and v.strip()}
+    criteria = sorted([*texts, *(k for k, v in (("organisation", organisation), ("opened_from", opened_from),
+                                                 ("opened_to", opened_to)) if v)])
     if not criteria:
-        raise ValidationFailed({"__all__": [_("Give a name, an identity number or a case number.")]})
+        raise ValidationFailed({"__all__": [_("Give at least one criterion: a name, an identity number, a case "
+                                              "number, a status, a stage, an organisation or dates.")]})
+    errors: dict[str, list[str]] = {}
+    if opened_from and opened_to and opened_from > opened_to:
+        errors["opened_to"] = [_("The end date is before the start date.")]
+    if "status" in texts and texts["status"] not in Case.Status.values:
+        errors["status"] = [_("Unknown status.")]
+    if "nrm_stage" in texts and texts["nrm_stage"] not in Stage.values:
+        errors["nrm_stage"] = [_("Unknown NRM stage.")]
     queryset = _scoped(actor, R.CASE_SEARCH)
-    if "name" in criteria:
-        keys = blind_index_candidates(criteria["name"], kind="name")
+    if "name" in texts:
+        keys = blind_index_candidates(texts["name"], kind="name")
         if not keys:
-            raise ValidationFailed({"name": [_("The name has no letters or digits to search for.")]})
+            errors["name"] = [_("The name has no letters or digits to search for.")]
         queryset = queryset.filter(person__full_name_index__in=keys)
-    if "identity_number" in criteria:
-        keys = blind_index_candidates(criteria["identity_number"], kind="document")
+    if "identity_number" in texts:
+        keys = blind_index_candidates(texts["identity_number"], kind="document")
         if not keys:
-            raise ValidationFailed({"identity_number": [_("The identity number has no letters or digits.")]})
+            errors["identity_number"] = [_("The identity number has no letters or digits.")]
         queryset = queryset.filter(person__identity_number_index__in=keys)
-    if "number" in criteria:
-        queryset = queryset.filter(number=criteria["number"].upper())
-    rows = rows_of(as_rows(queryset.order_by("-created_at"))[:100])
-    audit.record(actor=actor, action="search", object_type="case", fields=sorted(criteria),
+    if errors:
+        raise ValidationFailed(errors)
+    if "number" in texts:
+        queryset = queryset.filter(number=texts["number"].upper())
+    if "status" in texts:
+        queryset = queryset.filter(status=texts["status"])
+    if "nrm_stage" in texts:
+        queryset = queryset.filter(nrm_stage=texts["nrm_stage"])
+    if organisation:
+        queryset = queryset.filter(owner_organisation_id=organisation)
+    if opened_from:
+        queryset = queryset.filter(created_at__date__gte=opened_from)
+    if opened_to:
+        queryset = queryset.filter(created_at__date__lte=opened_to)
+    rows = rows_of(as_rows(queryset.order_by("-created_at", "-id"))[:SEARCH_LIMIT])
+    audit.record(actor=actor, action="search", object_type="case", fields=criteria,
                  reason=shown_cases(row["id"] for row in rows))
     return rows
+
+
+SEARCH_LIMIT = 100
 
 
 def case_export_for(*, actor: Actor) -> tuple[list[str], list[list[object]]]:

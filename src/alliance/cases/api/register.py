@@ -6,10 +6,12 @@ import datetime as dt
 from datetime import date, datetime
 from typing import Literal
 
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from pydantic import ConfigDict, Field
 
 from alliance.cases import selectors, services
+from alliance.cases.nrm import Stage
 from alliance.cases.nrm_selectors import deadlines_for, nrm_view_for
 from alliance.core.api_schemas import ISO_DATE, MAX_ID, PAGE, PAGE_SIZE, id_path, with_errors
 from alliance.core.errors import ValidationFailed
@@ -115,10 +117,22 @@ class CaseIn(StrictIn):
     summary: str = Field(default="", max_length=10_000)
 
 
+StageName = Literal[tuple(Stage.values)]  # type: ignore[valid-type]
+CaseStatus = Literal["active", "follow_up", "closed", "closed_referred"]
+
+
 class SearchIn(StrictIn):
+    """At least one criterion. Names and identity numbers match exactly after normalisation and
+    transliteration (any script, any order); the others narrow the result."""
+
     name: str = Field(default="", max_length=200)
     identity_number: str = Field(default="", max_length=64)
     number: str = Field(default="", max_length=32)
+    status: CaseStatus | None = None
+    nrm_stage: StageName | None = None
+    organisation_id: int | None = Field(default=None, ge=1, le=MAX_ID)
+    opened_from: str | None = Field(default=None, pattern=ISO_DATE)
+    opened_to: str | None = Field(default=None, pattern=ISO_DATE)
 
 
 class SearchOut(Schema):
@@ -179,14 +193,17 @@ class OverrideOut(Schema):
 
 
 class ListFilter(Schema):
-    status: Literal["active", "follow_up", "closed", "closed_referred"] | None = None
+    box: Literal["all", "mine", "shared", "overdue"] = "all"
+    status: CaseStatus | None = None
+    nrm_stage: StageName | None = None
     page: int = PAGE
     page_size: int = PAGE_SIZE
 
 
 @router.get("", response=with_errors(CasePage), operation_id="case_list")
 def case_list(request, filters: Query[ListFilter]):
-    queryset = selectors.case_list_for(actor=request.actor, status=filters.status)
+    queryset = selectors.case_list_for(actor=request.actor, status=filters.status, box=filters.box,
+                                       stage=filters.nrm_stage)
     values, count = paginate(selectors.as_rows(queryset), page=filters.page, page_size=filters.page_size)
     rows = selectors.rows_of(values)
     selectors.case_list_audit(actor=request.actor, ids=[row["id"] for row in rows])
@@ -203,10 +220,22 @@ def case_create(request, payload: CaseIn):
     return Status(201, selectors.list_row(case))
 
 
+def _iso_date(value: str | None, field: str) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ValidationFailed({field: [_("Not a date.")]}) from None
+
+
 @router.post("/search", response=with_errors(SearchOut), operation_id="case_search")
 def case_search(request, payload: SearchIn):
-    rows = selectors.case_search_for(actor=request.actor, name=payload.name,
-                                     identity_number=payload.identity_number, number=payload.number)
+    rows = selectors.case_search_for(
+        actor=request.actor, name=payload.name, identity_number=payload.identity_number, number=payload.number,
+        status=payload.status or "", nrm_stage=payload.nrm_stage or "", organisation=payload.organisation_id,
+        opened_from=_iso_date(payload.opened_from, "opened_from"), opened_to=_iso_date(payload.opened_to, "opened_to"),
+    )
     return {"items": rows, "count": len(rows)}
 
 

@@ -30,6 +30,13 @@ from alliance.core.errors import Forbidden, NotFound, ValidationFailed
 from alliance.core.spreadsheet import csv_attachment
 from alliance.web.forms_errors import apply_errors
 
+LIST_BOX_LABELS = (
+    ("all", gettext_lazy("All I may see")),
+    ("mine", gettext_lazy("My organisation's cases")),
+    ("shared", gettext_lazy("Shared with my organisation")),
+    ("overdue", gettext_lazy("Overdue deadlines")),
+)
+
 FIELD_LABELS = {
     "id": gettext_lazy("Internal id"),
     "number": gettext_lazy("Case number"),
@@ -60,7 +67,8 @@ def _flash_errors(request, error: ValidationFailed) -> None:
 @login_required
 def case_list(request):
     try:
-        queryset = selectors.case_list_for(actor=request.actor, status=request.GET.get("status") or None)
+        box = request.GET.get("box") if request.GET.get("box") in selectors.LIST_BOXES else "all"
+        queryset = selectors.case_list_for(actor=request.actor, status=request.GET.get("status") or None, box=box)
     except Forbidden:
         raise PermissionDenied from None
     page = Paginator(selectors.as_rows(queryset), 50).get_page(request.GET.get("page"))
@@ -68,7 +76,8 @@ def case_list(request):
     rows = [{**row, "status_label": labels.get(row["status"], row["status"])}
             for row in selectors.rows_of(page.object_list)]
     selectors.case_list_audit(actor=request.actor, ids=[row["id"] for row in rows])
-    return render(request, "cases/list.html", {"page": page, "rows": rows})
+    boxes = [(key, label, key == box) for key, label in LIST_BOX_LABELS]
+    return render(request, "cases/list.html", {"page": page, "rows": rows, "boxes": boxes, "box": box})
 
 
 @login_required
@@ -106,7 +115,7 @@ def case_search(request):
         raise PermissionDenied
     if request.method == "POST" and form.is_valid():
         try:
-            results = selectors.case_search_for(actor=request.actor, **form.cleaned_data)
+            results = selectors.case_search_for(actor=request.actor, **form.criteria())
         except ValidationFailed as exc:
             apply_errors(form, exc)
     return render(request, "cases/search.html", {"form": form, "results": results})

@@ -1,0 +1,48 @@
+"""The Dreamland demo gives every demo user a realistic desk: about thirty cases over every NRM stage."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from alliance.cases.models import Case, CaseClock
+from alliance.cases.nrm import Stage
+from alliance.cases.selectors import case_list_for
+from alliance.directory.models import Membership
+from alliance.directory.selectors import actor_for, live_realm
+from alliance.web.demo import load_demo
+
+
+@pytest.fixture
+def demo(db):
+    return load_demo()
+
+
+def _actor(email):
+    membership = Membership.objects.select_related("user").get(user__email=email)
+    return actor_for(user=membership.user, membership=membership, realm=live_realm(), address="", channel="web")
+
+
+def test_demo_spreads_about_thirty_cases_over_every_stage(demo):
+    live = Case.objects.filter(realm=live_realm())
+    assert live.count() >= 30
+    assert set(live.values_list("nrm_stage", flat=True)) == set(Stage.values)
+    # Different ages: some decisions are overdue, some reflection periods end soon.
+    today = dt.date.today()
+    running = CaseClock.objects.filter(case__in=live, stopped_on__isnull=True)
+    assert running.filter(due_on__lt=today).exists()
+    assert running.filter(due_on__gte=today).exists()
+
+
+@pytest.mark.parametrize("email", [
+    "investigator@dreamland.example", "frontline@dreamland.example", "inspector@dreamland.example",
+    "caseworker@dreamland.example", "socialworker@dreamland.example", "authority@dreamland.example",
+    "prosecutor@dreamland.example",
+])
+def test_each_frontline_desk_has_cases(demo, email):
+    assert case_list_for(actor=_actor(email)).count() >= 3
+
+
+def test_demo_is_idempotent(demo):
+    assert load_demo() == {"created": 0}

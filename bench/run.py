@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/run.py                 # full run (about 10-15 minutes on 2 cores)
     .venv/bin/python bench/run.py --quick         # smaller scale, for smoke-checking the benchmarks
-    .venv/bin/python bench/run.py --only api      # one benchmark: audit, encryption or api (repeatable)
+    .venv/bin/python bench/run.py --only api      # one benchmark: audit, encryption, api or desk (repeatable)
     .venv/bin/python bench/run.py --markdown out.md   # also write the tables and summary as Markdown
     .venv/bin/python bench/run.py --only api --api-threads 4   # compare a bounded thread count per worker
 
@@ -38,7 +38,7 @@ from common import (
     sandbox,
 )
 
-BENCHMARKS = ("audit", "encryption", "api")
+BENCHMARKS = ("audit", "encryption", "api", "desk")
 BUSY_LOAD = 1.0  # 1-minute load average above which the machine was not quiet when a benchmark started
 
 
@@ -105,6 +105,19 @@ class Run:
             args.append("--no-wrk")
         with sandbox("api", "postgres", profile="production") as box:
             self.show(run_worker("api_load.py", box, args))
+
+
+    # --- 4. a case worker's desk at scale ----------------------------------------------------------
+    def desk(self) -> None:
+        sizes = {"sqlite": 20_000 if self.quick else 100_000, "postgres": 100_000 if self.quick else 1_000_000}
+        requests = "100" if self.quick else "300"
+        for backend in ("sqlite", "postgres"):
+            if backend == "postgres" and not self.pg_ok:
+                self.skip(f"case desk at {sizes[backend]:,} cases needs PostgreSQL: {self.pg_text}")
+                continue
+            with sandbox(f"desk-{backend}", backend) as box:
+                self.show(run_worker("case_desk.py", box, ["--backend", backend, "--rows", str(sizes[backend]),
+                                                           "--requests", requests]))
 
 
 def wait_quiet(limit: int) -> None:

@@ -87,6 +87,8 @@ class Case(models.Model):
         constraints = [models.UniqueConstraint(fields=["realm", "number"], name="cases_case_unique_number")]
         indexes = [
             models.Index(fields=["realm", "owner_organisation", "-created_at"]),
+            # Newest first across owners: the "all I may see" list walks this and stops after one page.
+            models.Index(fields=["realm", "-created_at", "-id"], name="cases_case_newest"),
             models.Index(fields=["realm", "nrm_stage"]),
             models.Index(fields=["realm", "closed_on"], condition=models.Q(anonymised_at__isnull=True),
                          name="cases_retention_due"),

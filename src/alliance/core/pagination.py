@@ -21,3 +21,20 @@ def paginate(queryset, *, page: int, page_size: int):
     except EmptyPage:
         return [], paginator.count
     return list(current.object_list), paginator.count
+
+
+class CappedPaginator(Paginator):
+    """Counts at most `cap` rows. A desk list across a million cases must not count them all on every page
+    view; past the cap the page says "more" and the user narrows with a box, a filter or a search."""
+
+    cap = 1000
+
+    @property
+    def count(self) -> int:
+        if not hasattr(self, "_capped_count"):
+            self._capped_count = self.object_list[: self.cap + 1].count()
+        return self._capped_count
+
+    @property
+    def capped(self) -> bool:
+        return self.count > self.cap

@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -27,6 +26,7 @@ from alliance.cases.views.panels import panels_for
 from alliance.core import policy
 from alliance.core import roles as R
 from alliance.core.errors import Forbidden, NotFound, ValidationFailed
+from alliance.core.pagination import CappedPaginator
 from alliance.core.spreadsheet import csv_attachment
 from alliance.web.forms_errors import apply_errors
 
@@ -71,7 +71,7 @@ def case_list(request):
         queryset = selectors.case_list_for(actor=request.actor, status=request.GET.get("status") or None, box=box)
     except Forbidden:
         raise PermissionDenied from None
-    page = Paginator(selectors.as_rows(queryset), 50).get_page(request.GET.get("page"))
+    page = CappedPaginator(selectors.as_rows(queryset), 50).get_page(request.GET.get("page"))
     labels = dict(Case.Status.choices)
     rows = [{**row, "status_label": labels.get(row["status"], row["status"])}
             for row in selectors.rows_of(page.object_list)]

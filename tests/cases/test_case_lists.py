@@ -102,3 +102,17 @@ def test_api_search_and_list_boxes(client, desk):
     response = client.get("/api/v1/cases?box=mine")
     assert [i["id"] for i in response.json()["items"]] == [desk["own"].pk]
     assert client.get("/api/v1/cases?box=everything").status_code == 422
+
+
+def test_list_counts_at_most_the_cap_and_keeps_the_box_in_page_links(client, desk, monkeypatch):
+    from alliance.core.pagination import CappedPaginator
+    from alliance.directory.models import User
+
+    for i in range(3):
+        case_create(actor=desk["me"], given_name=f"Extra{i}", family_name="Mine")
+    monkeypatch.setattr(CappedPaginator, "cap", 2)
+    monkeypatch.setattr("alliance.cases.views.register.LIST_PAGE_SIZE", 2)
+    client.force_login(User.objects.get(pk=desk["me"].user_id))
+    body = client.get("/cases/?box=mine").content.decode()
+    assert "of many" in body
+    assert "?box=mine&amp;page=2" in body

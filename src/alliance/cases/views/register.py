@@ -30,6 +30,7 @@ from alliance.core.pagination import CappedPaginator
 from alliance.core.spreadsheet import csv_attachment
 from alliance.web.forms_errors import apply_errors
 
+LIST_PAGE_SIZE = 50
 LIST_BOX_LABELS = (
     ("all", gettext_lazy("All I may see")),
     ("mine", gettext_lazy("My organisation's cases")),
@@ -71,7 +72,7 @@ def case_list(request):
         queryset = selectors.case_list_for(actor=request.actor, status=request.GET.get("status") or None, box=box)
     except Forbidden:
         raise PermissionDenied from None
-    page = CappedPaginator(selectors.as_rows(queryset), 50).get_page(request.GET.get("page"))
+    page = CappedPaginator(selectors.as_rows(queryset), LIST_PAGE_SIZE).get_page(request.GET.get("page"))
     labels = dict(Case.Status.choices)
     rows = [{**row, "status_label": labels.get(row["status"], row["status"])}
             for row in selectors.rows_of(page.object_list)]

@@ -72,6 +72,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "alliance.core.middleware.NoStoreMiddleware",
+    "alliance.core.middleware.ServiceErrorMiddleware",
 ]
 
 ROOT_URLCONF = "alliance.config.urls"
@@ -191,6 +192,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 500
 ALLIANCE_MAX_REQUEST_BYTES = int(os.environ.get("ALLIANCE_MAX_REQUEST_BYTES", str(20 * 1024 * 1024)))
+# Case documents (cases/uploads.py); a request also stays under ALLIANCE_MAX_REQUEST_BYTES.
+ALLIANCE_MAX_UPLOAD_MB = int(os.environ.get("ALLIANCE_MAX_UPLOAD_MB", "10"))
 
 # --- Languages: English and Russian complete; the layout follows the language's direction ----------
 LANGUAGE_CODE = "en"

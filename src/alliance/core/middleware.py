@@ -125,3 +125,28 @@ class NoStoreMiddleware:
             response["Cache-Control"] = "no-store"
             response["Pragma"] = "no-cache"
         return response
+
+
+class ServiceErrorMiddleware:
+    """Pages answer a service's NotFound with 404 and Forbidden with 403, in one place, so a view that forgets
+    to translate them still never shows a server error or tells missing from forbidden. (The API has its
+    own handlers with the JSON error shape: config/api.py.) Validation errors stay with each view, which
+    puts them on its form."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from django.core.exceptions import PermissionDenied
+        from django.http import Http404
+
+        from alliance.core.errors import Forbidden, NotFound
+
+        if isinstance(exception, NotFound):
+            raise Http404 from exception
+        if isinstance(exception, Forbidden):
+            raise PermissionDenied from exception
+        return None

@@ -23,7 +23,32 @@ BUSINESS_RULES = {
     ("POST", "/api/v1/cases/{case_id}/transitions"),
     ("POST", "/api/v1/cases/{case_id}/consents"),
     ("POST", "/api/v1/cases/consents/{consent_id}/withdraw"),
+    ("POST", "/api/v1/cases/{case_id}/referrals"),
+    ("POST", "/api/v1/cases/referrals/{share_id}/accept"),
+    ("POST", "/api/v1/cases/referrals/{share_id}/decline"),
+    ("POST", "/api/v1/cases/referrals/{share_id}/revoke"),
+    ("POST", "/api/v1/cases/referrals/{share_id}/done"),
+    # A legal hold needs a reason that is not blank and a case not yet anonymised; deletion a justification
+    # that is not blank and no hold; the anonymous notification a profile duty, an adult, no consent, once.
+    ("POST", "/api/v1/cases/{case_id}/legal-hold"),
+    ("POST", "/api/v1/cases/{case_id}/deletion"),
+    ("POST", "/api/v1/cases/{case_id}/duty-notifications"),
+    # The case file: a due date in the past, an assignee outside the organisation, a blank note, a file whose
+    # content is not an accepted type, dates out of order, a provider named twice or not at all, no plan yet.
+    ("POST", "/api/v1/cases/{case_id}/tasks"),
+    ("PATCH", "/api/v1/cases/tasks/{task_id}"),
+    ("POST", "/api/v1/cases/tasks/{task_id}/complete"),
+    ("POST", "/api/v1/cases/{case_id}/notes"),
+    ("POST", "/api/v1/cases/{case_id}/documents"),
+    ("PUT", "/api/v1/cases/{case_id}/support-plan"),
+    ("POST", "/api/v1/cases/{case_id}/support-plan/services"),
+    ("PATCH", "/api/v1/cases/support-services/{service_id}"),
     ("GET", "/api/v1/audit/events"),
+    # HTCDS: a date in the future or a route out of order; an import file that cannot be read.
+    ("PUT", "/api/v1/cases/{case_id}/details"),
+    ("POST", "/api/v1/cases/htcds/import"),
+    ("POST", "/api/v1/cases/{case_id}/packages"),  # needs a partner, keys and the person's consent
+    ("POST", "/api/v1/cases/packages/receive"),  # only a genuine package for us from a partner is received
 }
 
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)

@@ -19,6 +19,7 @@ from alliance.core import roles as R
 from alliance.core.models import JobRun
 from alliance.directory.services import token_issue
 from tests import factories
+from tests.cases import casefile_world, htcds_world, transnational_world
 
 ROLES = sorted(R.ALL_ROLES)
 RELATIONS = ["own", "shared", "other_org", "other_realm", "anonymous"]
@@ -30,8 +31,17 @@ CASE_EXPORTERS = {R.CASE_WORKER, R.INVESTIGATOR, R.PROSECUTOR}
 CASE_CREATORS = {R.CASE_WORKER, R.FRONTLINE_RESPONDER, R.INVESTIGATOR}
 OVERRIDERS = {R.CASE_WORKER, R.INVESTIGATOR, R.PROSECUTOR, R.COMPETENT_AUTHORITY}
 DECIDERS = {R.COMPETENT_AUTHORITY}  # the matrix step is a reasonable-grounds decision
+CASE_EDITORS = {R.CASE_WORKER, R.FRONTLINE_RESPONDER, R.INVESTIGATOR, R.PROSECUTOR}  # the case file: case.edit
+# Referrals are answered by roles that work cases (case.view with case.edit or case.decide).
+ANSWERERS = {R.CASE_WORKER, R.FRONTLINE_RESPONDER, R.INVESTIGATOR, R.PROSECUTOR, R.COMPETENT_AUTHORITY}
 JOB_VIEWERS = {R.SYSTEM_ADMINISTRATOR, R.NATIONAL_COORDINATOR, R.CASE_WORKER, R.INVESTIGATOR, R.ANALYST, R.AUDITOR}
 EVERY_ROLE = set(R.ALL_ROLES)
+# Package keys and partners: organisation admins (none in this matrix) and system administrators.
+PACKAGE_ADMINS = {R.SYSTEM_ADMINISTRATOR}
+PACKAGE_IMPORTERS = {R.CASE_WORKER, R.INVESTIGATOR}
+ACCESS_LOGGERS = {R.CASE_WORKER, R.INVESTIGATOR, R.PROSECUTOR, R.AUDITOR}
+DATA_PROTECTORS = {R.CASE_WORKER, R.INVESTIGATOR, R.PROSECUTOR}
+HTCDS_IMPORTERS = {R.CASE_WORKER, R.INVESTIGATOR}  # case.import (trainers only in exercise realms)
 
 
 @dataclass(frozen=True)
@@ -60,6 +70,47 @@ MATRIX: list[Endpoint] = [
     Endpoint("cases:consent", "POST", "object", CASE_CREATORS, {"own"}),
     Endpoint("cases:consent_withdraw", "POST", "object", CASE_CREATORS, {"own"}),
     Endpoint("cases:deadlines", "GET", "collection", CASE_READERS, OWN_OR_SHARED),
+    # Referral steps: "own" is a referral the actor's organisation sent, "shared" one it received,
+    # "other_org" one between two others, "other_realm" one in an exercise realm (_referral_for).
+    Endpoint("cases:refer", "POST", "object", CASE_CREATORS, {"own"}),
+    Endpoint("cases:referrals", "GET", "plain", CASE_READERS),
+    Endpoint("cases:referral_accept", "POST", "object", ANSWERERS, {"shared"}),
+    Endpoint("cases:referral_decline", "POST", "object", ANSWERERS, {"shared"}),
+    Endpoint("cases:referral_done", "POST", "object", ANSWERERS, {"shared"}),
+    Endpoint("cases:referral_revoke", "POST", "object", CASE_CREATORS, {"own"}),
+    Endpoint("cases:notifications", "GET", "plain", EVERY_ROLE),
+    Endpoint("cases:notification_read", "POST", "plain", EVERY_ROLE),
+    Endpoint("cases:notifications_read_all", "POST", "plain", EVERY_ROLE),
+    Endpoint("cases:access_log", "GET", "object", ACCESS_LOGGERS, {"own"}),
+    Endpoint("cases:subject_access", "GET", "object", DATA_PROTECTORS, {"own"}),
+    Endpoint("cases:legal_hold", "POST", "object", DATA_PROTECTORS, {"own"}),
+    Endpoint("cases:delete", "POST", "object", DATA_PROTECTORS, {"own"}),
+    Endpoint("cases:duty_notify", "POST", "object", DATA_PROTECTORS, {"own"}),
+    Endpoint("cases:transnational_keys", "GET", "plain", PACKAGE_ADMINS),
+    Endpoint("cases:transnational_card", "GET", "plain", PACKAGE_ADMINS),
+    Endpoint("cases:transnational_partners", "GET", "plain", PACKAGE_ADMINS),
+    Endpoint("cases:transnational_partner_remove", "POST", "plain", PACKAGE_ADMINS),
+    Endpoint("cases:transnational_packages", "GET", "plain", PACKAGE_IMPORTERS),
+    Endpoint("cases:transnational_package", "GET", "plain", PACKAGE_IMPORTERS),
+    Endpoint("cases:transnational_accept", "POST", "plain", PACKAGE_IMPORTERS),
+    Endpoint("cases:transnational_refuse", "POST", "plain", PACKAGE_IMPORTERS),
+    Endpoint("cases:transnational_send", "POST", "object", CASE_CREATORS, {"own"}),
+    # The case file (tests/cases/casefile_world.py builds a task, a document and a service per relation).
+    Endpoint("cases:timeline", "GET", "object", CASE_READERS, OWN_OR_SHARED),
+    Endpoint("cases:task_add", "POST", "object", CASE_EDITORS, OWN_OR_SHARED),
+    Endpoint("cases:task_edit", "GET", "object", CASE_EDITORS, OWN_OR_SHARED),
+    Endpoint("cases:task_complete", "POST", "object", CASE_EDITORS, OWN_OR_SHARED),
+    Endpoint("cases:note_add", "POST", "object", CASE_EDITORS, OWN_OR_SHARED),
+    Endpoint("cases:document_upload", "POST", "object", CASE_EDITORS, OWN_OR_SHARED),
+    Endpoint("cases:document_download", "GET", "object", CASE_READERS, OWN_OR_SHARED),
+    Endpoint("cases:support_plan", "POST", "object", CASE_EDITORS, OWN_OR_SHARED),
+    Endpoint("cases:service_add", "POST", "object", CASE_EDITORS, OWN_OR_SHARED),
+    Endpoint("cases:service_edit", "POST", "object", CASE_EDITORS, OWN_OR_SHARED),
+    Endpoint("cases:my_tasks", "GET", "collection", CASE_READERS, OWN_OR_SHARED),
+    # HTCDS: the details need the full scope (a full share counts); import and export work on many cases.
+    Endpoint("cases:details_edit", "GET", "object", CASE_EDITORS, OWN_OR_SHARED),
+    Endpoint("cases:htcds_export", "GET", "collection", CASE_EXPORTERS, OWN_OR_SHARED),
+    Endpoint("cases:htcds_import", "POST", "plain", HTCDS_IMPORTERS),
     Endpoint("core:audit", "GET", "plain", {R.AUDITOR}),
     Endpoint("core:audit_verify", "POST", "plain", {R.AUDITOR, R.SYSTEM_ADMINISTRATOR}),
     Endpoint("core:job", "GET", "plain", JOB_VIEWERS),
@@ -85,6 +136,50 @@ MATRIX: list[Endpoint] = [
     Endpoint("consent_record", "POST", "object", CASE_CREATORS, {"own"}, api=True),
     Endpoint("consent_withdraw", "POST", "object", CASE_CREATORS, {"own"}, api=True),
     Endpoint("case_deadlines", "GET", "collection", CASE_READERS, OWN_OR_SHARED, api=True),
+    Endpoint("case_refer", "POST", "object", CASE_CREATORS, {"own"}, api=True),
+    Endpoint("referral_list", "GET", "plain", CASE_READERS, api=True),
+    Endpoint("referral_accept", "POST", "object", ANSWERERS, {"shared"}, api=True),
+    Endpoint("referral_decline", "POST", "object", ANSWERERS, {"shared"}, api=True),
+    Endpoint("referral_done", "POST", "object", ANSWERERS, {"shared"}, api=True),
+    Endpoint("referral_revoke", "POST", "object", CASE_CREATORS, {"own"}, api=True),
+    Endpoint("notification_list", "GET", "plain", EVERY_ROLE, api=True),
+    Endpoint("notification_read", "POST", "plain", EVERY_ROLE, api=True),
+    Endpoint("notification_read_all", "POST", "plain", EVERY_ROLE, api=True),
+    Endpoint("case_access_log", "GET", "object", ACCESS_LOGGERS, {"own"}, api=True),
+    Endpoint("case_subject_access", "GET", "object", DATA_PROTECTORS, {"own"}, api=True),
+    Endpoint("case_legal_hold", "POST", "object", DATA_PROTECTORS, {"own"}, api=True),
+    Endpoint("case_delete", "POST", "object", DATA_PROTECTORS, {"own"}, api=True),
+    Endpoint("duty_notification_send", "POST", "object", DATA_PROTECTORS, {"own"}, api=True),
+    Endpoint("transnational_keys_list", "GET", "plain", PACKAGE_ADMINS, api=True),
+    Endpoint("transnational_keys_create", "POST", "plain", PACKAGE_ADMINS, api=True),
+    Endpoint("transnational_partner_list", "GET", "plain", PACKAGE_ADMINS, api=True),
+    Endpoint("transnational_partner_add", "POST", "plain", PACKAGE_ADMINS, api=True),
+    Endpoint("transnational_partner_remove", "DELETE", "plain", PACKAGE_ADMINS, api=True),
+    Endpoint("transnational_send", "POST", "object", CASE_CREATORS, {"own"}, api=True),
+    Endpoint("transnational_receive", "POST", "plain", PACKAGE_IMPORTERS, api=True),
+    Endpoint("transnational_package_list", "GET", "plain", PACKAGE_IMPORTERS, api=True),
+    Endpoint("transnational_package_get", "GET", "plain", PACKAGE_IMPORTERS, api=True),
+    Endpoint("transnational_accept", "POST", "plain", PACKAGE_IMPORTERS, api=True),
+    Endpoint("transnational_refuse", "POST", "plain", PACKAGE_IMPORTERS, api=True),
+    Endpoint("case_timeline", "GET", "object", CASE_READERS, OWN_OR_SHARED, api=True),
+    Endpoint("task_list", "GET", "object", CASE_READERS, OWN_OR_SHARED, api=True),
+    Endpoint("task_create", "POST", "object", CASE_EDITORS, OWN_OR_SHARED, api=True),
+    Endpoint("task_update", "PATCH", "object", CASE_EDITORS, OWN_OR_SHARED, api=True),
+    Endpoint("task_complete", "POST", "object", CASE_EDITORS, OWN_OR_SHARED, api=True),
+    Endpoint("note_list", "GET", "object", CASE_READERS, OWN_OR_SHARED, api=True),
+    Endpoint("note_add", "POST", "object", CASE_EDITORS, OWN_OR_SHARED, api=True),
+    Endpoint("document_list", "GET", "object", CASE_READERS, OWN_OR_SHARED, api=True),
+    Endpoint("document_upload", "POST", "object", CASE_EDITORS, OWN_OR_SHARED, api=True),
+    Endpoint("document_download", "GET", "object", CASE_READERS, OWN_OR_SHARED, api=True),
+    Endpoint("support_plan_get", "GET", "object", CASE_READERS, OWN_OR_SHARED, api=True),
+    Endpoint("support_plan_save", "PUT", "object", CASE_EDITORS, OWN_OR_SHARED, api=True),
+    Endpoint("support_service_add", "POST", "object", CASE_EDITORS, OWN_OR_SHARED, api=True),
+    Endpoint("support_service_update", "PATCH", "object", CASE_EDITORS, OWN_OR_SHARED, api=True),
+    Endpoint("my_tasks", "GET", "collection", CASE_READERS, OWN_OR_SHARED, api=True),
+    Endpoint("details_get", "GET", "object", CASE_READERS, OWN_OR_SHARED, api=True),
+    Endpoint("details_update", "PUT", "object", CASE_EDITORS, OWN_OR_SHARED, api=True),
+    Endpoint("htcds_export", "GET", "collection", CASE_EXPORTERS, OWN_OR_SHARED, api=True),
+    Endpoint("htcds_import", "POST", "plain", HTCDS_IMPORTERS, api=True),
     Endpoint("audit_list", "GET", "plain", {R.AUDITOR}, api=True),
     Endpoint("audit_verify", "POST", "plain", {R.AUDITOR, R.SYSTEM_ADMINISTRATOR}, api=True),
     Endpoint("job_get", "GET", "plain", JOB_VIEWERS, api=True),
@@ -162,7 +257,10 @@ def world(db):
                             ("other_realm", factories.actor(trainer_membership, exercise))):
         consents[relation] = consent_record(actor=owner, case_id=cases[relation].pk, purpose="statistics",
                                             language="en")
-    return {"mine": mine, "third": third, "cases": cases, "live": live_realm(), "consents": consents}
+    # An adult without consent to referral in a profile with a duty to notify: the notification endpoints.
+    notifiable = case_create(actor=owner_mine, given_name="Not", family_name="Ified")
+    return {"mine": mine, "third": third, "cases": cases, "live": live_realm(), "consents": consents,
+            "notifiable": notifiable}
 
 
 NAMES = {"own": "Ona Own", "shared": "Sha Red", "other_org": "Oth Er", "other_realm": "Exe Rcise"}
@@ -174,10 +272,18 @@ def _request(client, endpoint: Endpoint, relation: str, world, membership, token
     case = world["cases"].get(relation) or world["cases"]["own"]
     consent = world["consents"].get(relation) or world["consents"]["own"]
     job = JobRun.objects.create(kind="matrix", user_id=membership.user_id)
+    share_id = _referral_for(world, endpoint.name, relation)
+    notice_id = _notice_for(world, membership)
     kwargs = {
         "cases:detail": {"case_id": case.pk}, "cases:share": {"case_id": case.pk},
         "cases:override": {"case_id": case.pk}, "core:job": {"job_id": job.pk}, "cases:step": {"case_id": case.pk},
         "cases:consent": {"case_id": case.pk}, "cases:consent_withdraw": {"consent_id": consent.pk},
+        "cases:refer": {"case_id": case.pk}, "cases:referral_accept": {"share_id": share_id},
+        "cases:referral_decline": {"share_id": share_id}, "cases:referral_done": {"share_id": share_id},
+        "cases:referral_revoke": {"share_id": share_id}, "cases:notification_read": {"notification_id": notice_id},
+        "cases:access_log": {"case_id": case.pk}, "cases:subject_access": {"case_id": case.pk},
+        "cases:legal_hold": {"case_id": case.pk}, "cases:delete": {"case_id": case.pk},
+        "cases:duty_notify": {"case_id": world["notifiable"].pk if relation == "own" else case.pk},
         "directory:staff_edit": {"membership_id": membership.pk},
         "directory:staff_unlock": {"membership_id": membership.pk},
     }
@@ -189,7 +295,20 @@ def _request(client, endpoint: Endpoint, relation: str, world, membership, token
         "cases:override": {"justification": "Immediate risk to life; owner unreachable at night."},
         "cases:step": {"transition": "reasonable_grounds", "outcome": "positive"},
         "cases:consent": {"purpose": "assistance", "language": "en"},
+        "cases:refer": {"kind": "referral", "organisation": str(world["third"].pk), "scope": "limited",
+                        "purpose": "matrix"},
+        "cases:referral_decline": {"reason": "matrix"}, "cases:referral_revoke": {"reason": "matrix"},
+        "cases:legal_hold": {"hold": "set", "reason": "Proceedings pending"},
+        "cases:delete": {"justification": "Erasure request under Art. 17, verified", "confirm": "on"},
     }
+    if casefile_world.is_matrix_endpoint(endpoint.name, endpoint.api):
+        return casefile_world.matrix_request(client, endpoint.name, api=endpoint.api, relation=relation, world=world,
+                                             membership=membership, token=token)
+    if htcds_world.is_matrix_endpoint(endpoint.name, endpoint.api):
+        return htcds_world.matrix_request(client, endpoint.name, api=endpoint.api, case=case, token=token)
+    if transnational_world.is_matrix_endpoint(endpoint.name, endpoint.api):
+        return transnational_world.matrix_request(client, endpoint.name, api=endpoint.api, organisation=world["mine"],
+                                                  case=case, live_realm_id=world["live"].pk, token=token)
     if not endpoint.api:
         if endpoint.name == "directory:token_revoke":
             url = reverse(endpoint.name, kwargs={"token_id": _token_of(membership)})
@@ -209,6 +328,19 @@ def _request(client, endpoint: Endpoint, relation: str, world, membership, token
         "case_deadlines": "/api/v1/cases/deadlines?within_days=30",
         "consent_record": f"/api/v1/cases/{case.pk}/consents",
         "consent_withdraw": f"/api/v1/cases/consents/{consent.pk}/withdraw",
+        "case_refer": f"/api/v1/cases/{case.pk}/referrals", "referral_list": "/api/v1/cases/referrals?box=incoming",
+        "referral_accept": f"/api/v1/cases/referrals/{share_id}/accept",
+        "referral_decline": f"/api/v1/cases/referrals/{share_id}/decline",
+        "referral_done": f"/api/v1/cases/referrals/{share_id}/done",
+        "referral_revoke": f"/api/v1/cases/referrals/{share_id}/revoke",
+        "notification_list": "/api/v1/cases/notifications",
+        "notification_read": f"/api/v1/cases/notifications/{notice_id}/read",
+        "notification_read_all": "/api/v1/cases/notifications/read",
+        "case_access_log": f"/api/v1/cases/{case.pk}/access",
+        "case_subject_access": f"/api/v1/cases/{case.pk}/subject-access",
+        "case_legal_hold": f"/api/v1/cases/{case.pk}/legal-hold", "case_delete": f"/api/v1/cases/{case.pk}/deletion",
+        "duty_notification_send":
+            f"/api/v1/cases/{world['notifiable'].pk if relation == 'own' else case.pk}/duty-notifications",
     }
     json_bodies = {
         "token_issue": {"name": "matrix", "days": 1},
@@ -218,6 +350,10 @@ def _request(client, endpoint: Endpoint, relation: str, world, membership, token
         "case_override": {"justification": "Immediate risk to life; owner unreachable at night."},
         "case_transition": {"transition": "reasonable_grounds", "outcome": "positive"},
         "consent_record": {"purpose": "assistance", "language": "en"},
+        "case_refer": {"organisation_id": world["third"].pk, "scope": "limited", "purpose": "matrix"},
+        "referral_decline": {"reason": "matrix"}, "referral_revoke": {"reason": "matrix"},
+        "case_legal_hold": {"hold": True, "reason": "Proceedings pending"},
+        "case_delete": {"justification": "Erasure request under Art. 17, verified"},
     }
     # Tokens cannot mint tokens, so token_issue is exercised through the browser session.
     headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"} if token and endpoint.name != "token_issue" else {}
@@ -227,6 +363,54 @@ def _request(client, endpoint: Endpoint, relation: str, world, membership, token
     if endpoint.method == "DELETE":
         return client.delete(path, **headers)
     return client.post(path, json_bodies.get(endpoint.name, {}), content_type="application/json", **headers)
+
+
+REFERRAL_STEPS = {"accept", "decline", "done", "revoke"}
+
+
+def _referral_for(world, name: str, relation: str) -> int | None:
+    """A fresh referral for a referral step under each relation: "own" sent by the actor's organisation to the
+    third one; "shared" sent to the actor's organisation; "other_org" between two others; "other_realm" sent
+    to (answers) or by (revoke) the actor's organisation in an exercise realm. Done needs it accepted."""
+    from alliance.cases.services.referrals import case_refer, referral_accept
+
+    step = name.rsplit("_", 1)[-1]
+    if not name.startswith(("cases:referral_", "referral_")) or step not in REFERRAL_STEPS:
+        return None
+    made = world.setdefault("referrals", {})
+    if relation == "anonymous" or relation in made:  # anonymous is refused at the door: any id will do
+        return made.get(relation) or next(iter(made.values()), 1)
+    mine, third, cases = world["mine"], world["third"], world["cases"]
+    other = cases["other_org"].owner_organisation
+    exercise = cases["other_realm"].realm
+
+    def worker(org, realm=None):
+        membership = factories.member(org, [R.TRAINER] if realm else [R.CASE_WORKER])
+        if realm:
+            realm.participants.add(membership.user)
+        return factories.actor(membership, realm)
+
+    if relation == "other_realm" and step == "revoke":
+        sender, case, receiver, realm = worker(mine, exercise), cases["other_realm"], other, exercise
+    elif relation == "other_realm":
+        sender, realm, receiver = worker(other, exercise), exercise, mine
+        case = case_create(actor=sender, given_name="Exe", family_name="Other")
+    else:
+        sender_org, receiver = {"own": (mine, third), "shared": (other, mine), "other_org": (other, third)}[relation]
+        sender, case, realm = worker(sender_org), cases["own"] if relation == "own" else cases["other_org"], None
+    consent_record(actor=sender, case_id=case.pk, purpose="share_organisation", organisation_id=receiver.pk,
+                   language="en")
+    share = case_refer(actor=sender, case_id=case.pk, organisation_id=receiver.pk, scope="limited", purpose="m")
+    if step == "done":
+        referral_accept(actor=worker(receiver, realm), share_id=share.pk)
+    made[relation] = share.pk
+    return share.pk
+
+
+def _notice_for(world, membership) -> int:
+    from alliance.cases.models import Notification
+
+    return Notification.objects.create(realm=world["live"], user=membership.user, kind="referral_received").pk
 
 
 def _token_of(membership) -> int:

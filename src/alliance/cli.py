@@ -20,6 +20,8 @@ COMMANDS: dict[str, str] = {
     "backup": "back up the database (the keys are backed up separately)",
     "restore": "restore the database from a backup and verify its audit chain",
     "jobs": "background jobs: worker, status <id>",
+    "retention": "anonymise closed cases past their retention period: run [--dry-run]",
+    "packages": "transnational referral: keys, partner-add, send, receive, accept, refuse, list",
     "check": "deployment checks (Django's check --deploy; any warning fails)",
 }
 

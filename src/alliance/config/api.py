@@ -112,12 +112,13 @@ def _http_error(request, exc):
 
 
 def _register_routers() -> None:
-    from alliance.cases.api import router as cases_router
+    from alliance.cases.api import routers as cases_routers
     from alliance.core.api import router as core_router
     from alliance.directory.api import router as directory_router
 
     api.add_router("/", directory_router)
-    api.add_router("/cases", cases_router)
+    for cases_router in cases_routers:
+        api.add_router("/cases", cases_router)
     api.add_router("/", core_router)
 
 

@@ -70,6 +70,42 @@ def decrypt_text(token: str, *, context: str) -> str:
         raise DecryptionError(f"{context}: value fails authentication (tampered or wrong key)") from None
 
 
+def row_context(label: str, field: str, pk: object) -> str:
+    """The associated data of a file bound to one row, so content copied onto another row fails to decrypt.
+    Key rotation rebuilds it from the same three parts (core/key_rotation.py: ENCRYPTED_BLOBS)."""
+    return f"{label}.{field}:{pk}"
+
+
+def encrypt_bytes(plaintext: bytes, *, context: str) -> bytes:
+    """Files: the same cipher, key ring and key-id framing as text, without the base64 (a document may be
+    megabytes): b"a1:<key id>:" then nonce | ciphertext | tag. The context binds the value to one row."""
+    ring = load_keyring()
+    key_id = ring.field.active
+    nonce = os.urandom(12)
+    sealed = _cipher(ring.field.key(key_id)).encrypt(nonce, bytes(plaintext), context.encode())
+    return f"{PREFIX}:{key_id}:".encode() + nonce + sealed
+
+
+def decrypt_bytes(token: bytes, *, context: str) -> bytes:
+    token = bytes(token)  # PostgreSQL hands back a memoryview
+    try:
+        prefix, key_id, raw = token.split(b":", 2)
+        if prefix.decode() != PREFIX or len(raw) < 28:
+            raise ValueError
+        key_id = key_id.decode("ascii")
+    except ValueError:  # UnicodeDecodeError included
+        raise DecryptionError(f"{context}: value is not in the encrypted format") from None
+    try:
+        key = load_keyring().field.key(key_id)
+    except KeyRingError:
+        reset_cache()
+        key = load_keyring().field.key(key_id)
+    try:
+        return _cipher(key).decrypt(raw[:12], raw[12:], context.encode())
+    except InvalidTag:
+        raise DecryptionError(f"{context}: value fails authentication (tampered or wrong key)") from None
+
+
 class EncryptedTextField(models.TextField):
     """Text stored encrypted. Only `isnull` lookups make sense; search goes through a BlindIndexField."""
 

@@ -23,8 +23,11 @@ from alliance.core.encryption import (
     BlindIndexField,
     DecryptionError,
     EncryptedTextField,
+    decrypt_bytes,
     decrypt_text,
+    encrypt_bytes,
     key_id_of,
+    row_context,
 )
 from alliance.core.keyring import KeyRing, KeyRingError, KeySet, load_keyring, new_key, save_keyring
 
@@ -70,6 +73,23 @@ def encrypted_columns() -> list[tuple[type[models.Model], list[models.Field]]]:
     return _columns_of(EncryptedTextField)
 
 
+# Binary columns holding encrypt_bytes values (uploaded files), each bound to its row by row_context. They are
+# plain BinaryFields, so they are named here; rotation and retirement treat them like encrypted text.
+ENCRYPTED_BLOBS = (("cases.Document", "content"),)
+BLOB_BATCH = 10  # a file may be megabytes: few rows per transaction
+
+
+def encrypted_blob_columns() -> list[tuple[type[models.Model], list[models.Field]]]:
+    found = []
+    for label, name in ENCRYPTED_BLOBS:
+        try:
+            model = apps.get_model(label)
+        except LookupError:
+            continue
+        found.append((model, [model._meta.get_field(name)]))
+    return found
+
+
 def blind_index_columns() -> list[tuple[type[models.Model], list[models.Field]]]:
     return _columns_of(BlindIndexField)
 
@@ -78,6 +98,13 @@ def field_key_of(raw: str) -> str:
     if not raw.startswith(f"{PREFIX}:") or raw.count(":") < 2:
         return UNREADABLE
     return key_id_of(raw)
+
+
+def blob_key_of(raw) -> str:
+    raw = bytes(raw)  # PostgreSQL hands back a memoryview
+    if not raw.startswith(f"{PREFIX}:".encode()) or raw.count(b":") < 2:
+        return UNREADABLE
+    return raw.split(b":", 2)[1].decode("ascii", "replace")
 
 
 def blind_key_of(raw: str) -> str:
@@ -124,7 +151,7 @@ def _row_count(columns: list[tuple[type[models.Model], list[models.Field]]]) -> 
 
 def field_rotation_total() -> int:
     """Rows a field-key rotation scans, for a progress bar."""
-    return _row_count(encrypted_columns())
+    return _row_count(encrypted_columns()) + _row_count(encrypted_blob_columns())
 
 
 def blind_rotation_total() -> int:
@@ -156,8 +183,8 @@ def _count(columns, key_of: Callable[[str], str]) -> Counter:
 
 def key_usage() -> KeyUsage:
     """How many stored values use each key id (field keys and blind keys), without decrypting."""
-    return KeyUsage(field=_count(encrypted_columns(), field_key_of), blind=_count(blind_index_columns(),
-                                                                                  blind_key_of))
+    field = _count(encrypted_columns(), field_key_of) + _count(encrypted_blob_columns(), blob_key_of)
+    return KeyUsage(field=field, blind=_count(blind_index_columns(), blind_key_of))
 
 
 def missing_keys(usage: KeyUsage | None = None) -> dict[str, int]:
@@ -211,7 +238,9 @@ def _rotate(*, blind: bool, columns, work_for, what: str, progress: Progress | N
     rewritten = scanned = 0
     for model, fields in columns:
         work = work_for(model, fields, key_id)
-        for batch_rows, batch_rewritten in _batches(model, fields, batch_size=batch_size, work=work):
+        size = batch_size if isinstance(fields[0], (EncryptedTextField, BlindIndexField)) else min(batch_size,
+                                                                                                   BLOB_BATCH)
+        for batch_rows, batch_rewritten in _batches(model, fields, batch_size=size, work=work):
             rewritten += batch_rewritten
             scanned += batch_rows
             if progress is not None:
@@ -231,6 +260,9 @@ def field_keys_rotate(
     """
 
     def work_for(model, fields, key_id):
+        if not isinstance(fields[0], EncryptedTextField):
+            return _blob_work(model, fields[0], key_id)
+
         def reencrypt(rows: list[tuple]) -> int:
             stale = [row for row in rows if any(v is not None and field_key_of(v) != key_id for v in row[1:])]
             if stale:
@@ -241,8 +273,23 @@ def field_keys_rotate(
 
         return reencrypt
 
-    return _rotate(blind=False, columns=encrypted_columns(), work_for=work_for, what="re-encryption",
-                   progress=progress, batch_size=batch_size, resume=resume)
+    return _rotate(blind=False, columns=encrypted_columns() + encrypted_blob_columns(), work_for=work_for,
+                   what="re-encryption", progress=progress, batch_size=batch_size, resume=resume)
+
+
+def _blob_work(model: type[models.Model], field: models.Field, key_id: str) -> Callable[[list[tuple]], int]:
+    def reencrypt(rows: list[tuple]) -> int:
+        stale = [(pk, raw) for pk, raw in rows if raw is not None and blob_key_of(raw) != key_id]
+        for pk, raw in stale:
+            context = row_context(model._meta.label, field.name, pk)
+            try:
+                plaintext = decrypt_bytes(raw, context=context)
+            except (DecryptionError, KeyRingError) as exc:
+                raise KeyRingError(f"{model._meta.label}.{field.name}, row {pk}: {exc}") from None
+            model._base_manager.filter(pk=pk).update(**{field.name: encrypt_bytes(plaintext, context=context)})
+        return len(stale)
+
+    return reencrypt
 
 
 def _with_plaintexts(model: type[models.Model], fields: list[models.Field], row: tuple) -> models.Model:

@@ -10,10 +10,13 @@ def shell(request) -> dict:
     actor = getattr(request, "actor", None)
     if actor is None or not actor.is_authenticated:
         return {"actor": actor}
+    from alliance.cases.referral_selectors import unread_count
+    from alliance.cases.services import transnational
     from alliance.directory.selectors import memberships_of, realms_for
 
     realms = realms_for(request.user)
     return {
+        "unread_notifications": unread_count(actor),
         "available_realms": realms,
         "memberships": memberships_of(request.user),
         "actor": actor,
@@ -24,6 +27,9 @@ def shell(request) -> dict:
             "case_search": policy.may(actor, R.CASE_SEARCH),
             "audit": policy.may(actor, R.AUDIT_VIEW),
             "staff": policy.may(actor, R.STAFF_MANAGE),
+            "packages": transnational.may_receive(actor),
+            "package_admin": transnational.may_administer(actor),
+            "htcds": policy.may(actor, R.CASE_IMPORT) or policy.may(actor, R.CASE_EXPORT),
         },
         "role_labels": [R.role_label(r) for r in sorted(actor.roles)],
     }

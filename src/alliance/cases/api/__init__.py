@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from alliance.cases.api import casefile, data_protection, details, htcds, referrals, register, transnational
 
-router = register.router
-# Literal paths (/cases/referrals, /cases/import) never clash with /cases/{case_id}: ids are integers.
-for _module in (details, htcds, referrals, casefile, transnational, data_protection):
-    router.add_router("", _module.router)
+# Each is mounted at /cases (config/api.py), in this order. Django tries URL patterns in order and the
+# register's /cases/{case_id} takes any one segment, so the areas' literal paths (/cases/referrals,
+# /cases/notifications, /cases/packages) come before it.
+routers = tuple(m.router for m in (details, htcds, referrals, casefile, transnational, data_protection, register))

@@ -23,8 +23,13 @@ MAX_REFLECTION_DAYS = 365
 
 def clocks_on_detection(case: Case, *, today: dt.date) -> None:
     """A new case waits for its reasonable-grounds decision within the profile's working days."""
+    detection_clock(case, today=today).save()
+
+
+def detection_clock(case: Case, *, today: dt.date) -> CaseClock:
+    """The clock a new case starts with, unsaved (an import creates them in bulk)."""
     rules = rules_for(case.country)
-    CaseClock.objects.create(
+    return CaseClock(
         case=case, kind=CaseClock.Kind.REASONABLE_GROUNDS, starts_on=today,
         due_on=rules.add_working_days(today, rules.reasonable_grounds_working_days),
         rule=f"{rules.label()}: decision within {rules.reasonable_grounds_working_days} working days",
@@ -130,7 +135,8 @@ def _apply(case: Case, step: nrm.Transition, *, actor: Actor, outcome: str, reas
             case.trafficking_status = TraffickingStatus.NOT_A_VICTIM
             case.stage_before_closure, case.status = case.nrm_stage, Case.Status.CLOSED
             case.closure_reason = "negative reasonable-grounds decision"
-            changed += ["stage_before_closure", "status", "closure_reason"]
+            case.closed_on = on  # retention runs from here (services/retention.py)
+            changed += ["stage_before_closure", "status", "closure_reason", "closed_on"]
         case.deciding_organisation_id = actor.organisation_id
         changed += ["trafficking_status", "deciding_organisation"]
     elif step.name == "start_reflection":
@@ -156,11 +162,13 @@ def _apply(case: Case, step: nrm.Transition, *, actor: Actor, outcome: str, reas
     elif step.name == "close":
         _stop(case, None, on)
         case.stage_before_closure, case.status, case.closure_reason = case.nrm_stage, closure_status, reason[:300]
-        changed += ["stage_before_closure", "status", "closure_reason"]
+        case.closed_on = on  # retention runs from here (services/retention.py)
+        changed += ["stage_before_closure", "status", "closure_reason", "closed_on"]
     elif step.name == "reopen":
         target = case.stage_before_closure or Stage.DETECTED
         case.status, case.closure_reason, case.stage_before_closure = Case.Status.ACTIVE, "", ""
-        changed += ["stage_before_closure", "status", "closure_reason"]
+        case.closed_on = None  # an open case is never due for anonymisation
+        changed += ["stage_before_closure", "status", "closure_reason", "closed_on"]
     case.nrm_stage = target
     return changed
 

@@ -38,13 +38,19 @@ def _age(born: dt.date) -> int:
 
 def _next_number(realm_id: int, *, exercise: bool) -> str:
     """Take the next number under a row lock (inside the caller's transaction)."""
+    return _next_numbers(realm_id, 1, exercise=exercise)[0]
+
+
+def _next_numbers(realm_id: int, count: int, *, exercise: bool) -> list[str]:
+    """Take a block of consecutive numbers under one row lock (an import takes them all at once)."""
     year = timezone.now().year
     counter, _created = CaseCounter.objects.select_for_update().get_or_create(realm_id=realm_id, year=year)
-    counter.last += 1
+    first = counter.last + 1
+    counter.last += count
     counter.save(update_fields=["last"])
     # Exercise numbers carry their realm, so a training case can never be mistaken for a live one.
     prefix = f"X{realm_id}-{year}-" if exercise else f"C{year}-"
-    return f"{prefix}{counter.last:06d}"
+    return [f"{prefix}{n:06d}" for n in range(first, counter.last + 1)]
 
 
 def case_create(
@@ -105,40 +111,67 @@ def case_create(
     return case
 
 
-def case_share(
-    *, actor: Actor, case_id: int, organisation_id: int, scope: str, purpose: str, legal_basis: str = ""
-) -> CaseShare:
-    """Share a case with another organisation. It must rest on the person's recorded consent, on the child
-    procedure (a child is always referred to social services), or on a stated legal basis given by someone
-    whose role allows an override; the last is audited as an override."""
+def case_for_sharing(actor: Actor, case_id: int, *, reason: str) -> Case:
+    """The gate for every share, referral and transfer: only an organisation that may share the case (its
+    owner) sends it anywhere; missing and forbidden alike are "not found", and the refusal is audited."""
     case = Case.objects.filter(pk=case_id, realm_id=actor.realm_id).first()
     if case is None or not policy.CASE.can(actor, R.CASE_SHARE, case):
-        audit.record(actor=actor, action="denied", object_type="case", object_id=case_id, reason="case.share")
+        audit.record(actor=actor, action="denied", object_type="case", object_id=case_id, reason=reason)
         raise NotFound("case")
-    errors: dict[str, list[str]] = {}
-    if scope not in CaseShare.Scope.values:
-        errors["scope"] = [_("Choose full or limited.")]
-    purpose = _clean_text(purpose, "purpose", required=True, max_length=300, errors=errors)
+    return case
+
+
+def sharing_basis(actor: Actor, case: Case, organisation_id: int, legal_basis: str,
+                  errors: dict) -> tuple[Consent | None, str]:
+    """Whether the case may go to this organisation at all, and on what basis. The organisation must exist,
+    not own the case, and hold nothing active on it yet; the sharing must rest on the person's recorded
+    consent, on the child procedure (a child is always referred to social services), or on a stated legal
+    basis given by someone whose role allows an override (audited as one by record_sharing)."""
     target = Organisation.objects.filter(pk=organisation_id).first()
     if target is None:
         errors["organisation"] = [_("No such organisation.")]
     elif organisation_id == case.owner_organisation_id:
         errors["organisation"] = [_("The case already belongs to this organisation.")]
-    elif CaseShare.objects.filter(case=case, organisation_id=organisation_id, revoked_at__isnull=True).exists():
-        errors["organisation"] = [_("The case is already shared with this organisation.")]
-    consent, legal_basis = _basis_for_sharing(actor, case, target, legal_basis.strip(), errors)
+    else:
+        active = CaseShare.objects.filter(case=case, organisation_id=organisation_id,
+                                          revoked_at__isnull=True).first()
+        if active is not None and active.status == CaseShare.Status.PENDING:
+            errors["organisation"] = [_("A referral of this case to this organisation is already waiting for "
+                                        "its answer.")]
+        elif active is not None:
+            errors["organisation"] = [_("The case is already shared with this organisation.")]
+    return _basis_for_sharing(actor, case, target, (legal_basis or "").strip(), errors)
+
+
+def record_sharing(actor: Actor, share: CaseShare) -> None:
+    """Audit a share, referral or transfer with its basis; sharing without consent is also an override."""
+    consent, legal_basis = share.consent, share.legal_basis
+    audit.record(actor=actor, action="share", object_type="case", object_id=share.case_id,
+                 fields=[f"kind:{share.kind}", f"scope:{share.scope}", f"organisation:{share.organisation_id}"],
+                 reason=f"consent {consent.pk}" if consent else f"without consent: {legal_basis}")
+    if consent is None and legal_basis != CHILD_PROCEDURE:
+        audit.record(actor=actor, action="override", object_type="case", object_id=share.case_id,
+                     fields=["consent"], reason=legal_basis)
+
+
+def case_share(
+    *, actor: Actor, case_id: int, organisation_id: int, scope: str, purpose: str, legal_basis: str = ""
+) -> CaseShare:
+    """Share a case with another organisation, in force at once (a referral waits for an answer:
+    services/referrals.py)."""
+    case = case_for_sharing(actor, case_id, reason="case.share")
+    errors: dict[str, list[str]] = {}
+    if scope not in CaseShare.Scope.values:
+        errors["scope"] = [_("Choose full or limited.")]
+    purpose = _clean_text(purpose, "purpose", required=True, max_length=300, errors=errors)
+    consent, legal_basis = sharing_basis(actor, case, organisation_id, legal_basis, errors)
     if errors:
         raise ValidationFailed(errors)
     with transaction.atomic():
         share = CaseShare.objects.create(case=case, organisation_id=organisation_id, scope=scope,
                                          purpose=purpose, granted_by_id=actor.user_id, consent=consent,
-                                         legal_basis=legal_basis)
-        audit.record(actor=actor, action="share", object_type="case", object_id=case.pk,
-                     fields=[f"scope:{scope}", f"organisation:{organisation_id}"],
-                     reason=f"consent {consent.pk}" if consent else f"without consent: {legal_basis}")
-        if consent is None and legal_basis != CHILD_PROCEDURE:
-            audit.record(actor=actor, action="override", object_type="case", object_id=case.pk,
-                         fields=["consent"], reason=legal_basis)
+                                         legal_basis=legal_basis, from_organisation_id=actor.organisation_id)
+        record_sharing(actor, share)
     return share
 
 
@@ -225,6 +258,9 @@ def case_share_revoke(*, actor: Actor, share_id: int) -> None:
     if share is None or not policy.CASE.can(actor, R.CASE_SHARE, share.case):
         raise NotFound("share")
     with transaction.atomic():
+        share = CaseShare.objects.select_for_update().get(pk=share.pk)
+        if share.revoked_at is not None:  # declined, revoked, done or a completed transfer
+            raise ValidationFailed({"status": [_("This share has already ended.")]})
         share.revoked_at, share.status = timezone.now(), CaseShare.Status.REVOKED
         share.save(update_fields=["revoked_at", "status"])
         audit.record(actor=actor, action="update", object_type="case", object_id=share.case_id,

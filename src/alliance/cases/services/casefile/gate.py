@@ -1,0 +1,55 @@
+"""What every write to the case file shares: the one gate (case.edit, "not found" alike for missing and
+forbidden, the refusal audited) and the text and date checks."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils.translation import gettext as _
+
+from alliance.cases.models import Case
+from alliance.core import audit, policy
+from alliance.core import roles as R
+from alliance.core.actor import Actor
+from alliance.core.errors import NotFound
+
+
+def editable_case(actor: Actor, case_id: object, *, what: str) -> Case:
+    """The case, if the actor may edit its file: their organisation owns it or holds an accepted full share."""
+    found = list(Case.objects.filter(pk=case_id, realm_id=actor.realm_id)[:1]) if isinstance(case_id, int) else []
+    case = found[0] if found else None
+    if case is None or not policy.CASE.can(actor, R.CASE_EDIT, case):
+        audit.record(actor=actor, action="denied", object_type="case", object_id=case_id,
+                     reason=f"case.edit: {what}")
+        raise NotFound("case")
+    return case
+
+
+def clean_text(value: str | None, field: str, *, required: bool, max_length: int, errors: dict) -> str:
+    value = (value or "").strip()
+    if required and not value:
+        errors.setdefault(field, []).append(_("This field is required."))
+    elif len(value) > max_length:
+        errors.setdefault(field, []).append(_("At most %(n)d characters.") % {"n": max_length})
+    return value
+
+
+def in_order(first: dt.date | None, then: dt.date | None, field: str, errors: dict, message: str) -> None:
+    if first is not None and then is not None and then < first:
+        errors.setdefault(field, []).append(message)
+
+
+def choice(value: str, allowed, field: str, errors: dict) -> str:
+    if value not in allowed:
+        errors.setdefault(field, []).append(_("Choose one of the listed values."))
+    return value
+
+
+class Keep:
+    """A PATCH leaves a field alone unless it is given: this marks "not given" (None may mean "clear")."""
+
+    def __repr__(self) -> str:
+        return "KEEP"
+
+
+KEEP = Keep()

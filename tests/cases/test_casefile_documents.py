@@ -178,3 +178,22 @@ def test_key_rotation_moves_documents_and_retiring_waits_for_them(own_keyring, d
         assert stored.startswith(b"a1:f2:")
         assert document_get_content(actor=desk.actor("police"), document_id=document.pk)[1] \
             == decrypt_bytes(stored, context=content_context(document.pk))
+
+
+def test_a_large_upload_never_touches_the_disk_in_clear(client, desk, monkeypatch):
+    """Django spools uploads over 2.5 MB to a temporary file by default; a victim's statement must not sit
+    on disk unencrypted, even for a moment."""
+    from django.core.files import uploadedfile
+
+    spooled = []
+    original = uploadedfile.TemporaryUploadedFile.__init__
+
+    def spy(self, *args, **kwargs):
+        spooled.append(args[0] if args else kwargs.get("name"))
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(uploadedfile.TemporaryUploadedFile, "__init__", spy)
+    big = PDF.replace(b"%%EOF", b"% " + b"x" * (4 * 1024 * 1024) + b"\n%%EOF")
+    page = _page_upload(client, desk, big, "statement.pdf", "application/pdf", title="Long statement")
+    assert "The document is stored." in page.content.decode()
+    assert spooled == []

@@ -171,20 +171,20 @@ def test_timeline_newest_first_with_every_kind(client, desk, filled):
     assert total == count and page_two == items[5:10]
 
 
-def test_timeline_for_a_limited_share_shows_stage_changes_only(client, desk, filled):
+def test_timeline_for_a_limited_share_shows_nothing(client, desk, filled):
     decider = factories.actor(factories.member(desk.police.organisation, ["competent_authority"]))
     case_transition(actor=decider, case_id=desk.case.pk, transition="reasonable_grounds", outcome="positive",
                     reason="Debt bondage indicators")
     items, _count, full = timeline_for(actor=desk.actor("clinic"), case_id=desk.case.pk)
-    assert not full and [i.kind for i in items] == ["nrm"]
-    assert items[0].organisation == "" and items[0].user == "" and "Presumed victim" in items[0].label
+    # The limited scope shows the current stage, not when it was reached: no dated history at all.
+    assert not full and items == []
     auth = desk.api(client, "clinic")
     body = client.get(f"/api/v1/cases/{desk.case.pk}/timeline", **auth).json()
-    assert body["scope"] == "limited" and [i["kind"] for i in body["items"]] == ["nrm"]
+    assert body["scope"] == "limited" and body["items"] == []
     assert "Debt bondage" not in str(body) and "Dreamland Police" not in str(body)
     client.force_login(desk.clinic.user)
     page = client.get(f"/cases/{desk.case.pk}/timeline/").content.decode()
-    assert "Presumed victim" in page and "Book interpreter" not in page and "Debt bondage" not in page
+    assert "Book interpreter" not in page and "Debt bondage" not in page
     with pytest.raises(NotFound):
         timeline_for(actor=desk.actor("stranger"), case_id=desk.case.pk)
     assert client.get(f"/api/v1/cases/{desk.case.pk}/timeline", **desk.api(client, "stranger")).status_code == 404

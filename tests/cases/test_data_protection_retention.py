@@ -306,3 +306,28 @@ def test_no_sequence_anonymises_a_held_or_open_case(worker, ops):
             pass  # a step not possible now (re-opening an open case, holding an anonymised one)
         for c in Case.objects.filter(pk__in=[c.pk for c in cases]):
             assert not (c.legal_hold and c.anonymised_at is not None)
+
+
+def test_an_anonymised_case_refuses_every_change(worker):
+    from alliance.cases.services import consent_record
+    from alliance.cases.services.casefile.notes import note_add
+    from alliance.cases.services.details import person_details_update
+    from alliance.cases.services.referrals import case_refer
+
+    case = _closed_case(worker)
+    case_anonymise(actor=worker, case_id=case.pk, justification="Erasure requested by the person herself.")
+    other = factories.organisation("Other Shelter")
+    attempts = [
+        lambda: case_transition(actor=worker, case_id=case.pk, transition="reopen", reason="She came back"),
+        lambda: note_add(actor=worker, case_id=case.pk, body="A new note"),
+        lambda: person_details_update(actor=worker, case_id=case.pk, details={"sex": "female"}),
+        lambda: consent_record(actor=worker, case_id=case.pk, purpose="assistance", language="en"),
+        lambda: case_refer(actor=worker, case_id=case.pk, organisation_id=other.pk, scope="limited",
+                           purpose="Shelter place", legal_basis="Court order 12/2031 of the district court"),
+    ]
+    for attempt in attempts:
+        with pytest.raises(ValidationFailed) as caught:
+            attempt()
+        assert "anonymised" in str(caught.value)
+    assert Case.objects.get(pk=case.pk).nrm_stage == "closed"
+    assert not Note.objects.filter(case_id=case.pk).exists()

@@ -3,8 +3,9 @@ tasks, notes, documents, the support plan and its services, transnational packag
 
 Each item says when, what kind, who (organisation and person) and a short label; labels never quote a note,
 a reason or a description. The full file's readers see every item whose underlying record they may read
-(notes and documents keep their sensitivity). A limited reader sees only the NRM stage changes, without who
-made them or why (core/policy.py: CASE_LIMITED_FIELDS).
+(notes and documents keep their sensitivity). A limited reader sees no item: the limited scope shows the
+current stage and decision, never who made them, when or why (core/policy.py: CASE_LIMITED_FIELDS), and a
+dated history of stages would tell when.
 """
 
 from __future__ import annotations
@@ -73,7 +74,8 @@ def _nrm(case: Case, *, full: bool) -> list[TimelineItem]:
         step = nrm.TRANSITIONS.get(event.transition)
         label = _("%(step)s → %(stage)s") % {"step": step.label if step else event.transition, "stage": stage}
         if event.outcome:
-            label += f" ({_('positive') if event.outcome == nrm.POSITIVE else _('negative')})"
+            outcome = _("positive") if event.outcome == nrm.POSITIVE else _("negative")
+            label += f" ({outcome})"
         items.append(TimelineItem(event.at, "nrm", _name(event.organisation), _name(event.actor), label))
     return items
 
@@ -204,8 +206,9 @@ def timeline_for(*, actor: Actor, case_id: int, page: int = 1, page_size: int = 
         audit.record(actor=actor, action="denied", object_type="case", object_id=case_id, reason="timeline")
         raise NotFound("case")
     full = relation.field_scope == policy.FULL
-    items, count = paginate(timeline_items(actor=actor, case=case, full=full), page=page, page_size=page_size)
+    items, count = (paginate(timeline_items(actor=actor, case=case, full=full), page=page, page_size=page_size)
+                    if full else ([], 0))
     audit.record(actor=actor, action="view", object_type="case", object_id=case.pk,
-                 fields=["timeline"] if full else ["timeline.nrm_stage"],
+                 fields=["timeline"] if full else [],
                  reason=f"timeline page {page}: {len(items)} of {count}")
     return items, count, full

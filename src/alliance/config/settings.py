@@ -189,9 +189,12 @@ CONTENT_SECURITY_POLICY = {
 
 # --- Limits on what a request may carry ------------------------------------------------------------
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
-FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 500
 ALLIANCE_MAX_REQUEST_BYTES = int(os.environ.get("ALLIANCE_MAX_REQUEST_BYTES", str(20 * 1024 * 1024)))
+# Uploads (victims' documents, HTCDS files) stay in memory up to the request limit and are encrypted before
+# they are stored: never a plaintext temporary file on disk. The size middleware refuses larger requests.
+FILE_UPLOAD_HANDLERS = ["django.core.files.uploadhandler.MemoryFileUploadHandler"]
+FILE_UPLOAD_MAX_MEMORY_SIZE = ALLIANCE_MAX_REQUEST_BYTES
 # Case documents (cases/uploads.py); a request also stays under ALLIANCE_MAX_REQUEST_BYTES.
 ALLIANCE_MAX_UPLOAD_MB = int(os.environ.get("ALLIANCE_MAX_UPLOAD_MB", "10"))
 

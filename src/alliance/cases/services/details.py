@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from alliance.cases import htcds
 from alliance.cases.htcds_mapping import PLAIN_MAX_LENGTH
 from alliance.cases.models import Case
+from alliance.cases.services.register import refuse_if_anonymised
 from alliance.core import audit, policy
 from alliance.core import roles as R
 from alliance.core.actor import Actor
@@ -27,6 +28,7 @@ def editable_case(actor: Actor, case_id: int) -> Case:
     if not found or not policy.CASE.can(actor, R.CASE_EDIT, found[0]):
         audit.record(actor=actor, action="denied", object_type="case", object_id=case_id, reason="case.edit")
         raise NotFound("case")
+    refuse_if_anonymised(found[0])
     return found[0]
 
 

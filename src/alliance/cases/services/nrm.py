@@ -46,6 +46,8 @@ def _stop(case: Case, kinds: list[str] | None, on: dt.date) -> None:
 def _validate(case: Case, step: nrm.Transition, *, outcome: str, reason: str, effective_on: dt.date,
               reflection_days: int | None, closure_status: str) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
+    if case.anonymised_at is not None:
+        return {"__all__": [_("This case was anonymised; it can no longer be changed or shared.")]}
     done = set(case.nrm_events.values_list("transition", flat=True))
     allowed = {t.name for t in nrm.available(case.nrm_stage, is_child=case.is_child, done=done)}
     if step.name not in allowed:

@@ -111,6 +111,13 @@ def case_create(
     return case
 
 
+def refuse_if_anonymised(case: Case) -> None:
+    """An anonymised case is a statistical residue: nothing may be added to it, shared from it or moved on
+    it, or the wiped person would come back piece by piece."""
+    if case.anonymised_at is not None:
+        raise ValidationFailed({"__all__": [_("This case was anonymised; it can no longer be changed or shared.")]})
+
+
 def case_for_sharing(actor: Actor, case_id: int, *, reason: str) -> Case:
     """The gate for every share, referral and transfer: only an organisation that may share the case (its
     owner) sends it anywhere; missing and forbidden alike are "not found", and the refusal is audited."""
@@ -118,6 +125,7 @@ def case_for_sharing(actor: Actor, case_id: int, *, reason: str) -> Case:
     if case is None or not policy.CASE.can(actor, R.CASE_SHARE, case):
         audit.record(actor=actor, action="denied", object_type="case", object_id=case_id, reason=reason)
         raise NotFound("case")
+    refuse_if_anonymised(case)
     return case
 
 
@@ -207,6 +215,7 @@ def consent_record(
     if case is None or not policy.CASE.can(actor, R.CASE_SHARE, case):
         audit.record(actor=actor, action="denied", object_type="case", object_id=case_id, reason="consent")
         raise NotFound("case")
+    refuse_if_anonymised(case)
     errors: dict[str, list[str]] = {}
     given_on = given_on or timezone.localdate()
     if purpose not in Consent.Purpose.values:

@@ -8,6 +8,7 @@ import datetime as dt
 from django.utils.translation import gettext as _
 
 from alliance.cases.models import Case
+from alliance.cases.services.register import refuse_if_anonymised
 from alliance.core import audit, policy
 from alliance.core import roles as R
 from alliance.core.actor import Actor
@@ -22,6 +23,7 @@ def editable_case(actor: Actor, case_id: object, *, what: str) -> Case:
         audit.record(actor=actor, action="denied", object_type="case", object_id=case_id,
                      reason=f"case.edit: {what}")
         raise NotFound("case")
+    refuse_if_anonymised(case)
     return case
 
 

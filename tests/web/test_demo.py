@@ -46,3 +46,15 @@ def test_each_frontline_desk_has_cases(demo, email):
 
 def test_demo_is_idempotent(demo):
     assert load_demo() == {"created": 0}
+
+
+def test_demo_case_files_are_filled(demo):
+    from alliance.cases.models import CaseShare, SupportPlan, Task
+
+    live = Case.objects.filter(realm=live_realm())
+    assert sum(1 for case in live if case.victim_context) >= 25
+    shelter_inbox = CaseShare.objects.filter(organisation__name__startswith="Safe Harbour", status="pending")
+    assert shelter_inbox.count() == 3
+    assert shelter_inbox.filter(respond_by__lt=dt.date.today()).count() == 1
+    assert Task.objects.filter(due_on__lt=dt.date.today(), status="open").exists()
+    assert SupportPlan.objects.count() == 3

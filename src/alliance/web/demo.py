@@ -16,6 +16,7 @@ from alliance.core.models import Realm
 from alliance.directory import services as directory_services
 from alliance.directory.models import Membership, Organisation, User
 from alliance.directory.selectors import actor_for, live_realm
+from alliance.web.demo_casefile import enrich
 from alliance.web.demo_desk import load_desk
 
 DEMO_PASSWORD = "Dreamland-demo-2026"  # noqa: S105  (fictitious demo accounts, printed on purpose)
@@ -129,9 +130,11 @@ def load_demo() -> dict[str, int]:
     }
     made = _make_cases(CASES, live_realm(), lambda key: _member(authors[key]))
     _advance_demo_cases(authors)
-    made += load_desk(realm=live_realm(), member=_member, agency=_agency,
-                      actor_for=lambda m: actor_for(user=m.user, membership=m, realm=live_realm(), address="",
-                                                    channel="cli"))
+    def live_actor(membership):
+        return actor_for(user=membership.user, membership=membership, realm=live_realm(), address="", channel="cli")
+
+    made += load_desk(realm=live_realm(), member=_member, agency=_agency, actor_for=live_actor)
+    enrich(realm=live_realm(), member=_member, agency=_agency, actor_for=live_actor)
     exercise = Realm.objects.create(slug=EXERCISE_SLUG, name="Exercise Dreamland 2026 — Team Blue",
                                     kind=Realm.Kind.EXERCISE)
     exercise.participants.add(_member("trainer@dreamland.example").user, _member("trainee@dreamland.example").user)

@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/run.py                 # full run (about 10-15 minutes on 2 cores)
     .venv/bin/python bench/run.py --quick         # smaller scale, for smoke-checking the benchmarks
-    .venv/bin/python bench/run.py --only api      # one benchmark: audit, encryption, api or desk (repeatable)
+    .venv/bin/python bench/run.py --only api      # one benchmark: audit, encryption, api, desk or htcds
     .venv/bin/python bench/run.py --markdown out.md   # also write the tables and summary as Markdown
     .venv/bin/python bench/run.py --only api --api-threads 4   # compare a bounded thread count per worker
 
@@ -38,7 +38,7 @@ from common import (
     sandbox,
 )
 
-BENCHMARKS = ("audit", "encryption", "api", "desk")
+BENCHMARKS = ("audit", "encryption", "api", "desk", "htcds")
 BUSY_LOAD = 1.0  # 1-minute load average above which the machine was not quiet when a benchmark started
 
 
@@ -118,6 +118,17 @@ class Run:
             with sandbox(f"desk-{backend}", backend) as box:
                 self.show(run_worker("case_desk.py", box, ["--backend", backend, "--rows", str(sizes[backend]),
                                                            "--requests", requests]))
+
+
+    # --- 5. HTCDS import and export ------------------------------------------------------------------
+    def htcds(self) -> None:
+        rows = "10000" if self.quick else "100000"
+        for backend in ("sqlite", "postgres"):
+            if backend == "postgres" and not self.pg_ok:
+                self.skip(f"HTCDS import on PostgreSQL: {self.pg_text}")
+                continue
+            with sandbox(f"htcds-{backend}", backend) as box:
+                self.show(run_worker("htcds_bench.py", box, ["--backend", backend, "--rows", rows]))
 
 
 def wait_quiet(limit: int) -> None:

@@ -5,6 +5,7 @@ from alliance.cases.models import Case, CaseShare, Consent
 from alliance.cases.nrm import Stage
 from alliance.core.countries import COUNTRY_CHOICES
 from alliance.directory.models import Organisation
+from alliance.web.widgets import LongSelect
 
 
 class CaseCreateForm(forms.Form):
@@ -52,7 +53,7 @@ class ConsentForm(forms.Form):
     sector = forms.ChoiceField(label=_("Sector (for a sector)"), required=False,
                                choices=[("", "—"), *Organisation.Sector.choices])
     country = forms.ChoiceField(label=_("Country (for a transfer)"), required=False,
-                                choices=[("", "—"), *COUNTRY_CHOICES])
+                                choices=[("", "—"), *COUNTRY_CHOICES], widget=LongSelect)
     language = forms.CharField(label=_("Language of the conversation (ISO 639 code)"), max_length=3)
     interpreter = forms.BooleanField(label=_("An interpreter took part"), required=False)
     given_on = forms.DateField(label=_("Given on"), required=False, widget=forms.DateInput(attrs={"type": "date"}))

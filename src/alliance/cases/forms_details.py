@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from alliance.cases import htcds
 from alliance.core.countries import COUNTRY_CHOICES
+from alliance.web.widgets import LongSelect
 
 BLANK = [("", "—")]
 GROUPS = {"route_events": ("event", htcds.ROUTE_EVENT_FIELDS, htcds.MAX_ROUTE_EVENTS),
@@ -23,7 +24,7 @@ def _field(spec: htcds.Spec) -> forms.Field:
         return forms.MultipleChoiceField(label=label, required=False, choices=spec.vocabulary.choices,
                                          widget=forms.CheckboxSelectMultiple)
     if spec.kind == htcds.COUNTRY:
-        return forms.ChoiceField(label=label, required=False, choices=BLANK + COUNTRY_CHOICES)
+        return forms.ChoiceField(label=label, required=False, choices=BLANK + COUNTRY_CHOICES, widget=LongSelect)
     if spec.kind == htcds.COUNTRIES:
         return forms.MultipleChoiceField(label=label, required=False, choices=COUNTRY_CHOICES,
                                          widget=forms.SelectMultiple(attrs={"size": 6}))

@@ -406,3 +406,24 @@ def test_overdue_check_is_a_huey_task(desk):
     CaseShare.objects.filter(pk=share.pk).update(respond_by=TODAY() - dt.timedelta(days=2))
     notify_overdue_referrals.call_local()
     assert Notification.objects.filter(kind="referral_overdue", share=share).exists()
+
+
+def test_only_first_responders_refer_a_person_into_the_nrm(db):
+    """Dreamland's profile names who refers; a prosecutor's office shares a case but does not refer."""
+    from alliance.cases.services import case_create, consent_record
+    from alliance.cases.services.referrals import case_refer
+    from alliance.core import roles as R
+    from alliance.core.errors import ValidationFailed
+    from tests import factories
+
+    prosecution = factories.organisation("Prosecutor's Office", sector="prosecution")
+    shelter = factories.organisation("Shelter")
+    prosecutor = factories.actor(factories.member(prosecution, [R.CASE_WORKER]))
+    case = case_create(actor=prosecutor, given_name="Vera", family_name="Witness")
+    consent_record(actor=prosecutor, case_id=case.pk, purpose="share_organisation", organisation_id=shelter.pk,
+                   language="en")
+    with pytest.raises(ValidationFailed) as caught:
+        case_refer(actor=prosecutor, case_id=case.pk, organisation_id=shelter.pk, scope="limited",
+                   purpose="Shelter place")
+    assert "first responders" in str(caught.value)
+    assert not case.shares.exists()

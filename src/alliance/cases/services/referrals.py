@@ -27,6 +27,7 @@ from alliance.core import audit, policy
 from alliance.core import roles as R
 from alliance.core.actor import Actor
 from alliance.core.errors import Forbidden, NotFound, ValidationFailed
+from alliance.directory.models import Organisation
 
 Kind, Status = CaseShare.Kind, CaseShare.Status
 RECEIVER, SENDER = "receiver", "sender"
@@ -134,6 +135,19 @@ def case_refer(
     return share
 
 
+def _check_first_responder(actor: Actor, case: Case, errors: dict) -> None:
+    """Who may refer is the country's law (country profile: first-responder sectors); a prosecutor's office
+    or a court shares a case, it does not refer a person into the NRM."""
+    rules = rules_for(case.country)
+    sector = Organisation.objects.filter(pk=actor.organisation_id).values_list("sector", flat=True).first()
+    if sector not in rules.first_responder_sectors:
+        labels = dict(Organisation.Sector.choices)
+        errors.setdefault("kind", []).append(
+            _("Under the %(country)s profile only first responders refer a person: %(sectors)s.") % {
+                "country": rules.name,
+                "sectors": ", ".join(str(labels.get(s, s)) for s in sorted(rules.first_responder_sectors))})
+
+
 def _validate(actor: Actor, case: Case, organisation_id: int, kind: str, scope: str, purpose: str,
               respond_by: dt.date | None, legal_basis: str):
     errors: dict[str, list[str]] = {}
@@ -149,6 +163,7 @@ def _validate(actor: Actor, case: Case, organisation_id: int, kind: str, scope: 
         errors["respond_by"] = [_("The answer cannot be due in the past.")]
     elif respond_by is not None and respond_by > today + dt.timedelta(days=MAX_RESPONSE_DAYS):
         errors["respond_by"] = [_("Ask for an answer within %(n)d days.") % {"n": MAX_RESPONSE_DAYS}]
+    _check_first_responder(actor, case, errors)
     consent, legal_basis = sharing_basis(actor, case, organisation_id, legal_basis, errors)
     if kind == Kind.TRANSFER and "organisation" not in errors and case.shares.filter(
             kind=Kind.TRANSFER, status=Status.PENDING, revoked_at__isnull=True).exists():

@@ -101,8 +101,9 @@ def test_a_limited_share_reads_nothing_of_the_file_on_the_page(client, desk, fil
     client.force_login(desk.clinic.user)
     page = client.get(f"/cases/{desk.case.pk}/").content.decode()
     assert 'data-testid="timeline"' in page
+    # No dated history either: it would tell when each decision was taken.
     for hidden in ('data-testid="tasks"', 'data-testid="notes"', 'data-testid="documents"', "Book interpreter",
-                   "Fears her uncle", "statement.pdf", "Dream Lawyers"):
+                   "Fears her uncle", "statement.pdf", "Dream Lawyers", 'data-kind="nrm"', "<time"):
         assert hidden not in page, hidden
     assert client.get(f"/cases/documents/{filled['document'].pk}/").status_code == 404
     assert client.get(f"/cases/tasks/{filled['task'].pk}/").status_code == 404
@@ -212,3 +213,12 @@ def test_my_tasks_overdue_first_and_only_where_i_read_the_file(client, desk):
     assert [t["title"] for t in body["items"]] == ["Overdue", "Later", "Whenever"] and body["items"][0]["overdue"]
     on_the_case = [t.title for t in task_list_for(actor=police, case_id=desk.case.pk)]
     assert on_the_case[:2] == ["Overdue", "Later"] and on_the_case[-1] == "Done already"
+
+
+def test_a_full_share_sees_only_its_own_share_in_the_timeline(desk, filled):
+    """A share never tells who else looks at a case: the shelter (full share) does not learn of the clinic."""
+    shelter_items = timeline_items_of(desk, "shelter")
+    labels = " ".join(i.label for i in shelter_items)
+    assert "Green Clinic" not in labels and "Safe Harbour" in labels
+    owner_labels = " ".join(i.label for i in timeline_items_of(desk, "police"))
+    assert "Green Clinic" in owner_labels and "Safe Harbour" in owner_labels

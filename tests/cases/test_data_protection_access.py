@@ -212,3 +212,14 @@ def test_the_case_page_shows_the_panel_to_the_owner_only(client, desk):
     assert "anonymised 5 years after closure" in page
     client.force_login(desk["officer"].user)
     assert 'data-testid="data-protection"' not in client.get(f"/cases/{desk['case'].pk}/").content.decode()
+
+
+def test_another_organisations_list_of_its_own_rows_is_not_shown(desk):
+    """Task, note and document lists name their own rows ("tasks 1: 7"), not cases: another organisation's
+    list whose numbers happen to match must not appear here, with its staff."""
+    pk = desk["case"].pk
+    stranger = factories.actor(factories.member(factories.organisation("Poorland Aid"), [R.CASE_WORKER]))
+    audit.record(actor=stranger, action="list", object_type="task", reason=f"tasks 1: {pk}")
+    audit.record(actor=stranger, action="list", object_type="document", reason=f"documents 2: 9,{pk}")
+    rows = _log(desk["worker"], desk["case"])
+    assert [r for r in rows if r["organisation"] == "Poorland Aid"] == []

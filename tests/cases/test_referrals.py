@@ -223,7 +223,8 @@ STEP_CALLS = {
     (_revoked, "revoke", "officer", ValidationFailed),
     (_done, "done", "worker", ValidationFailed),
     (_done, "revoke", "officer", ValidationFailed),
-    (_accepted_transfer, "revoke", "officer", ValidationFailed),
+    # after a transfer the former owner is no party to the case's shares any more
+    (_accepted_transfer, "revoke", "officer", NotFound),
     (_accepted_transfer, "done", "worker", ValidationFailed),
     # wrong side: the sender cannot answer, the receiver cannot revoke
     (_pending, "accept", "officer", Forbidden),

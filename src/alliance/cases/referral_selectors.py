@@ -36,11 +36,12 @@ def _row(actor: Actor, share: CaseShare, visible: set[int], today) -> dict:
         "from_organisation_id": share.from_organisation_id,
         "from_organisation": share.from_organisation.name if share.from_organisation else "",
         "direction": "incoming" if incoming else "outgoing",
-        "purpose": share.purpose, "respond_by": share.respond_by,
+        # What was said about the person travels with the case: out of view, the row keeps only its facts.
+        "purpose": share.purpose if share.case_id in visible else "", "respond_by": share.respond_by,
         "overdue": share.status == CaseShare.Status.PENDING and share.respond_by is not None
         and share.respond_by < today,
         "granted_at": share.granted_at, "responded_at": share.responded_at, "done_at": share.done_at,
-        "reason": share.response_reason or "",
+        "reason": (share.response_reason or "") if share.case_id in visible else "",
         "steps": steps_for(actor, share, case_visible=share.case_id in visible),
     }
 

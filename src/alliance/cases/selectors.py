@@ -151,8 +151,9 @@ def case_search_for(
     opened_to: dt.date | None = None,
 ) -> list[dict[str, object]]:
     """Exact search on blind indexes (after normalisation and transliteration) or the case number, narrowed by
-    status, NRM stage, owning organisation and opening dates. Every criterion is a field a limited share may
-    see, so a search never reveals a withheld field by what it finds."""
+    status, NRM stage, owning organisation and opening dates. A name or an identity number searches only the
+    cases whose full file the actor sees: otherwise a limited share, or a referral not yet answered, would
+    tell by what it finds whose case it holds. The other criteria are fields a limited share sees."""
     if not policy.may(actor, R.CASE_SEARCH):
         raise Forbidden(R.CASE_SEARCH)
     texts = {k: v.strip() for k, v in {"name": name, "identity_number": identity_number, "number": number,
@@ -170,6 +171,8 @@ def case_search_for(
     if "nrm_stage" in texts and texts["nrm_stage"] not in Stage.values:
         errors["nrm_stage"] = [_("Unknown NRM stage.")]
     queryset = _scoped(actor, R.CASE_SEARCH)
+    if "name" in texts or "identity_number" in texts:
+        queryset = policy.CASE.with_field_scope(actor, R.CASE_SEARCH, queryset).filter(full_scope=True)
     if "name" in texts:
         keys = blind_index_candidates(texts["name"], kind="name")
         if not keys:

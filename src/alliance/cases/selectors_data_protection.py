@@ -78,7 +78,10 @@ def case_events(case: Case) -> QuerySet:
         if ids:
             # Not lists: a list of parts names the case it belongs to, which may be another case.
             condition |= Q(object_type=object_type, object_id__in=ids) & ~Q(action="list")
-    condition |= Q(action__in=SHOWING_ACTIONS, realm_id=case.realm_id, at__gte=case.created_at) & _shown(pk)
+    # Only reasons written by selectors.shown_cases ("3 cases: 4,7,9") name cases; other lists name their own
+    # rows ("tasks 1: 2") and must not pull another case's events into this access tab.
+    condition |= (Q(action__in=SHOWING_ACTIONS, realm_id=case.realm_id, at__gte=case.created_at)
+                  & Q(reason__contains=" cases: ") & _shown(pk))
     return AuditEvent.objects.filter(condition).order_by("-seq")
 
 

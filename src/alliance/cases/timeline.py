@@ -63,14 +63,10 @@ def _label(choices, value: str) -> str:
     return str(dict(choices).get(value, value))
 
 
-def _nrm(case: Case, *, full: bool) -> list[TimelineItem]:
+def _nrm(case: Case) -> list[TimelineItem]:
     items = []
     for event in NrmEvent.objects.filter(case=case).select_related("organisation", "actor"):
         stage = _label(nrm.Stage.choices, event.to_stage)
-        if not full:
-            if event.from_stage != event.to_stage:
-                items.append(TimelineItem(event.at, "nrm", "", "", _("Stage: %(stage)s") % {"stage": stage}))
-            continue
         step = nrm.TRANSITIONS.get(event.transition)
         label = _("%(step)s → %(stage)s") % {"step": step.label if step else event.transition, "stage": stage}
         if event.outcome:
@@ -94,11 +90,16 @@ def _consents(case: Case) -> list[TimelineItem]:
     return items
 
 
-def _shares(case: Case) -> list[TimelineItem]:
+def _shares(actor: Actor, case: Case) -> list[TimelineItem]:
+    """The owner sees every share; another organisation with the full file only its own, since a share never
+    tells who else looks at a case (as cases.referral_selectors.case_referrals_for)."""
     items = []
     S = CaseShare.Status
-    for share in CaseShare.objects.filter(case=case).select_related("organisation", "from_organisation",
-                                                                     "granted_by", "responded_by"):
+    shares = CaseShare.objects.filter(case=case).select_related("organisation", "from_organisation", "granted_by",
+                                                                 "responded_by")
+    if case.owner_organisation_id != actor.organisation_id:
+        shares = shares.filter(organisation_id=actor.organisation_id)
+    for share in shares:
         kind = _label(CaseShare.Kind.choices, share.kind)
         values = {"kind": kind, "organisation": share.organisation.name,
                   "scope": _label(CaseShare.Scope.choices, share.scope).lower()}
@@ -186,11 +187,16 @@ def _packages(case: Case) -> list[TimelineItem]:
 
 
 def timeline_items(*, actor: Actor, case: Case, full: bool) -> list[TimelineItem]:
-    """For a case the actor passed a gate for; not audited here (the callers audit what they show)."""
-    items = _nrm(case, full=full)
-    if full:
-        items += (_consents(case) + _shares(case) + _tasks(case) + _notes_and_documents(actor, case)
-                  + _support(case) + _packages(case))
+    """For a case the actor passed a gate for; not audited here (the callers audit what they show). A limited
+    reader gets nothing: a dated history would tell when each decision was taken."""
+    if not full:
+        return []
+    items = (_nrm(case) + _consents(case) + _shares(actor, case) + _tasks(case) + _notes_and_documents(actor, case)
+             + _support(case))
+    # Packages abroad are the owner's business: which country and partner a person was sent to is not
+    # for every organisation working on the case.
+    if case.owner_organisation_id == actor.organisation_id:
+        items += _packages(case)
     items.sort(key=lambda item: (item.at, item.kind), reverse=True)
     return items
 

@@ -22,7 +22,13 @@ from django.utils.translation import gettext as _
 from alliance.cases.country_rules import rules_for
 from alliance.cases.models import Case, CaseShare, Notification
 from alliance.cases.services.notifications import members_where, notify
-from alliance.cases.services.register import _clean_text, case_for_sharing, record_sharing, sharing_basis
+from alliance.cases.services.register import (
+    _clean_text,
+    case_for_sharing,
+    record_sharing,
+    refuse_if_anonymised,
+    sharing_basis,
+)
 from alliance.core import audit, policy
 from alliance.core import roles as R
 from alliance.core.actor import Actor
@@ -68,9 +74,9 @@ def may_answer(actions: frozenset[str]) -> bool:
 
 
 def _sender_organisations(share: CaseShare) -> set[int]:
-    # Shares made before referrals existed name no sender: their case's owner made them.
-    sender = share.from_organisation_id or share.case.owner_organisation_id
-    return {sender, share.case.owner_organisation_id} - {share.organisation_id}
+    """The sending side is whoever owns the case now: after a transfer the new owner answers for the shares
+    made before it, and the former owner, which no longer sees the case, can no longer touch them."""
+    return {share.case.owner_organisation_id} - {share.organisation_id}
 
 
 def side_of(actor: Actor, share: CaseShare) -> str | None:
@@ -211,7 +217,8 @@ def _gate(actor: Actor, share_id: int, step: Step) -> CaseShare:
 def _take(actor: Actor, share_id: int, name: str, reason: str) -> CaseShare:
     step = STEPS[name]
     # Checked before the transaction so that a refusal's audit row is not rolled back with it.
-    _gate(actor, share_id, step)
+    share = _gate(actor, share_id, step)
+    refuse_if_anonymised(share.case)
     errors: dict[str, list[str]] = {}
     reason = _clean_text(reason, "reason", required=step.needs_reason, max_length=MAX_REASON, errors=errors)
     if errors:

@@ -39,7 +39,7 @@ def panel(request, view) -> dict | None:
     actor, case = request.actor, view.case
     full = view.scope == "full"
     file = selectors.casefile_for(actor=actor, case=case) if full else None
-    timeline = timeline_items(actor=actor, case=case, full=full)
+    timeline = timeline_items(actor=actor, case=case, full=full) if full else []
     context = {"template": "cases/_casefile.html", "full": file is not None,
                "timeline": timeline[:PANEL_TIMELINE], "timeline_more": len(timeline) > PANEL_TIMELINE}
     if file is None:

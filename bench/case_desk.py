@@ -14,6 +14,7 @@ no audit, no template). Run through bench/run.py, which prepares the database an
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import multiprocessing
 import os
 import random
@@ -26,6 +27,7 @@ SYLLABLES = ["ka", "ri", "mo", "sa", "len", "dor", "vi", "na", "tor", "el", "an"
 STAGES = ["detected", "presumed", "reflection", "identified", "assistance", "inclusion", "proceedings", "closed"]
 CHUNK = 10_000
 SHARE_EVERY = 40  # one case in forty is shared with the reader's organisation
+SPREAD_S = 3 * 365 * 86400
 
 
 def _name(rng: random.Random, parts: int) -> str:
@@ -36,11 +38,13 @@ def _chunk(args):
     """Rows for cases_person and cases_case (ids given), plus a sample of stored names."""
     from alliance.core.encryption import blind_index, encrypt_text
 
-    start, size, realm_id, org_ids, created_at, year = args
+    start, size, realm_id, org_ids, created_at, year, total = args
     rng = random.Random(start)
     people, cases, sample = [], [], []
     for i in range(size):
         pid = start + i + 1
+        # Opened over three years, in id order, as a real register grows.
+        opened = (created_at - dt.timedelta(seconds=(SPREAD_S * (total - pid)) // total)).isoformat()
         given, family = _name(rng, 2), f"{_name(rng, 2)}{_name(rng, 2).lower()}"
         identity = f"XD{pid:09d}"
         born = f"{rng.randrange(1950, 2010)}-{rng.randrange(1, 13):02d}-{rng.randrange(1, 29):02d}"
@@ -49,12 +53,12 @@ def _chunk(args):
                        encrypt_text(identity, context="cases.Person.identity_number"),
                        encrypt_text(born, context="cases.Person.birth_date"),
                        blind_index(f"{given} {family}", kind="name"), blind_index(family, kind="name"),
-                       blind_index(identity, kind="document"), created_at))
+                       blind_index(identity, kind="document"), opened))
         stage = rng.choice(STAGES)
         cases.append((pid, realm_id, f"C{year}-{pid:07d}", f"Person {pid:07d}", pid, org_ids[pid % len(org_ids)],
                       "closed" if stage == "closed" else "active",
                       encrypt_text("Fictitious Dreamland case for benchmarking.", context="cases.Case.summary"),
-                      created_at, "XD", stage, "", "possible", False, False, "", "intake"))
+                      opened, "XD", stage, "", "possible", False, False, "", "intake"))
         if i % 500 == 0:
             sample.append(f"{given} {family}")
     return people, cases, sample
@@ -98,8 +102,8 @@ def generate(rows: int, agencies: int):
     realm_id = live_realm().pk
     orgs = [Organisation.objects.create(name=f"Dreamland Agency {i}", country="XD", sector="ngo").pk
             for i in range(agencies)]
-    created_at = timezone.now().isoformat()
-    jobs = [(s, min(CHUNK, rows - s), realm_id, orgs, created_at, timezone.now().year)
+    created_at = timezone.now()
+    jobs = [(s, min(CHUNK, rows - s), realm_id, orgs, created_at, created_at.year, rows)
             for s in range(0, rows, CHUNK)]
     sample: list[str] = []
     started = time.perf_counter()
@@ -128,7 +132,8 @@ def generate(rows: int, agencies: int):
         cursor.execute(
             "INSERT INTO cases_caseshare (case_id, organisation_id, scope, purpose, granted_at, legal_basis, kind, "
             "status) SELECT id, %s, 'limited', 'bench', %s, 'bench', 'share', 'accepted' FROM cases_case "
-            "WHERE owner_organisation_id <> %s AND id %% %s = 0", [orgs[0], created_at, orgs[0], SHARE_EVERY])
+            "WHERE owner_organisation_id <> %s AND id %% %s = 0",
+            [orgs[0], created_at.isoformat(), orgs[0], SHARE_EVERY])
         if postgres:
             for table in ("cases_person", "cases_case"):
                 cursor.execute(SETVAL[table])

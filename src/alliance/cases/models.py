@@ -86,7 +86,9 @@ class Case(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["realm", "number"], name="cases_case_unique_number")]
         indexes = [
-            models.Index(fields=["realm", "owner_organisation", "-created_at"]),
+            # "My organisation's cases", newest first: the page and its capped count walk this index only
+            # (with the id, as lists order by it too).
+            models.Index(fields=["realm", "owner_organisation", "-created_at", "-id"], name="cases_case_owner_newest"),
             # Newest first across owners: the "all I may see" list walks this and stops after one page.
             models.Index(fields=["realm", "-created_at", "-id"], name="cases_case_newest"),
             models.Index(fields=["realm", "nrm_stage"]),

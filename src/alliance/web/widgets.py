@@ -1,7 +1,7 @@
 """A select for long lists (every country of the world) that renders its options directly.
 
-Django renders each option through a template: on a case page with a 256-country list that was half of the
-page's time. Same markup, same escaping (format_html), no template per option.
+Django builds a dict per option and renders it through a template: on a case page with a 256-country list
+that was half of the page's time. Same markup, same escaping (format_html), no per-option machinery.
 """
 
 from __future__ import annotations
@@ -11,14 +11,13 @@ from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
+_SELECTED = mark_safe(" selected")  # a constant attribute: no input reaches it
+
 
 class LongSelect(forms.Select):
     def render(self, name, value, attrs=None, renderer=None):
-        context = self.get_context(name, value, attrs)["widget"]
-        options = []
-        for _group, group_options, _index in context["optgroups"]:
-            for option in group_options:
-                options.append((option["value"], mark_safe(" selected") if option["selected"] else "",
-                                option["label"]))
-        body = format_html_join("", '<option value="{}"{}>{}</option>', options)
-        return format_html('<select name="{}"{}>{}</select>', name, flatatt(context["attrs"]), body)
+        chosen = {"" if v is None else str(v) for v in self.format_value(value)}
+        options = format_html_join("", '<option value="{}"{}>{}</option>', (
+            (key, _SELECTED if str(key) in chosen else "", label) for key, label in self.choices))
+        attrs = self.build_attrs(self.attrs, attrs)
+        return format_html('<select name="{}"{}>{}</select>', name, flatatt(attrs), options)

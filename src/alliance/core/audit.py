@@ -8,11 +8,13 @@ tail of the chain shows.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import json
 import os
 from collections.abc import Iterable, Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -61,38 +63,66 @@ def record(
     user_id: int | None = None,
     address: str | None = None,
 ) -> AuditEvent:
-    """Append one event. Joins the caller's transaction, so a rolled-back write leaves no audit row."""
+    """Append one event. Joins the caller's transaction, so a rolled-back write leaves no audit row. Inside
+    `deferred()` the event is kept and appended with the others when the block ends."""
     if action not in AuditEvent.Action.values:
         raise ValueError(f"unknown audit action {action!r}")
+    event = AuditEvent(
+        at=timezone.now(),
+        user_id=actor.user_id if actor else user_id,
+        organisation_id=actor.organisation_id if actor else None,
+        address=(actor.address if actor else address) or "",
+        channel=actor.channel if actor else "web",
+        realm_id=(actor.realm_id or None) if actor else None,
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id) if object_id != "" else "",
+        fields=sorted(set(fields)),
+        reason=reason,
+    )
+    pending = _pending.get()
+    if pending is not None:
+        pending.append(event)
+    else:
+        _append([event])
+    return event
+
+
+_pending: ContextVar[list[AuditEvent] | None] = ContextVar("audit_pending", default=None)
+
+
+@contextlib.contextmanager
+def deferred():
+    """Collect the events of one page and append them together when it is done (also when it fails): one
+    lock and one read of the chain's head instead of one per event. A case page reads its parts through
+    several selectors, each of which records what it showed; each event is still its own row."""
+    token = _pending.set([])
+    try:
+        yield
+    finally:
+        events = _pending.get()
+        _pending.reset(token)
+        if events:
+            _append(events)
+
+
+def _append(events: list[AuditEvent]) -> None:
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_ADVISORY_LOCK_ID])
         cursor.execute(_LAST_SQL)
         last = cursor.fetchone()
         seq, prev_hash = (last[0] + 1, last[1]) if last else (1, GENESIS)
-        event = AuditEvent(
-            seq=seq,
-            at=timezone.now(),
-            user_id=actor.user_id if actor else user_id,
-            organisation_id=actor.organisation_id if actor else None,
-            address=(actor.address if actor else address) or "",
-            channel=actor.channel if actor else "web",
-            realm_id=(actor.realm_id or None) if actor else None,
-            action=action,
-            object_type=object_type,
-            object_id=str(object_id) if object_id != "" else "",
-            fields=sorted(set(fields)),
-            reason=reason,
-            prev_hash=prev_hash,
-        )
-        event.hash = _digest(_content(event))
-        # Every read of personal data appends a row, so this is plain SQL: the ORM's query building cost
-        # more than the write itself (bench/audit_overhead.py).
-        cursor.execute(_insert_sql(), [field.get_db_prep_save(getattr(event, field.attname), connection)
-                                       for field in _insert_fields()])
-        event.pk = cursor.fetchone()[0]
-        event._state.adding = False
-    return event
+        for event in events:
+            event.seq, event.prev_hash = seq, prev_hash
+            event.hash = _digest(_content(event))
+            # Every read of personal data appends a row, so this is plain SQL: the ORM's query building
+            # cost more than the write itself (bench/audit_overhead.py).
+            cursor.execute(_insert_sql(), [field.get_db_prep_save(getattr(event, field.attname), connection)
+                                           for field in _insert_fields()])
+            event.pk = cursor.fetchone()[0]
+            event._state.adding = False
+            seq, prev_hash = seq + 1, event.hash
 
 
 _LAST_SQL = f"SELECT seq, hash FROM {AuditEvent._meta.db_table} ORDER BY seq DESC LIMIT 1"  # noqa: S608

@@ -23,7 +23,7 @@ from alliance.cases.forms import (
 from alliance.cases.models import Case
 from alliance.cases.nrm_selectors import deadlines_for, nrm_view_for
 from alliance.cases.views.panels import panels_for
-from alliance.core import policy
+from alliance.core import audit, policy
 from alliance.core import roles as R
 from alliance.core.errors import Forbidden, NotFound, ValidationFailed
 from alliance.core.pagination import CappedPaginator
@@ -124,6 +124,12 @@ def case_search(request):
 
 @login_required
 def case_detail(request, case_id: int):
+    # The page reads the case through several selectors; their audit rows are appended together.
+    with audit.deferred():
+        return _case_page(request, case_id)
+
+
+def _case_page(request, case_id: int):
     try:
         view = selectors.case_get_for(actor=request.actor, case_id=case_id)
     except NotFound:

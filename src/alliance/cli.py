@@ -22,6 +22,7 @@ COMMANDS: dict[str, str] = {
     "jobs": "background jobs: worker, status <id>",
     "retention": "anonymise closed cases past their retention period: run [--dry-run]",
     "packages": "transnational referral: keys, partner-add, send, receive, accept, refuse, list",
+    "catalogues": "screening indicator catalogues: load (idempotent), list",
     "check": "deployment checks (Django's check --deploy; any warning fails)",
 }
 

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "alliance.core",
     "alliance.directory",
     "alliance.cases",
+    "alliance.screening",
     "alliance.web",
 ]
 

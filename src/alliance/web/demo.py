@@ -16,6 +16,7 @@ from alliance.core.models import Realm
 from alliance.directory import services as directory_services
 from alliance.directory.models import Membership, Organisation, User
 from alliance.directory.selectors import actor_for, live_realm
+from alliance.screening.catalogue import load_catalogues
 from alliance.web.demo_casefile import enrich
 from alliance.web.demo_desk import load_desk
 
@@ -135,6 +136,7 @@ def load_demo() -> dict[str, int]:
 
     made += load_desk(realm=live_realm(), member=_member, agency=_agency, actor_for=live_actor)
     enrich(realm=live_realm(), member=_member, agency=_agency, actor_for=live_actor)
+    load_catalogues()  # the screening indicator catalogues shipped with Alliance
     exercise = Realm.objects.create(slug=EXERCISE_SLUG, name="Exercise Dreamland 2026 — Team Blue",
                                     kind=Realm.Kind.EXERCISE)
     exercise.participants.add(_member("trainer@dreamland.example").user, _member("trainee@dreamland.example").user)

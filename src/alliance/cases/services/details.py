@@ -10,11 +10,10 @@ from django.utils.translation import gettext as _
 from alliance.cases import htcds
 from alliance.cases.htcds_mapping import PLAIN_MAX_LENGTH
 from alliance.cases.models import Case
-from alliance.cases.services.register import refuse_if_anonymised
-from alliance.core import audit, policy
-from alliance.core import roles as R
+from alliance.cases.services.casefile import gate as casefile_gate
+from alliance.core import audit
 from alliance.core.actor import Actor
-from alliance.core.errors import NotFound, ValidationFailed
+from alliance.core.errors import ValidationFailed
 
 NAME_FIELDS = ("given_name", "middle_name", "family_name", "identity_number", "birth_date")
 _REQUIRED = {"given_name", "family_name"}
@@ -22,14 +21,7 @@ _INDEXES = ["full_name_index", "family_name_index", "identity_number_index"]
 
 
 def editable_case(actor: Actor, case_id: int) -> Case:
-    """The gate for edits: 'not found' alike for missing, forbidden and read-only cases."""
-    found = (list(Case.objects.select_related("person").filter(pk=case_id, realm_id=actor.realm_id)[:1])
-             if isinstance(case_id, int) else [])
-    if not found or not policy.CASE.can(actor, R.CASE_EDIT, found[0]):
-        audit.record(actor=actor, action="denied", object_type="case", object_id=case_id, reason="case.edit")
-        raise NotFound("case")
-    refuse_if_anonymised(found[0])
-    return found[0]
+    return casefile_gate.editable_case(actor, case_id, what="", with_person=True)
 
 
 def _clean_names(names: dict[str, str | None], errors: dict) -> dict[str, str | None]:

@@ -15,13 +15,16 @@ from alliance.core.actor import Actor
 from alliance.core.errors import NotFound
 
 
-def editable_case(actor: Actor, case_id: object, *, what: str) -> Case:
-    """The case, if the actor may edit its file: their organisation owns it or holds an accepted full share."""
-    found = list(Case.objects.filter(pk=case_id, realm_id=actor.realm_id)[:1]) if isinstance(case_id, int) else []
+def editable_case(actor: Actor, case_id: object, *, what: str, with_person: bool = False) -> Case:
+    """The one gate for edits to a case file (details, tasks, notes, documents, support): their organisation
+    owns it or holds an accepted full share; 'not found' alike for missing and forbidden, the refusal
+    audited; an anonymised case is read-only."""
+    cases = Case.objects.select_related("person") if with_person else Case.objects
+    found = list(cases.filter(pk=case_id, realm_id=actor.realm_id)[:1]) if isinstance(case_id, int) else []
     case = found[0] if found else None
     if case is None or not policy.CASE.can(actor, R.CASE_EDIT, case):
         audit.record(actor=actor, action="denied", object_type="case", object_id=case_id,
-                     reason=f"case.edit: {what}")
+                     reason=f"case.edit: {what}" if what else "case.edit")
         raise NotFound("case")
     refuse_if_anonymised(case)
     return case

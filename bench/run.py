@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/run.py                 # full run (about 10-15 minutes on 2 cores)
     .venv/bin/python bench/run.py --quick         # smaller scale, for smoke-checking the benchmarks
-    .venv/bin/python bench/run.py --only api      # one benchmark: audit, encryption, api, desk or htcds
+    .venv/bin/python bench/run.py --only api      # one benchmark: audit, encryption, api, desk, htcds or screening
     .venv/bin/python bench/run.py --markdown out.md   # also write the tables and summary as Markdown
     .venv/bin/python bench/run.py --only api --api-threads 4   # compare a bounded thread count per worker
 
@@ -38,7 +38,7 @@ from common import (
     sandbox,
 )
 
-BENCHMARKS = ("audit", "encryption", "api", "desk", "htcds")
+BENCHMARKS = ("audit", "encryption", "api", "desk", "htcds", "screening")
 BUSY_LOAD = 1.0  # 1-minute load average above which the machine was not quiet when a benchmark started
 
 
@@ -129,6 +129,19 @@ class Run:
                 continue
             with sandbox(f"htcds-{backend}", backend) as box:
                 self.show(run_worker("htcds_bench.py", box, ["--backend", backend, "--rows", rows]))
+
+    # --- 6. screening at reception: scoring, offline sync, page weight ----------------------------------
+    def screening(self) -> None:
+        score, submit, sync = ("2000", "300", "1000") if self.quick else ("20000", "2000", "1000")
+        for backend in ("sqlite", "postgres"):
+            if backend == "postgres" and not self.pg_ok:
+                self.skip(f"screening scoring and offline sync on PostgreSQL: {self.pg_text}")
+                continue
+            args = ["--backend", backend, "--score", score, "--submit", submit, "--sync", sync]
+            if backend == "postgres":
+                args.append("--no-pages")  # the pages weigh the same on either database
+            with sandbox(f"screening-{backend}", backend) as box:
+                self.show(run_worker("screening_bench.py", box, args))
 
 
 def wait_quiet(limit: int) -> None:

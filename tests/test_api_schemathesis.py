@@ -49,6 +49,10 @@ BUSINESS_RULES = {
     ("POST", "/api/v1/cases/htcds/import"),
     ("POST", "/api/v1/cases/{case_id}/packages"),  # needs a partner, keys and the person's consent
     ("POST", "/api/v1/cases/packages/receive"),  # only a genuine package for us from a partner is received
+    # A screening names published catalogue versions and their indicators, with times within 30 days; a
+    # referral needs a screening with indicators, not yet referred, and the person's agreement.
+    ("POST", "/api/v1/screenings"),
+    ("POST", "/api/v1/screenings/{screening_id}/referral"),
 }
 
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)

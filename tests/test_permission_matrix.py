@@ -20,6 +20,7 @@ from alliance.core.models import JobRun
 from alliance.directory.services import token_issue
 from tests import factories
 from tests.cases import casefile_world, htcds_world, transnational_world
+from tests.screening import matrix_world as screening_world
 
 ROLES = sorted(R.ALL_ROLES)
 RELATIONS = ["own", "shared", "other_org", "other_realm", "anonymous"]
@@ -42,6 +43,11 @@ PACKAGE_IMPORTERS = {R.CASE_WORKER, R.INVESTIGATOR}
 ACCESS_LOGGERS = {R.CASE_WORKER, R.INVESTIGATOR, R.PROSECUTOR, R.AUDITOR}
 DATA_PROTECTORS = {R.CASE_WORKER, R.INVESTIGATOR, R.PROSECUTOR}
 HTCDS_IMPORTERS = {R.CASE_WORKER, R.INVESTIGATOR}  # case.import (trainers only in exercise realms)
+# Screening at reception (tests/screening/matrix_world.py): screenings belong to the organisation that made
+# them and are never shared; the dashboard is aggregated (organisation admins too, none in this matrix).
+SCREENERS = {R.CASE_WORKER, R.FRONTLINE_RESPONDER, R.INVESTIGATOR}
+SCREENING_DASHBOARD = {R.NATIONAL_COORDINATOR, R.ANALYST}
+CATALOGUE_EDITORS = {R.SYSTEM_ADMINISTRATOR}
 
 
 @dataclass(frozen=True)
@@ -111,6 +117,18 @@ MATRIX: list[Endpoint] = [
     Endpoint("cases:details_edit", "GET", "object", CASE_EDITORS, OWN_OR_SHARED),
     Endpoint("cases:htcds_export", "GET", "collection", CASE_EXPORTERS, OWN_OR_SHARED),
     Endpoint("cases:htcds_import", "POST", "plain", HTCDS_IMPORTERS),
+    Endpoint("screening:home", "GET", "plain", SCREENERS),
+    Endpoint("screening:interview", "GET", "plain", SCREENERS),
+    Endpoint("screening:submit", "POST", "plain", SCREENERS),
+    Endpoint("screening:detail", "GET", "object", SCREENERS, {"own"}),
+    Endpoint("screening:refer", "POST", "object", SCREENERS, {"own"}),
+    Endpoint("screening:dashboard", "GET", "plain", SCREENING_DASHBOARD),
+    Endpoint("screening:catalogues", "GET", "plain", CATALOGUE_EDITORS),
+    Endpoint("screening:catalogue", "GET", "plain", CATALOGUE_EDITORS),
+    Endpoint("screening:catalogue_draft", "POST", "plain", CATALOGUE_EDITORS),
+    Endpoint("screening:catalogue_edit", "GET", "plain", CATALOGUE_EDITORS),
+    Endpoint("screening:catalogue_publish", "POST", "plain", CATALOGUE_EDITORS),
+    Endpoint("screening:xlsform", "GET", "plain", SCREENERS | CATALOGUE_EDITORS),
     Endpoint("core:audit", "GET", "plain", {R.AUDITOR}),
     Endpoint("core:audit_verify", "POST", "plain", {R.AUDITOR, R.SYSTEM_ADMINISTRATOR}),
     Endpoint("core:job", "GET", "plain", JOB_VIEWERS),
@@ -180,6 +198,16 @@ MATRIX: list[Endpoint] = [
     Endpoint("details_update", "PUT", "object", CASE_EDITORS, OWN_OR_SHARED, api=True),
     Endpoint("htcds_export", "GET", "collection", CASE_EXPORTERS, OWN_OR_SHARED, api=True),
     Endpoint("htcds_import", "POST", "plain", HTCDS_IMPORTERS, api=True),
+    Endpoint("screening_catalogue_list", "GET", "plain", EVERY_ROLE, api=True),
+    Endpoint("screening_catalogue_get", "GET", "plain", EVERY_ROLE, api=True),
+    Endpoint("screening_interview", "GET", "plain", SCREENERS, api=True),
+    Endpoint("screening_xlsform", "GET", "plain", SCREENERS | CATALOGUE_EDITORS, api=True),
+    Endpoint("screening_dashboard", "GET", "plain", SCREENING_DASHBOARD, api=True),
+    Endpoint("screening_submit", "POST", "plain", SCREENERS, api=True),
+    Endpoint("screening_list", "GET", "plain", SCREENERS, api=True),
+    Endpoint("screening_get", "GET", "object", SCREENERS, {"own"}, api=True),
+    Endpoint("screening_score", "GET", "object", SCREENERS, {"own"}, api=True),
+    Endpoint("screening_refer", "POST", "object", SCREENERS, {"own"}, api=True),
     Endpoint("audit_list", "GET", "plain", {R.AUDITOR}, api=True),
     Endpoint("audit_verify", "POST", "plain", {R.AUDITOR, R.SYSTEM_ADMINISTRATOR}, api=True),
     Endpoint("job_get", "GET", "plain", JOB_VIEWERS, api=True),
@@ -189,7 +217,7 @@ MATRIX: list[Endpoint] = [
 PUBLIC = {
     "web:login", "web:logout", "web:otp_verify", "web:otp_setup", "web:password_reset", "web:password_reset_done",
     "web:password_reset_confirm", "web:password_reset_complete", "set_language", "api:openapi-json",
-    "api:openapi-view",
+    "api:openapi-view", "screening:service_worker",
 }
 
 
@@ -304,6 +332,9 @@ def _request(client, endpoint: Endpoint, relation: str, world, membership, token
     if casefile_world.is_matrix_endpoint(endpoint.name, endpoint.api):
         return casefile_world.matrix_request(client, endpoint.name, api=endpoint.api, relation=relation, world=world,
                                              membership=membership, token=token)
+    if screening_world.is_matrix_endpoint(endpoint.name, endpoint.api):
+        return screening_world.matrix_request(client, endpoint.name, api=endpoint.api, relation=relation, world=world,
+                                              membership=membership, token=token)
     if htcds_world.is_matrix_endpoint(endpoint.name, endpoint.api):
         return htcds_world.matrix_request(client, endpoint.name, api=endpoint.api, case=case, token=token)
     if transnational_world.is_matrix_endpoint(endpoint.name, endpoint.api):

@@ -12,7 +12,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from alliance.cases.htcds import MethodOfControl
-from alliance.screening import rules
+from alliance.screening import languages, rules
 from alliance.screening.catalogue import CATALOGUE_DIR, CatalogueError, check, load_catalogues
 from alliance.screening.models import Catalogue
 
@@ -44,7 +44,8 @@ def _operational():
     return {"code": "t", "version": "1", "title": "T", "kind": "operational", "lists": ["adults_labour",
             "children_labour"], "indicators": [{"id": "a", "label": "A", "dimension": rules.DECEPTIVE_RECRUITMENT,
                                                 "ratings": {"adults_labour": "weak", "children_labour": "medium"},
-                                                "methods_of_control": ["FalsePromises"]}]}
+                                                "methods_of_control": ["FalsePromises"],
+                                                "question": {code: f"A? ({code})" for code in languages.CODES}}]}
 
 
 @pytest.mark.parametrize(("change", "problem"), [

@@ -54,7 +54,20 @@ def test_demo_case_files_are_filled(demo):
     live = Case.objects.filter(realm=live_realm())
     assert sum(1 for case in live if case.victim_context) >= 25
     shelter_inbox = CaseShare.objects.filter(organisation__name__startswith="Safe Harbour", status="pending")
-    assert shelter_inbox.count() == 3
+    # Three from the case files, two from screenings at the reception centre.
+    assert shelter_inbox.filter(case__screenings__isnull=True).count() == 3
+    assert shelter_inbox.filter(case__screenings__isnull=False).count() == 2
     assert shelter_inbox.filter(respond_by__lt=dt.date.today()).count() == 1
     assert Task.objects.filter(due_on__lt=dt.date.today(), status="open").exists()
     assert SupportPlan.objects.count() == 3
+
+
+def test_demo_reception_centre_has_a_month_of_screenings(demo):
+    from alliance.screening.models import Screening
+
+    screenings = Screening.objects.filter(organisation__name="Dreamhaven First Reception Centre")
+    assert screenings.count() == 60
+    assert {"none", "monitor", "refer"} <= set(screenings.values_list("outcome", flat=True))
+    assert screenings.filter(offline=True).exists() and screenings.filter(urgent=True).count() == 1
+    referred = screenings.filter(case__isnull=False)
+    assert referred.count() == 2 and all(s.case.consents.exists() for s in referred)

@@ -1,5 +1,6 @@
-"""Everything that happened on a case, newest first, in one list: NRM steps, consent, shares and referrals,
-tasks, notes, documents, the support plan and its services, transnational packages.
+"""Everything that happened on a case, newest first, in one list: the screening it came from, NRM steps,
+consent, shares and referrals, tasks, notes, documents, the support plan and its services, transnational
+packages.
 
 Each item says when, what kind, who (organisation and person) and a short label; labels never quote a note,
 a reason or a description. The full file's readers see every item whose underlying record they may read
@@ -186,13 +187,22 @@ def _packages(case: Case) -> list[TimelineItem]:
     return items
 
 
+def _screenings(case: Case) -> list[TimelineItem]:
+    """The screening at reception the case came from: its outcome band, never its answers."""
+    from alliance.screening.models import Screening
+
+    return [TimelineItem(s.finished_at, "screening", _name(s.organisation), _name(s.created_by),
+                         _("Screening at reception: %(outcome)s") % {"outcome": s.get_outcome_display()})
+            for s in Screening.objects.filter(case=case).select_related("organisation", "created_by")]
+
+
 def timeline_items(*, actor: Actor, case: Case, full: bool) -> list[TimelineItem]:
     """For a case the actor passed a gate for; not audited here (the callers audit what they show). A limited
     reader gets nothing: a dated history would tell when each decision was taken."""
     if not full:
         return []
     items = (_nrm(case) + _consents(case) + _shares(actor, case) + _tasks(case) + _notes_and_documents(actor, case)
-             + _support(case))
+             + _support(case) + _screenings(case))
     # Packages abroad are the owner's business: which country and partner a person was sent to is not
     # for every organisation working on the case.
     if case.owner_organisation_id == actor.organisation_id:

@@ -8,7 +8,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer, SessionAuth
 
-from alliance.core.errors import Forbidden, NotFound, ValidationFailed
+from alliance.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from alliance.core.middleware import client_address
 
 
@@ -83,6 +83,12 @@ def _failed(request, exc):
     return _error(request, 422, "invalid", "The request is not valid.", exc.errors)
 
 
+@api.exception_handler(Conflict)
+def _conflict(request, exc):
+    details = {"existing_id": [str(exc.existing_id)]} if exc.existing_id else {}
+    return _error(request, 409, "conflict", str(exc), details)
+
+
 @api.exception_handler(AuthenticationError)
 def _unauthenticated(request, exc):
     return _error(request, 401, "unauthenticated", "Log in or send a valid API token.")
@@ -102,7 +108,7 @@ def _not_found(request, exc):
     return _error(request, 404, "not_found", "Not found.")
 
 
-HTTP_CODES = {400: "bad_request", 401: "unauthenticated", 403: "forbidden", 404: "not_found",
+HTTP_CODES = {400: "bad_request", 401: "unauthenticated", 403: "forbidden", 404: "not_found", 409: "conflict",
               405: "method_not_allowed", 429: "too_many_requests"}
 
 
@@ -115,11 +121,15 @@ def _register_routers() -> None:
     from alliance.cases.api import routers as cases_routers
     from alliance.core.api import router as core_router
     from alliance.directory.api import router as directory_router
+    from alliance.screening.api import routers as screening_routers
 
     api.add_router("/", directory_router)
     for cases_router in cases_routers:
         api.add_router("/cases", cases_router)
     api.add_router("/", core_router)
+    for prefix, screening_group in screening_routers.items():
+        for screening_router in screening_group:
+            api.add_router(prefix, screening_router)
 
 
 _register_routers()

@@ -7,6 +7,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     path("cases/", include("alliance.cases.urls")),
+    path("screening/", include("alliance.screening.urls")),
     path("directory/", include("alliance.directory.urls")),
     path("audit/", include("alliance.core.urls")),
     path("", include("alliance.web.urls")),

@@ -26,8 +26,9 @@ class Actor:
             live_roles = self.roles - role_codes.EXERCISE_ONLY_ROLES
             granted = role_codes.actions_for(live_roles)
         if self.is_organisation_admin:
-            # Administering one's own organisation's staff is a capability, not one of the roles.
-            granted = granted | {role_codes.STAFF_MANAGE}
+            # Administering one's own organisation's staff is a capability, not one of the roles; so is
+            # its facility's aggregated screening dashboard (the reception manager's view).
+            granted = granted | {role_codes.STAFF_MANAGE, role_codes.SCREENING_DASHBOARD}
         object.__setattr__(self, "actions", granted)
 
     @property

@@ -17,3 +17,11 @@ class ValidationFailed(Exception):
             errors = {"__all__": [errors]}
         self.errors = errors
         super().__init__("; ".join(f"{k}: {' '.join(v)}" for k, v in errors.items()))
+
+
+class Conflict(Exception):
+    """The request clashes with what is already stored (the same id sent with different content)."""
+
+    def __init__(self, message: str, *, existing_id: object = None):
+        self.existing_id = existing_id
+        super().__init__(message)

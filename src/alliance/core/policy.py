@@ -210,7 +210,21 @@ JOB = ObjectPolicy(
     ),
 )
 
-POLICIES: dict[str, ObjectPolicy] = {p.object_type: p for p in (CASE, AUDIT_EVENT, MEMBERSHIP, JOB)}
+# --- Screenings: the organisation that made them (a screening names nobody until it becomes a case) ----
+SCREENING = ObjectPolicy(
+    object_type="screening",
+    model_label="screening.Screening",
+    relations=(
+        Relation(
+            name="own_organisation",
+            grants=frozenset({R.SCREENING_VIEW}),
+            holds=lambda actor, screening: screening.organisation_id == actor.organisation_id,
+            where=lambda actor: Q(organisation_id=actor.organisation_id),
+        ),
+    ),
+)
+
+POLICIES: dict[str, ObjectPolicy] = {p.object_type: p for p in (CASE, AUDIT_EVENT, MEMBERSHIP, JOB, SCREENING)}
 
 
 def policy_for(object_type: str) -> ObjectPolicy:

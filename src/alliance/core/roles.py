@@ -46,6 +46,12 @@ CASE_IMPORT = "case.import"  # HTCDS import into one's own organisation
 CASE_ACCESS_LOG = "case.access_log"  # the access tab: who viewed or changed the case (owning organisation only)
 # Subject access, legal holds, deletion and the duty to notify: the owning organisation as controller.
 CASE_DATA_PROTECTION = "case.data_protection"
+# Screening at reception (screening app): interview, read one's organisation's screenings, the aggregated
+# facility dashboard, and the catalogue editor.
+SCREENING_CONDUCT = "screening.conduct"
+SCREENING_VIEW = "screening.view"
+SCREENING_DASHBOARD = "screening.dashboard"
+CATALOGUE_EDIT = "catalogue.edit"
 AUDIT_VIEW = "audit.view"
 AUDIT_VERIFY = "audit.verify"
 STAFF_MANAGE = "staff.manage"
@@ -53,21 +59,23 @@ JOB_VIEW = "job.view"
 
 _CASE_READ = {CASE_VIEW, CASE_LIST, CASE_SEARCH}
 _CASE_WORK = _CASE_READ | {CASE_EXPORT, CASE_CREATE, CASE_SHARE, CASE_EDIT, CASE_ACCESS_LOG, CASE_DATA_PROTECTION}
+_SCREENING = {SCREENING_CONDUCT, SCREENING_VIEW}
 
 ROLE_ACTIONS: dict[str, frozenset[str]] = {
-    SYSTEM_ADMINISTRATOR: frozenset({STAFF_MANAGE, JOB_VIEW, AUDIT_VERIFY}),
-    NATIONAL_COORDINATOR: frozenset({JOB_VIEW}),
-    CASE_WORKER: frozenset(_CASE_WORK | {CASE_OVERRIDE, CASE_PROGRESS, CASE_IMPORT, JOB_VIEW}),
-    FRONTLINE_RESPONDER: frozenset({CASE_VIEW, CASE_LIST, CASE_CREATE, CASE_SHARE, CASE_EDIT}),
-    INVESTIGATOR: frozenset(_CASE_WORK | {CASE_OVERRIDE, CASE_PROGRESS, CASE_IMPORT, JOB_VIEW}),
+    SYSTEM_ADMINISTRATOR: frozenset({STAFF_MANAGE, JOB_VIEW, AUDIT_VERIFY, CATALOGUE_EDIT}),
+    # Aggregated screening figures only: the dashboard never names or lists a person.
+    NATIONAL_COORDINATOR: frozenset({JOB_VIEW, SCREENING_DASHBOARD}),
+    CASE_WORKER: frozenset(_CASE_WORK | _SCREENING | {CASE_OVERRIDE, CASE_PROGRESS, CASE_IMPORT, JOB_VIEW}),
+    FRONTLINE_RESPONDER: frozenset(_SCREENING | {CASE_VIEW, CASE_LIST, CASE_CREATE, CASE_SHARE, CASE_EDIT}),
+    INVESTIGATOR: frozenset(_CASE_WORK | _SCREENING | {CASE_OVERRIDE, CASE_PROGRESS, CASE_IMPORT, JOB_VIEW}),
     PROSECUTOR: frozenset(_CASE_READ | {CASE_EXPORT, CASE_OVERRIDE, CASE_PROGRESS, CASE_EDIT, CASE_ACCESS_LOG,
                                        CASE_DATA_PROTECTION}),
-    ANALYST: frozenset({JOB_VIEW}),
+    ANALYST: frozenset({JOB_VIEW, SCREENING_DASHBOARD}),
     COMPETENT_AUTHORITY: frozenset(_CASE_READ | {CASE_OVERRIDE, CASE_DECIDE}),
     # Trainers and trainees work cases only inside exercise realms (Actor drops these roles elsewhere);
     # there they play every part of the NRM, decisions included.
-    TRAINER: frozenset(_CASE_WORK | {CASE_PROGRESS, CASE_DECIDE, CASE_IMPORT, JOB_VIEW}),
-    TRAINEE: frozenset(_CASE_WORK | {CASE_PROGRESS, CASE_DECIDE}),
+    TRAINER: frozenset(_CASE_WORK | _SCREENING | {CASE_PROGRESS, CASE_DECIDE, CASE_IMPORT, JOB_VIEW}),
+    TRAINEE: frozenset(_CASE_WORK | _SCREENING | {CASE_PROGRESS, CASE_DECIDE}),
     AUDITOR: frozenset({AUDIT_VIEW, AUDIT_VERIFY, JOB_VIEW, CASE_ACCESS_LOG}),
 }
 

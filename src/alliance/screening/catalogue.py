@@ -14,15 +14,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.db import transaction
+from django.utils import timezone
 
 from alliance.cases.htcds import MethodOfControl
-from alliance.screening import rules
+from alliance.screening import languages, rules
 from alliance.screening.models import Catalogue
 
 CATALOGUE_DIR = Path(__file__).resolve().parent / "catalogues"
 KINDS = ("operational", "checklist")
 _TOP = {"code", "version", "title", "source", "kind", "indicators", "lists", "child_only"}
-_INDICATOR = {"id", "label", "methods_of_control", "dimension", "ratings"}
+_INDICATOR = {"id", "label", "methods_of_control", "dimension", "ratings", "question", "observe"}
 
 
 class CatalogueError(ValueError):
@@ -31,7 +32,9 @@ class CatalogueError(ValueError):
         super().__init__(f"{name}: " + "; ".join(problems))
 
 
-def check(content: dict, name: str = "catalogue") -> dict:
+def check(content: dict, name: str = "catalogue", *, complete: bool = True) -> dict:
+    """`complete`: every question in every supported language (a published version); a draft in the
+    editor may still miss some."""
     problems: list[str] = []
     if not isinstance(content, dict):
         raise CatalogueError(name, ["not a JSON object"])
@@ -71,6 +74,14 @@ def check(content: dict, name: str = "catalogue") -> dict:
             problems.append(f"{where}: unknown HTCDS method(s) of control {bad}")
         if kind == "operational":
             problems += _check_rated(item, where, lists)
+        if "observe" in item and not isinstance(item["observe"], bool):
+            problems.append(f"{where}: observe is true or false")
+        question = item.get("question", {})
+        if not isinstance(question, dict) or set(question) - set(languages.CODES) or not all(
+                isinstance(text, str) for text in question.values()):
+            problems.append(f"{where}: question is an object of texts keyed by {', '.join(languages.CODES)}")
+    if complete and not problems:
+        problems += [f"indicator {ident!r}: no question text in {code}" for ident, code in missing_texts(content)]
     if problems:
         raise CatalogueError(name, problems)
     return content
@@ -89,6 +100,12 @@ def _check_rated(item: dict, where: str, lists: list[str]) -> list[str]:
         elif rating == rules.WEAK and list_name in rules.CHILD_LISTS:
             problems.append(f"{where}: the children's lists have no weak tier ({list_name})")
     return problems
+
+
+def missing_texts(content: dict) -> list[tuple[str, str]]:
+    """(indicator id, language) for each question text that is missing or blank."""
+    return [(item.get("id"), code) for item in content.get("indicators", []) for code in languages.CODES
+            if not str((item.get("question") or {}).get(code, "")).strip()]
 
 
 def fingerprint(content: dict) -> str:
@@ -123,6 +140,13 @@ def load_catalogues(directory: Path = CATALOGUE_DIR) -> LoadResult:
                 unchanged.append(label)
                 continue
             Catalogue.objects.create(code=content["code"], version=content["version"], title=content["title"],
-                                     kind=content["kind"], content=content, sha256=digest)
+                                     kind=content["kind"], content=content, sha256=digest,
+                                     published_at=timezone.now())
             loaded.append(label)
     return LoadResult(loaded, unchanged)
+
+
+def current(code: str) -> Catalogue | None:
+    """The newest published version of a catalogue that is not retired."""
+    return (Catalogue.objects.filter(code=code, published_at__isnull=False, retired_at__isnull=True)
+            .order_by("-published_at", "-id").first())

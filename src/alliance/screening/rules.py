@@ -38,6 +38,7 @@ class DimensionResult:
     present: bool
     counts: dict[str, int]
     reason: str  # which branch of the rule decided, in words (English; the page translates the parts)
+    branch: str = ""  # the same as a code: two_strong, strong_and_other, three_medium, two_medium_weak, not_enough
 
 
 def dimension_present(dimension: str, ratings: Iterable[str]) -> DimensionResult:
@@ -48,14 +49,14 @@ def dimension_present(dimension: str, ratings: Iterable[str]) -> DimensionResult
     strong, medium, weak = counts[STRONG], counts[MEDIUM], counts[WEAK]
     shown = {STRONG: strong, MEDIUM: medium, WEAK: weak}
     if strong >= 2:
-        return DimensionResult(dimension, True, shown, "at least 2 strong indicators")
+        return DimensionResult(dimension, True, shown, "at least 2 strong indicators", "two_strong")
     if strong == 1 and medium + weak >= 1:
-        return DimensionResult(dimension, True, shown, "1 strong and 1 medium or weak indicator")
+        return DimensionResult(dimension, True, shown, "1 strong and 1 medium or weak indicator", "strong_and_other")
     if medium >= 3:
-        return DimensionResult(dimension, True, shown, "at least 3 medium indicators")
+        return DimensionResult(dimension, True, shown, "at least 3 medium indicators", "three_medium")
     if medium >= 2 and weak >= 1:
-        return DimensionResult(dimension, True, shown, "2 medium and 1 weak indicator")
-    return DimensionResult(dimension, False, shown, "not enough indicators for the rule")
+        return DimensionResult(dimension, True, shown, "2 medium and 1 weak indicator", "two_medium_weak")
+    return DimensionResult(dimension, False, shown, "not enough indicators for the rule", "not_enough")
 
 
 @dataclass(frozen=True)

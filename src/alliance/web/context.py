@@ -30,6 +30,9 @@ def shell(request) -> dict:
             "packages": transnational.may_receive(actor),
             "package_admin": transnational.may_administer(actor),
             "htcds": policy.may(actor, R.CASE_IMPORT) or policy.may(actor, R.CASE_EXPORT),
+            "screening": policy.may(actor, R.SCREENING_CONDUCT),
+            "screening_dashboard": policy.may(actor, R.SCREENING_DASHBOARD),
+            "catalogues": policy.may(actor, R.CATALOGUE_EDIT),
         },
         "role_labels": [R.role_label(r) for r in sorted(actor.roles)],
     }

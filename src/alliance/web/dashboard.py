@@ -34,6 +34,16 @@ def dashboard_for(actor: Actor) -> list[Card]:
     if policy.may(actor, R.CASE_CREATE):
         cards.append(Card(_("Record a presumed victim"), "+", _("Open a new case file with its person record."),
                           reverse("cases:create"), _("New case")))
+    if policy.may(actor, R.SCREENING_CONDUCT):
+        from alliance.screening.selectors import screenings_today_count
+
+        cards.append(Card(_("Screenings today"), str(screenings_today_count(actor)),
+                          _("First identification at reception: indicators, explained result, one step to a "
+                            "referral. Works offline."), reverse("screening:home"), _("Start a screening")))
+    if policy.may(actor, R.SCREENING_DASHBOARD):
+        cards.append(Card(_("Reception dashboard"), "▦",
+                          _("Screenings, indicators and referrals, aggregated: no person is shown."),
+                          reverse("screening:dashboard"), _("Open the dashboard")))
     if policy.may(actor, R.AUDIT_VIEW):
         cards.append(Card(_("Audit events today"), str(core.audit_count_today_for(actor=actor)),
                           _("Reads, writes, shares and denials by my organisation's staff."),

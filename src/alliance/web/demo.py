@@ -19,6 +19,7 @@ from alliance.directory.selectors import actor_for, live_realm
 from alliance.screening.catalogue import load_catalogues
 from alliance.web.demo_casefile import enrich
 from alliance.web.demo_desk import load_desk
+from alliance.web.demo_screening import load_screenings
 
 DEMO_PASSWORD = "Dreamland-demo-2026"  # noqa: S105  (fictitious demo accounts, printed on purpose)
 EXERCISE_SLUG = "exercise-blue"
@@ -40,6 +41,7 @@ AGENCIES = [
     DemoAgency("prosecutor", "Dreamland Public Prosecutor's Office", "prosecution"),
     DemoAgency("coordinator", "Office of the National Anti-Trafficking Co-ordinator", "coordinator_rapporteur"),
     DemoAgency("academy", "Dreamland Multi-Agency Training Academy", "international"),
+    DemoAgency("reception", "Dreamhaven First Reception Centre", "border_migration"),
 ]
 
 # (e-mail, name, agency, roles, organisation admin)
@@ -57,6 +59,9 @@ ACCOUNTS = [
     ("prosecutor@dreamland.example", "Petra Prosecutor", "prosecutor", [R.PROSECUTOR], True),
     ("trainer@dreamland.example", "Tomas Trainer", "academy", [R.TRAINER], True),
     ("trainee@dreamland.example", "Tara Trainee", "academy", [R.TRAINEE], False),
+    # The reception centre: a screener, and its manager (organisation admin: the facility dashboard).
+    ("reception@dreamland.example", "Rami Reception", "reception", [R.FRONTLINE_RESPONDER], False),
+    ("receptionmanager@dreamland.example", "Mona Manager", "reception", [R.FRONTLINE_RESPONDER], True),
 ]
 
 # Fictitious people (names in Latin, Cyrillic and Arabic script): (agency, given, family, document, born,
@@ -137,6 +142,7 @@ def load_demo() -> dict[str, int]:
     made += load_desk(realm=live_realm(), member=_member, agency=_agency, actor_for=live_actor)
     enrich(realm=live_realm(), member=_member, agency=_agency, actor_for=live_actor)
     load_catalogues()  # the screening indicator catalogues shipped with Alliance
+    load_screenings(actor=live_actor(_member("reception@dreamland.example")), shelter_id=_agency("shelter").pk)
     exercise = Realm.objects.create(slug=EXERCISE_SLUG, name="Exercise Dreamland 2026 — Team Blue",
                                     kind=Realm.Kind.EXERCISE)
     exercise.participants.add(_member("trainer@dreamland.example").user, _member("trainee@dreamland.example").user)

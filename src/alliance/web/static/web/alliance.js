@@ -12,3 +12,9 @@ document.addEventListener("submit", (event) => {
     event.preventDefault();
   }
 });
+// A button that prints the page (a screening result is printed for the file).
+document.addEventListener("click", (event) => {
+  if (event.target instanceof Element && event.target.closest("[data-print]")) {
+    window.print();
+  }
+});

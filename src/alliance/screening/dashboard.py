@@ -1,0 +1,264 @@
+"""The facility dashboard: aggregated screening figures for reception managers, never a person.
+
+Who sees what (always within the actor's realm):
+- a national co-ordinator or an analyst: every organisation's screenings, or one facility's (an organisation
+  that has screenings in the realm);
+- an organisation admin (the reception manager): their own organisation's screenings only.
+Nothing here lists, links to or names a screening or a person: only counts leave this module.
+
+Small-number protection: in the breakdowns by sex, age group and citizenship and in the indicator
+frequencies, a count from 1 to 4 is given as "<5", never the number, so a manager cannot single out the one
+person from a given country or of a given age who reported an indicator. Totals, the daily series and the
+outcome bands stay exact. Suppressed cells are never ordered by their true value (that would tell 4 from 1).
+
+The indicator frequencies need the answers, which are encrypted: they are read and decrypted row by row,
+streamed in chunks so memory stays flat (the cost is reported in the dashboard brief's note). Viewing the
+dashboard is audited as one event.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from django.db.models import Count
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from alliance.core import audit, policy
+from alliance.core import roles as R
+from alliance.core.actor import Actor
+from alliance.core.countries import COUNTRY_CHOICES
+from alliance.core.errors import Forbidden, ValidationFailed
+from alliance.directory.models import Organisation
+from alliance.screening.interview import INTERVIEW_CATALOGUES
+from alliance.screening.models import Catalogue, Screening
+
+SUPPRESS_BELOW = 5
+SUPPRESSED = "<5"
+DEFAULT_DAYS = 30
+MAX_DAYS = 366
+EARLIEST = dt.date(2000, 1, 1)
+LATEST = dt.date(2099, 12, 31)
+REALM_WIDE_ROLES = frozenset({R.NATIONAL_COORDINATOR, R.ANALYST})
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_COUNTRY_NAMES = dict(COUNTRY_CHOICES)
+
+
+def protect(count: int) -> int | str:
+    """A count as it may be shown in a breakdown: 1 to 4 becomes "<5"; 0 stays 0."""
+    return SUPPRESSED if 0 < count < SUPPRESS_BELOW else count
+
+
+@dataclass(frozen=True)
+class Facility:
+    id: int
+    name: str
+
+
+def is_realm_wide(actor: Actor) -> bool:
+    return bool(actor.roles & REALM_WIDE_ROLES)
+
+
+def _check(actor: Actor) -> None:
+    if not policy.may(actor, R.SCREENING_DASHBOARD):
+        raise Forbidden(R.SCREENING_DASHBOARD)
+    if not is_realm_wide(actor) and actor.organisation_id is None:
+        raise Forbidden(R.SCREENING_DASHBOARD)
+
+
+def facility_choices(actor: Actor) -> list[Facility]:
+    """The facilities the actor may pick: every organisation with screenings in the realm (co-ordinators and
+    analysts), or the actor's own organisation (an organisation admin)."""
+    _check(actor)
+    if is_realm_wide(actor):
+        rows = (Organisation.objects.filter(pk__in=Screening.objects.filter(realm_id=actor.realm_id)
+                                            .values("organisation_id"))
+                .order_by("name", "pk").values_list("pk", "name"))
+    else:
+        rows = Organisation.objects.filter(pk=actor.organisation_id).values_list("pk", "name")
+    return [Facility(pk, name) for pk, name in rows]
+
+
+def _parse_date(value, field: str, errors: dict) -> dt.date | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if not isinstance(value, dt.date):
+        text = str(value).strip()
+        try:
+            if not _ISO_DATE.match(text):
+                raise ValueError
+            value = dt.date.fromisoformat(text)
+        except ValueError:
+            errors.setdefault(field, []).append(_("Give the date as year-month-day, for example 2026-01-31."))
+            return None
+    if not EARLIEST <= value <= LATEST:
+        errors.setdefault(field, []).append(_("Give a date between %(earliest)s and %(latest)s.")
+                                            % {"earliest": EARLIEST.isoformat(), "latest": LATEST.isoformat()})
+        return None
+    return value
+
+
+def _parse_facility(value, choices: list[Facility], errors: dict) -> Facility | None:
+    if value is None or value == "":
+        return None
+    try:
+        wanted = int(str(value).strip())
+    except ValueError:
+        wanted = None
+    found = next((f for f in choices if f.id == wanted), None)
+    if found is None:
+        errors.setdefault("facility", []).append(_("Choose a facility from the list."))
+    return found
+
+
+def _date_range(date_from, date_to, errors: dict) -> tuple[dt.date, dt.date]:
+    start = _parse_date(date_from, "date_from", errors)
+    end = _parse_date(date_to, "date_to", errors)
+    if errors:
+        return EARLIEST, EARLIEST
+    end = end or (timezone.localdate() if start is None else max(start, timezone.localdate()))
+    start = start or end - dt.timedelta(days=DEFAULT_DAYS - 1)
+    if start > end:
+        errors.setdefault("date_to", []).append(_("The end date is before the start date."))
+    elif (end - start).days + 1 > MAX_DAYS:
+        errors.setdefault("date_to", []).append(_("Choose a period of at most %(days)d days.") % {"days": MAX_DAYS})
+    return start, end
+
+
+def dashboard(actor: Actor, *, facility_id=None, date_from=None, date_to=None) -> dict:
+    """The aggregated figures for one facility (or every facility the actor may see) over a period of days.
+
+    `facility_id`, `date_from` and `date_to` may come straight from a query string (strings) or typed; bad
+    values raise ValidationFailed keyed by "facility", "date_from" and "date_to". Default: the last 30 days.
+    """
+    _check(actor)
+    errors: dict[str, list[str]] = {}
+    choices = facility_choices(actor)
+    facility = _parse_facility(facility_id, choices, errors)
+    start, end = _date_range(date_from, date_to, errors)
+    if errors:
+        raise ValidationFailed(errors)
+    if not is_realm_wide(actor):
+        facility = choices[0] if choices else Facility(actor.organisation_id, "")
+
+    tz = timezone.get_current_timezone()
+    rows = Screening.objects.filter(
+        realm_id=actor.realm_id,
+        finished_at__gte=timezone.make_aware(dt.datetime.combine(start, dt.time.min), tz),
+        finished_at__lt=timezone.make_aware(dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min), tz),
+    )
+    if facility is not None:
+        rows = rows.filter(organisation_id=facility.id)
+
+    result = {
+        "scope": "realm" if is_realm_wide(actor) else "organisation",
+        "facility": facility,
+        "facilities": choices,
+        "date_from": start,
+        "date_to": end,
+        "days": (end - start).days + 1,
+        "suppressed_below": SUPPRESS_BELOW,
+        **_per_day(rows, start, end, tz),
+        **_columns(rows),
+        "indicators": _indicator_frequencies(rows),
+    }
+    audit.record(actor=actor, action="view", object_type="screening_dashboard",
+                 object_id=facility.id if facility is not None else "all", fields=["aggregates"],
+                 reason=f"{start.isoformat()}..{end.isoformat()}")
+    return result
+
+
+def _per_day(rows, start: dt.date, end: dt.date, tz) -> dict:
+    counted = {
+        (day if isinstance(day, dt.date) else dt.date.fromisoformat(str(day))): n
+        for day, n in rows.annotate(day=TruncDate("finished_at", tzinfo=tz)).order_by().values("day")
+        .annotate(n=Count("id")).values_list("day", "n")
+    }
+    series = [{"date": start + dt.timedelta(days=i), "count": 0} for i in range((end - start).days + 1)]
+    for entry in series:
+        entry["count"] = counted.get(entry["date"], 0)
+    return {"per_day": series}
+
+
+def _columns(rows) -> dict:
+    """Every column figure from one grouped query (a few hundred groups at most, whatever the rows)."""
+    outcome, sex, age, citizenship = Counter(), Counter(), Counter(), Counter()
+    total = referrals = urgent = urgent_referrals = offline = 0
+    groups = (rows.order_by().values("outcome", "sex", "age_group", "citizenship", "offline", "urgent")
+              .annotate(n=Count("id"), referred=Count("case_id")))
+    for group in groups:
+        n = group["n"]
+        total += n
+        outcome[group["outcome"]] += n
+        sex[group["sex"]] += n
+        age[group["age_group"]] += n
+        citizenship[group["citizenship"]] += n
+        referrals += group["referred"]
+        offline += n if group["offline"] else 0
+        urgent += n if group["urgent"] else 0
+        urgent_referrals += group["referred"] if group["urgent"] else 0
+    return {
+        "total": total,
+        "referrals": referrals,
+        "urgent": urgent,
+        "urgent_referrals": urgent_referrals,
+        "offline": offline,
+        "outcomes": [{"code": code, "label": str(label), "count": outcome[code]}
+                     for code, label in Screening.Outcome.choices],
+        "by_sex": [{"code": code, "label": str(label), "count": protect(sex[code])}
+                   for code, label in Screening.Sex.choices],
+        "by_age_group": [{"code": code, "label": str(label), "count": protect(age[code])}
+                         for code, label in Screening.AgeGroup.choices],
+        "by_citizenship": _by_citizenship(citizenship),
+    }
+
+
+def _by_citizenship(counts: Counter) -> list[dict]:
+    cells = [{"code": code, "label": str(_COUNTRY_NAMES.get(code, code)) if code else _("Not known"),
+              "count": n} for code, n in counts.items() if n]
+    cells.sort(key=lambda c: (*_rank(c["count"]), c["code"] == "", c["label"]))
+    return [{**c, "count": protect(c["count"])} for c in cells]
+
+
+def _rank(count: int) -> tuple[int, int]:
+    """Exact counts first, largest first; then the suppressed ones, all alike; then zeros."""
+    if count >= SUPPRESS_BELOW:
+        return 0, -count
+    return (1, 0) if count else (2, 0)
+
+
+def _indicator_labels() -> dict[tuple[str, str], tuple[int, str]]:
+    """(catalogue, indicator) -> (position in the interview, label): the newest published label wins, and an
+    indicator only an older version had keeps that version's label."""
+    labels: dict[tuple[str, str], tuple[int, str]] = {}
+    versions = Catalogue.objects.filter(code__in=INTERVIEW_CATALOGUES, published_at__isnull=False).order_by(
+        "published_at", "pk").values_list("code", "content")
+    for code, content in versions:
+        for n, item in enumerate(content.get("indicators", [])):
+            key = (code, item["id"])
+            position = INTERVIEW_CATALOGUES.index(code) * 1000 + n
+            labels[key] = (position, item.get("label") or item["id"])
+    return labels
+
+
+def _indicator_frequencies(rows) -> list[dict]:
+    """How many screenings had each indicator answered yes. The answers are encrypted: each row is decrypted
+    here and only the counts are kept."""
+    yes: Counter = Counter()
+    for answers in rows.order_by().values_list("answers", flat=True).iterator(chunk_size=2000):
+        for observation in (answers or {}).get("observations", ()):
+            if observation.get("answer") == "yes":
+                yes[(observation.get("catalogue"), observation.get("indicator"))] += 1
+    labels = _indicator_labels()
+    for key in yes.keys() - labels.keys():  # answered against a catalogue no longer loaded: keep the count
+        labels[key] = (10_000, str(key[1]))
+    cells = sorted(((key, position, label, yes[key]) for key, (position, label) in labels.items()),
+                   key=lambda cell: (*_rank(cell[3]), cell[1]))
+    return [{"catalogue": key[0], "indicator": key[1], "label": label, "count": protect(count)}
+            for key, _position, label, count in cells]

@@ -1,0 +1,247 @@
+"""/api/v1/screenings: a screening arrives once however often it is sent, a bad one changes nothing, and only
+the organisation that took it reads it; a positive screening becomes a case, a consent and a referral."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+import pytest
+from django.utils import timezone
+
+from alliance.cases.models import Case, CaseShare, Consent
+from alliance.core import roles as R
+from alliance.directory.services import token_issue
+from alliance.screening.catalogue import load_catalogues
+from alliance.screening.models import Catalogue, Screening
+from tests import factories
+
+# Two strong deceptive-recruitment indicators, exploitative conditions and coercion at destination:
+# the ILO/EC rule is met for an adult in labour exploitation, so the outcome is "refer".
+REFER_ANSWERS = [
+    ("ilo-ec-operational", "dr-job-nature"), ("ilo-ec-operational", "dr-conditions"),
+    ("ilo-ec-operational", "ec-hours"), ("ilo-ec-operational", "ec-wages"), ("ilo-ec-operational", "cd-documents"),
+    ("ilo-ec-operational", "cd-violence"),
+]
+
+
+@pytest.fixture
+def catalogues(db):
+    load_catalogues()
+    return {row.code: row for row in Catalogue.objects.filter(retired_at__isnull=True)}
+
+
+def _versions(catalogues) -> list[dict]:
+    return [{"code": code, "version": catalogues[code].version}
+            for code in ("mixed-migration-5", "ilo-ec-operational", "child-specific")]
+
+
+def payload(catalogues, **changes) -> dict:
+    now = timezone.now()
+    body = {
+        "client_uuid": str(uuid.uuid4()),
+        "started_at": (now - dt.timedelta(minutes=20)).isoformat(),
+        "finished_at": (now - dt.timedelta(minutes=2)).isoformat(),
+        "offline": False, "interviewer_language": "en", "interviewee_language": "ar", "interpreter": False,
+        "catalogues": _versions(catalogues),
+        "sex": "female", "age": 29, "age_group": "25-34", "is_child": False, "citizenship": "XP",
+        "work_type": "labour", "urgent": False,
+        "answers": [{"catalogue": code, "indicator": indicator, "answer": "yes", "source": "self_reported"}
+                    for code, indicator in REFER_ANSWERS]
+        + [{"catalogue": "mixed-migration-5", "indicator": "job-offer", "answer": "no", "source": "self_reported"}],
+    }
+    body.update(changes)
+    return body
+
+
+class Api:
+    def __init__(self, client, membership):
+        self.client = client
+        self.membership = membership
+        self.actor = factories.actor(membership)
+        _token, self.raw = token_issue(actor=self.actor, name="t", days=1)
+
+    def get(self, path):
+        return self.client.get(path, HTTP_AUTHORIZATION=f"Bearer {self.raw}")
+
+    def post(self, path, body):
+        return self.client.post(path, body, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {self.raw}")
+
+
+@pytest.fixture
+def reception(db):
+    return factories.organisation("Reception Centre North", sector="border_migration")
+
+
+@pytest.fixture
+def api(client, reception, catalogues):
+    return Api(client, factories.member(reception, [R.FRONTLINE_RESPONDER]))
+
+
+def _error(response, status):
+    assert response.status_code == status, response.content
+    body = response.json()
+    assert set(body) == {"error"} and set(body["error"]) == {"code", "message", "details"}
+    return body["error"]
+
+
+def test_submit_is_stored_once_and_resending_answers_with_the_same_screening(api, catalogues):
+    body = payload(catalogues)
+    first = api.post("/api/v1/screenings", body)
+    assert first.status_code == 201, first.content
+    created = first.json()
+    assert created["client_uuid"] == body["client_uuid"] and created["outcome"] == "refer"
+    assert created["url"] == f"/screening/{created['id']}/"
+    again = api.post("/api/v1/screenings", body)
+    assert again.status_code == 200 and again.json() == created
+    assert Screening.objects.filter(client_uuid=body["client_uuid"]).count() == 1
+    screening = Screening.objects.get()
+    assert screening.organisation == api.membership.organisation and screening.outcome == "refer"
+
+
+def test_the_same_id_with_other_content_is_a_conflict_and_the_stored_one_is_kept(api, catalogues):
+    body = payload(catalogues)
+    assert api.post("/api/v1/screenings", body).status_code == 201
+    stored = Screening.objects.get()
+    changed = {**body, "answers": body["answers"][:1]}
+    error = _error(api.post("/api/v1/screenings", changed), 409)
+    assert error["code"] == "conflict"
+    after = Screening.objects.get()
+    assert after.content_sha256 == stored.content_sha256 and after.outcome == "refer"
+    assert len(after.answers["observations"]) == len(body["answers"])
+
+
+def test_an_unknown_indicator_is_refused_and_nothing_is_stored(api, catalogues):
+    body = payload(catalogues)
+    body["answers"].append({"catalogue": "ilo-ec-operational", "indicator": "dr-made-up", "answer": "yes",
+                            "source": "self_reported"})
+    error = _error(api.post("/api/v1/screenings", body), 422)
+    assert "dr-made-up" in " ".join(error["details"]["answers"])
+    assert not Screening.objects.exists()
+
+
+def test_unknown_fields_and_wrong_types_are_refused_at_the_edge(api, catalogues):
+    error = _error(api.post("/api/v1/screenings", {**payload(catalogues), "score": "refer"}), 422)
+    assert "score" in error["details"]
+    error = _error(api.post("/api/v1/screenings", {**payload(catalogues), "is_child": "false"}), 422)
+    assert "is_child" in error["details"]
+    assert not Screening.objects.exists()
+
+
+def test_a_retired_catalogue_version_is_refused_unless_the_interview_started_before(api, catalogues):
+    operational = catalogues["ilo-ec-operational"]
+    started = timezone.now() - dt.timedelta(minutes=20)
+    # Retired before the interview started: the phone used an old copy of the interview.
+    Catalogue.objects.filter(pk=operational.pk).update(retired_at=started - dt.timedelta(hours=1))
+    error = _error(api.post("/api/v1/screenings", payload(catalogues, started_at=started.isoformat())), 422)
+    assert "ilo-ec-operational" in " ".join(error["details"]["catalogues"])
+    assert not Screening.objects.exists()
+    # Retired while the interview was going on (a phone offline with it): received, nothing lost.
+    Catalogue.objects.filter(pk=operational.pk).update(retired_at=started + dt.timedelta(minutes=5))
+    response = api.post("/api/v1/screenings", payload(catalogues, started_at=started.isoformat()))
+    assert response.status_code == 201, response.content
+    assert list(Screening.objects.get().catalogues.filter(code="ilo-ec-operational")) == [operational]
+
+
+def test_a_child_by_age_recorded_as_an_adult_is_refused(api, catalogues):
+    error = _error(api.post("/api/v1/screenings", payload(catalogues, age=16, age_group="12-17", is_child=False)),
+                   422)
+    assert "is_child" in error["details"]
+    assert not Screening.objects.exists()
+
+
+def test_answers_for_a_skipped_section_are_refused(api, catalogues):
+    # In transit (no work yet): conditions of work and control at destination are not asked.
+    error = _error(api.post("/api/v1/screenings", payload(catalogues, work_type="none")), 422)
+    assert "skips" in " ".join(error["details"]["answers"])
+    # An adult is not asked the child items.
+    child_item = {"catalogue": "child-specific", "indicator": "unaccompanied", "answer": "yes",
+                  "source": "self_reported"}
+    body = payload(catalogues)
+    body["answers"].append(child_item)
+    _error(api.post("/api/v1/screenings", body), 422)
+    assert not Screening.objects.exists()
+
+
+def test_a_role_without_screening_conduct_is_forbidden(client, reception, catalogues):
+    analyst = Api(client, factories.member(reception, [R.ANALYST]))
+    _error(analyst.post("/api/v1/screenings", payload(catalogues)), 403)
+    _error(analyst.get("/api/v1/screenings"), 403)
+    assert not Screening.objects.exists()
+
+
+def test_no_token_and_no_session_is_unauthenticated(client, catalogues):
+    response = client.post("/api/v1/screenings", payload(catalogues), content_type="application/json")
+    assert _error(response, 401)["code"] == "unauthenticated"
+
+
+def test_the_browser_session_submits_too(client, reception, catalogues):
+    membership = factories.member(reception, [R.FRONTLINE_RESPONDER])
+    client.force_login(membership.user)
+    response = client.post("/api/v1/screenings", payload(catalogues), content_type="application/json")
+    assert response.status_code == 201, response.content
+
+
+def test_list_get_and_score_for_the_organisation(api, catalogues):
+    ids = [api.post("/api/v1/screenings", payload(catalogues)).json()["id"] for _ in range(3)]
+    page = api.get("/api/v1/screenings?page=1&page_size=2").json()
+    assert page["count"] == 3 and len(page["items"]) == 2 and page["page_size"] == 2
+    assert {"answers", "explanation"}.isdisjoint(page["items"][0])
+    detail = api.get(f"/api/v1/screenings/{ids[0]}")
+    assert detail.status_code == 200, detail.content
+    body = detail.json()
+    assert body["outcome"] == "refer" and body["age"] == 29 and body["case_number"] is None
+    assert body["explanation"]["band_label"] == "Presumed victim: refer now"
+    dimensions = {d["dimension"]: d for d in body["explanation"]["lists"][0]["dimensions"]}
+    assert dimensions["deceptive_recruitment"]["present"]
+    assert "at least 2 strong indicators" in dimensions["deceptive_recruitment"]["text"]
+    assert {(o["indicator"], o["answer"]) for o in body["observations"]} >= {("dr-job-nature", "yes")}
+    score = api.get(f"/api/v1/screenings/{ids[0]}/score").json()
+    assert score["outcome"] == "refer" and score["explanation"]["band"] == "refer"
+    assert score["explanation"]["rule"] == "ilo-ec-2009" and score["worded"]["band"] == "refer"
+
+
+def test_another_organisation_cannot_read_or_score_it(client, api, catalogues):
+    screening_id = api.post("/api/v1/screenings", payload(catalogues)).json()["id"]
+    other = Api(client, factories.member(factories.organisation("Elsewhere", sector="ngo"), [R.FRONTLINE_RESPONDER]))
+    _error(other.get(f"/api/v1/screenings/{screening_id}"), 404)
+    _error(other.get(f"/api/v1/screenings/{screening_id}/score"), 404)
+    assert other.get("/api/v1/screenings").json()["count"] == 0
+    _error(other.post(f"/api/v1/screenings/{screening_id}/referral",
+                      {"given_name": "A", "family_name": "B", "organisation_id": api.membership.organisation_id,
+                       "consent": True}), 404)
+    # The same screening id sent by the other organisation is not theirs to overwrite or to read.
+    body = payload(catalogues)
+    assert api.post("/api/v1/screenings", body).status_code == 201
+    _error(other.post("/api/v1/screenings", body), 409)
+
+
+def test_refer_opens_the_case_with_consent_and_referral_once(api, catalogues):
+    shelter = factories.organisation("Safe Harbour Shelter", sector="ngo")
+    screening_id = api.post("/api/v1/screenings", payload(catalogues)).json()["id"]
+    body = {"given_name": "Amina", "family_name": "Yusuf", "organisation_id": shelter.pk, "consent": True,
+            "interpreter": True}
+    response = api.post(f"/api/v1/screenings/{screening_id}/referral", body)
+    assert response.status_code == 201, response.content
+    made = response.json()
+    case = Case.objects.get(pk=made["case_id"])
+    assert made["case_number"] == case.number
+    share = CaseShare.objects.get(pk=made["referral_id"])
+    assert share.case == case and share.organisation == shelter and share.status == "pending"
+    assert share.scope == "limited"
+    assert Consent.objects.filter(case=case, organisation=shelter, purpose="share_organisation").exists()
+    screening = Screening.objects.get(pk=screening_id)
+    assert screening.case == case and screening.referred_at is not None
+    again = _error(api.post(f"/api/v1/screenings/{screening_id}/referral", body), 422)
+    assert case.number in " ".join(again["details"]["__all__"])
+    assert Case.objects.count() == 1 and CaseShare.objects.count() == 1
+    assert api.get(f"/api/v1/screenings/{screening_id}").json()["case_number"] == case.number
+
+
+def test_an_adult_is_not_referred_without_consent(api, catalogues):
+    shelter = factories.organisation("Safe Harbour Shelter", sector="ngo")
+    screening_id = api.post("/api/v1/screenings", payload(catalogues)).json()["id"]
+    error = _error(api.post(f"/api/v1/screenings/{screening_id}/referral",
+                            {"given_name": "Amina", "family_name": "Yusuf", "organisation_id": shelter.pk}), 422)
+    assert "consent" in error["details"]
+    assert not Case.objects.exists()

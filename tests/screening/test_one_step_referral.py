@@ -1,0 +1,161 @@
+"""One step from a positive screening to protection: case, consent and referral together, nothing re-typed,
+the screening on the case timeline; every refusal leaves nothing behind."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from alliance.cases.models import Case, CaseShare, Consent
+from alliance.cases.timeline import timeline_items
+from alliance.core import roles as R
+from alliance.core.errors import NotFound, ValidationFailed
+from alliance.screening.catalogue import load_catalogues
+from alliance.screening.interview import current_interview
+from alliance.screening.models import Screening
+from alliance.screening.services import screening_refer, screening_submit
+from tests import factories
+
+POSITIVE = [("ilo-ec-operational", i) for i in ("dr-job-nature", "dr-conditions", "ec-hours", "ec-wages",
+                                                "cd-documents", "cd-debt")]
+
+
+@pytest.fixture
+def world(db):
+    load_catalogues()
+    reception = factories.organisation("Reception North")
+    shelter = factories.organisation("Shelter South")
+    screener = factories.member(reception, [R.FRONTLINE_RESPONDER])
+    return {"reception": reception, "shelter": shelter, "screener": screener, "actor": factories.actor(screener)}
+
+
+def _screen(actor, yes=POSITIVE, **overrides) -> Screening:
+    interview = current_interview()
+    now = timezone.now()
+    payload = {"client_uuid": str(uuid.uuid4()), "started_at": (now - dt.timedelta(minutes=12)).isoformat(),
+               "finished_at": now.isoformat(), "interviewer_language": "en", "interviewee_language": "ar",
+               "interpreter": True,
+               "catalogues": [{"code": c.code, "version": c.version} for c in interview.catalogues],
+               "sex": "female", "age": 24, "is_child": False, "citizenship": "XW",
+               "work_type": "labour",
+               "answers": [{"catalogue": c, "indicator": i, "answer": "yes"} for c, i in yes]}
+    payload.update(overrides)
+    return screening_submit(actor=actor, payload=payload)[0]
+
+
+def _counts():
+    return Case.objects.count(), Consent.objects.count(), CaseShare.objects.count()
+
+
+def test_a_positive_screening_becomes_a_case_with_consent_and_a_referral(world):
+    screening = _screen(world["actor"])
+    assert screening.outcome == "refer"
+    case, share = screening_refer(actor=world["actor"], screening_id=screening.pk, given_name="Amina",
+                                  family_name="Haddad", organisation_id=world["shelter"].pk, consent=True)
+    case.refresh_from_db()
+    assert case.owner_organisation == world["reception"] and not case.is_child
+    assert share.organisation == world["shelter"] and share.status == "pending" and share.kind == "referral"
+    consent = share.consent
+    assert consent.purpose == "share_organisation" and consent.organisation == world["shelter"]
+    assert consent.language == "ar" and consent.interpreter
+    # Nothing re-typed: what the screening knew is on the case.
+    details = case.person.details
+    assert details["sex"] == "Female" and details["citizenships"] == ["XW"] and details["estimated_age"] == 24
+    assert details["primary_language"] == "ara"
+    assert case.victim_context["exploitation_types"] == ["ForcedLabour"]
+    assert {"FalsePromises", "WithholdsDocuments", "DebtBondage"} <= set(case.victim_context["methods_of_control"])
+    screening.refresh_from_db()
+    assert screening.case == case and screening.referred_at is not None
+    kinds = [item.kind for item in timeline_items(actor=world["actor"], case=case, full=True)]
+    assert "screening" in kinds
+
+
+def test_an_adult_is_not_referred_without_agreement_and_nothing_is_left_behind(world):
+    screening = _screen(world["actor"])
+    before = _counts()
+    with pytest.raises(ValidationFailed) as refused:
+        screening_refer(actor=world["actor"], screening_id=screening.pk, given_name="Amina", family_name="Haddad",
+                        organisation_id=world["shelter"].pk, consent=False)
+    assert "consent" in refused.value.errors
+    assert _counts() == before
+
+
+def test_a_refusal_late_in_the_step_rolls_the_case_back(world):
+    """The case-management gate refuses (here: a blank family name) after nothing else failed."""
+    screening = _screen(world["actor"])
+    before = _counts()
+    with pytest.raises(ValidationFailed):
+        screening_refer(actor=world["actor"], screening_id=screening.pk, given_name="Amina", family_name=" ",
+                        organisation_id=world["shelter"].pk, consent=True)
+    assert _counts() == before
+    screening.refresh_from_db()
+    assert screening.case is None
+
+
+def test_a_screening_is_referred_once(world):
+    screening = _screen(world["actor"])
+    screening_refer(actor=world["actor"], screening_id=screening.pk, given_name="A", family_name="B",
+                    organisation_id=world["shelter"].pk, consent=True)
+    before = _counts()
+    with pytest.raises(ValidationFailed, match="already referred"):
+        screening_refer(actor=world["actor"], screening_id=screening.pk, given_name="A", family_name="B",
+                        organisation_id=world["shelter"].pk, consent=True)
+    assert _counts() == before
+
+
+def test_no_indicators_nothing_to_refer(world):
+    screening = _screen(world["actor"], yes=[])
+    assert screening.outcome == "none"
+    with pytest.raises(ValidationFailed, match="nothing to refer"):
+        screening_refer(actor=world["actor"], screening_id=screening.pk, given_name="A", family_name="B",
+                        organisation_id=world["shelter"].pk, consent=True)
+
+
+def test_a_child_goes_to_the_child_procedure(world):
+    screening = _screen(world["actor"], yes=[("child-specific", "unaccompanied")], age=15, is_child=True,
+                        work_type="none", sex="male")
+    assert screening.outcome == "child"
+    social = factories.organisation("Social Services", sector="social_services")
+    case, share = screening_refer(actor=world["actor"], screening_id=screening.pk, given_name="Omid",
+                                  family_name="Karimi", organisation_id=social.pk, consent=True)
+    assert case.is_child and share.organisation == social
+
+
+def test_another_organisation_cannot_refer_or_read_it(world):
+    screening = _screen(world["actor"])
+    stranger = factories.actor(factories.member(world["shelter"], [R.CASE_WORKER]))
+    with pytest.raises(NotFound):
+        screening_refer(actor=stranger, screening_id=screening.pk, given_name="A", family_name="B",
+                        organisation_id=world["shelter"].pk, consent=True)
+
+
+def test_the_result_page_explains_and_the_refer_page_refers(client, world):
+    screening = _screen(world["actor"])
+    client.force_login(world["screener"].user)
+    page = client.get(reverse("screening:detail", args=[screening.pk])).content.decode()
+    assert "Presumed victim: refer now" in page
+    assert "Deceptive recruitment: present, at least 2 strong indicators" in page
+    assert "Deceived about the nature of the job" in page
+    assert "ilo-ec-operational 2009.1" in page  # the catalogue version it was scored with
+    form = client.get(reverse("screening:refer", args=[screening.pk])).content.decode()
+    assert 'lang="ar" dir="rtl"' in form  # the consent question read to the person, in their language
+    response = client.post(reverse("screening:refer", args=[screening.pk]), {
+        "given_name": "Amina", "family_name": "Haddad", "organisation": world["shelter"].pk, "scope": "limited",
+        "consent": "on"})
+    screening.refresh_from_db()
+    assert response.status_code == 302 and response["Location"] == reverse("cases:detail", args=[screening.case_id])
+    refused = client.post(reverse("screening:refer", args=[screening.pk]), {
+        "given_name": "Amina", "family_name": "Haddad", "organisation": world["shelter"].pk, "scope": "limited",
+        "consent": "on"})
+    assert refused.status_code == 422 and b"already referred" in refused.content
+
+
+def test_a_screening_names_nobody_until_it_is_referred(world):
+    screening = _screen(world["actor"])
+    stored = {f.name for f in Screening._meta.get_fields()}
+    assert not stored & {"given_name", "family_name", "name", "narrative", "notes"}
+    assert screening.case is None

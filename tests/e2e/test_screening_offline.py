@@ -7,13 +7,15 @@ wipes what the browser kept."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
+from django.utils import timezone
 
 from alliance.cases.models import Case, CaseShare
 from alliance.core import roles as R
-from alliance.screening.catalogue import load_catalogues
+from alliance.screening.catalogue import current, load_catalogues
 from alliance.screening.models import Screening
 from tests import factories
 from tests.e2e.conftest import TIMEOUT_MS, log_in, watch
@@ -227,5 +229,74 @@ def test_offline_screening_syncs_once_and_becomes_a_referral(phone, console):
     })""")
     assert left == {"databases": [], "caches": [], "workers": 0}
 
+    assert console.csp_violations() == []
+    assert console.page_errors == []
+
+
+FINISH = """(payload) => document.dispatchEvent(new CustomEvent("screening:finished", {detail: {payload}}))"""
+
+
+def _payload(client_uuid: str, answers: list[tuple[str, str]]) -> dict:
+    now = timezone.now()
+    return {
+        "client_uuid": client_uuid, "started_at": (now - dt.timedelta(minutes=15)).isoformat(),
+        "finished_at": (now - dt.timedelta(minutes=1)).isoformat(), "offline": True,
+        "interviewer_language": "en", "interviewee_language": "fa", "interpreter": False,
+        "catalogues": [{"code": code, "version": current(code).version}
+                       for code in ("mixed-migration-5", "ilo-ec-operational", "child-specific")],
+        "sex": "male", "age": 34, "age_group": "25-34", "is_child": False, "citizenship": "", "work_type": "labour",
+        "urgent": False,
+        "answers": [{"catalogue": "ilo-ec-operational", "indicator": indicator, "answer": answer,
+                     "source": "self_reported"} for indicator, answer in answers],
+    }
+
+
+def _queue(page):
+    return page.get_by_test_id("offline-queue")
+
+
+def test_the_queue_waits_for_a_new_login_and_shows_what_was_refused(phone, console):
+    context, page = phone
+    load_catalogues()
+    reception = factories.organisation("Reception Centre South", sector="border_migration")
+    factories.member(reception, [R.FRONTLINE_RESPONDER], email="responder2@dreamland.test")
+    log_in(page, "responder2@dreamland.test", factories.PASSWORD)
+    page.goto("/screening/")
+    page.wait_for_function("() => document.getElementById('offline-queue').dataset.syncs === '1'")
+
+    # Finished with no connection; then the session ends before the connection comes back.
+    first = _payload("3f1c2d4e-5a6b-4c7d-8e9f-0a1b2c3d4e5f", [("dr-job-nature", "yes"), ("ec-hours", "no")])
+    context.set_offline(True)
+    page.evaluate(FINISH, first)
+    page.wait_for_function("() => document.getElementById('offline-queue').dataset.pending === '1'")
+    context.clear_cookies()
+    context.set_offline(False)
+    login_line = page.get_by_test_id("queue-login")
+    login_line.wait_for(state="visible")
+    assert "Log in again" in login_line.inner_text() and "1" in login_line.inner_text()
+    assert not Screening.objects.exists()
+
+    # Logged in again, the screening is sent at once.
+    log_in(page, "responder2@dreamland.test", factories.PASSWORD)
+    page.goto("/screening/")
+    page.wait_for_function("() => document.getElementById('offline-queue').dataset.syncs === '1'")
+    assert _queue(page).get_attribute("data-pending") == "0"
+    stored = Screening.objects.get(client_uuid=first["client_uuid"])
+    assert stored.offline and stored.outcome == "monitor"
+
+    # The same id with other content: a conflict, kept and shown; the stored screening is unchanged.
+    other = _payload(first["client_uuid"], [("dr-job-nature", "yes"), ("ec-hours", "yes")])
+    page.evaluate(FINISH, {**other, "started_at": first["started_at"], "finished_at": first["finished_at"]})
+    conflict = page.locator('[data-testid=queue-problem][data-state="conflict"]')
+    conflict.wait_for()
+    assert "already received" in conflict.inner_text()
+    # An indicator the catalogue does not have: refused with the reason, kept and shown; nothing stored.
+    page.evaluate(FINISH, _payload("9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d", [("dr-invented", "yes")]))
+    refused = page.locator('[data-testid=queue-problem][data-state="refused"]')
+    refused.wait_for()
+    assert "dr-invented" in refused.inner_text()
+    assert Screening.objects.count() == 1
+    assert Screening.objects.get().content_sha256 == stored.content_sha256
+    assert _queue(page).get_attribute("data-problems") == "2"
     assert console.csp_violations() == []
     assert console.page_errors == []

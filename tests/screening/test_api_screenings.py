@@ -245,3 +245,32 @@ def test_an_adult_is_not_referred_without_consent(api, catalogues):
                             {"given_name": "Amina", "family_name": "Yusuf", "organisation_id": shelter.pk}), 422)
     assert "consent" in error["details"]
     assert not Case.objects.exists()
+
+
+# --- The offline pieces the API relies on: the service worker and the page's offline texts ---------------
+
+def test_the_service_worker_is_public_code_that_keeps_only_the_interview(client, db):
+    response = client.get("/screening/sw.js")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/javascript")
+    assert response["Service-Worker-Allowed"] == "/screening/"
+    assert response["Cache-Control"] in ("no-cache", "no-store")
+    script = response.content.decode()
+    for asset in ("/static/web/alliance.css", "/static/web/alliance.js", "/static/screening/offline.js",
+                  "/static/screening/interview.js", "/static/django_htmx/htmx-2.min.js"):
+        assert f'"{asset}"' in script
+    assert '"interview_path": "/screening/interview/"' in script
+    assert client.post("/screening/sw.js").status_code == 405
+
+
+def test_the_offline_texts_and_scripts_render_for_a_page():
+    from django.template.loader import render_to_string
+    from django.test import RequestFactory
+
+    request = RequestFactory().get("/screening/")
+    request.csp_nonce = "n0nce"
+    html = render_to_string("screening/_offline.html", {}, request=request)
+    assert 'data-waiting1="{n} screening is waiting to be sent."' in html
+    assert 'data-waiting5="{n} screenings are waiting to be sent."' in html
+    assert 'data-sw-url="/screening/sw.js"' in html and 'nonce="n0nce"' in html
+    assert "screening/offline-wipe.js" in html and "screening/offline.js" in html

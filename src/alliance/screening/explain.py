@@ -104,8 +104,13 @@ def explain(explanation: dict) -> dict:
         else:
             verdict = _("The combination rule is not met; missing: %(missing)s.") % {
                 "missing": "; ".join(str(MISSING_LABELS[m]) for m in entry["missing"])}
+        lines = dimension_lines(entry)
         lists.append({"list": entry["list"], "title": str(LIST_LABELS[entry["list"]]), "indicated": entry["indicated"],
-                      "verdict": verdict, "dimensions": dimension_lines(entry), "elements": element_lines(entry)})
+                      "verdict": verdict, "dimensions": lines, "elements": element_lines(entry),
+                      # The page words the dimensions with an indicator and names the rest in one line.
+                      "answered": [line for line in lines if line.present or line.indicators],
+                      "quiet": [str(DIMENSION_LABELS[line.dimension]) for line in lines
+                                if not line.present and not line.indicators]})
     return {
         "band": explanation["band"], "band_label": str(BAND_LABELS[explanation["band"]]),
         "advice": str(BAND_ADVICE[explanation["band"]]), "urgent": explanation["urgent"],

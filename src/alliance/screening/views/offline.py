@@ -28,7 +28,7 @@ CORE_ASSETS = ("web/alliance.css", "web/alliance.js", "web/favicon.svg", "django
 SCREENING_STATIC = "screening/"
 # A kept interview page younger than this is not fetched again when the start page asks for them all (the
 # page itself is refreshed whenever it is opened with a connection).
-PAGE_MAX_AGE = 3600
+PAGE_MAX_AGE = 6 * 3600
 
 
 def precache_assets() -> list[tuple[str, str]]:

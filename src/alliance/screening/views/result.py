@@ -59,7 +59,8 @@ def _observations(screening) -> list[dict]:
     labels = {(c.code, i["id"]): i["label"] for c in screening.catalogues.all() for i in c.content["indicators"]}
     from alliance.screening.interview import ANSWER_LABELS, SOURCE_LABELS
 
-    return [{"label": labels.get((o["catalogue"], o["indicator"]), o["indicator"]),
+    rows = [{"label": labels.get((o["catalogue"], o["indicator"]), o["indicator"]),
              "answer": ANSWER_LABELS.get(o["answer"], o["answer"]), "yes": o["answer"] == "yes",
              "source": SOURCE_LABELS.get(o["source"], o["source"])}
             for o in (screening.answers or {}).get("observations", [])]
+    return sorted(rows, key=lambda row: not row["yes"])  # what counted first

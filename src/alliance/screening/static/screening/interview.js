@@ -233,7 +233,8 @@
       offline: !navigator.onLine,
       interviewer_language: context.interviewer_language,
       interviewee_language: context.interviewee_language,
-      interpreter: Boolean(context.interpreter),
+      // The address, not the page: a copy kept for offline use serves every interpreter choice.
+      interpreter: new URLSearchParams(window.location.search).get("interpreter") === "1",
       catalogues: context.catalogues.map((c) => ({ code: c.code, version: c.version })),
       sex: el.sex.value || "unknown",
       age: p.age,

@@ -293,10 +293,14 @@
     const error = body && body.error;
     const details = error && error.details && typeof error.details === "object" ? error.details : {};
     const errors = {};
+    if (status === 409) {  // the details only name the stored screening's id
+      errors.__all__ = [error && error.message ? String(error.message) : `HTTP ${status}`];
+      return errors;
+    }
     for (const [field, messages] of Object.entries(details)) {
       errors[field] = (Array.isArray(messages) ? messages : [messages]).map(String);
     }
-    if (status === 409 || !Object.keys(errors).length) {
+    if (!Object.keys(errors).length) {
       errors.__all__ = [error && error.message ? String(error.message) : `HTTP ${status}`];
     }
     return errors;
@@ -360,6 +364,9 @@
       const user = await currentUser();
       if (!user) {
         outcome.stopped = "network";
+        if (finished) {
+          emit("screening:queued", {client_uuid: finished});
+        }
         return;
       }
       const records = (await idb.all(db, "queue"))
@@ -421,6 +428,9 @@
           stored: outcome.stored});
         return outcome;
       } catch (error) {
+        if (options && options.finished) {
+          emit("screening:queued", {client_uuid: options.finished});  // it is saved; it goes with the next sync
+        }
         await render();
         return null;
       } finally {

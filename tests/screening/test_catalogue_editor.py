@@ -333,3 +333,15 @@ def test_api_operation_ids(client, db):
     ids = {op["operationId"] for item in document["paths"].values() for op in item.values()}
     assert {"screening_catalogue_list", "screening_catalogue_get", "screening_interview",
             "screening_xlsform"} <= ids
+
+
+def test_a_text_that_a_spreadsheet_would_run_as_a_formula_is_refused(admin, loaded):
+    draft = editor.catalogue_draft(actor=admin, catalogue_id=_screen().pk, version="2030.1")
+    before = _snapshot(draft)
+    ident = draft.content["indicators"][0]["id"]
+    with pytest.raises(ValidationFailed) as refused:
+        editor.catalogue_set_texts(actor=admin, catalogue_id=draft.pk, language="en",
+                                   texts={ident: '=HYPERLINK("https://evil.example","Click")'})
+    assert ident in refused.value.errors
+    draft.refresh_from_db()
+    assert _snapshot(draft) == before

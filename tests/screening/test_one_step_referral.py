@@ -159,3 +159,64 @@ def test_a_screening_names_nobody_until_it_is_referred(world):
     stored = {f.name for f in Screening._meta.get_fields()}
     assert not stored & {"given_name", "family_name", "name", "narrative", "notes"}
     assert screening.case is None
+
+
+def test_a_screening_taken_elsewhere_is_refused_whole(world):
+    """The phone's queue outlived the session: another account, organisation or realm must not receive it."""
+    from alliance.core.errors import Conflict
+    from tests.screening.matrix_world import payload
+
+    actor = world["actor"]
+    mine = {"user_id": actor.user_id, "organisation_id": actor.organisation_id, "realm_id": actor.realm_id}
+    colleague = factories.actor(factories.member(world["reception"], [R.FRONTLINE_RESPONDER]))
+    stranger = factories.actor(factories.member(world["shelter"], [R.FRONTLINE_RESPONDER]))
+    body = payload(taken_by=mine)
+    for other in (colleague, stranger):
+        with pytest.raises(Conflict, match="another account"):
+            screening_submit(actor=other, payload=body)
+    assert Screening.objects.count() == 0
+    for changed in ({"realm_id": actor.realm_id + 1000}, {"organisation_id": world["shelter"].pk}):
+        with pytest.raises(Conflict):
+            screening_submit(actor=actor, payload=payload(taken_by=mine | changed))
+    screening, created = screening_submit(actor=actor, payload=body)
+    assert created and screening.created_by_id == actor.user_id
+
+
+def _referred(world):
+    screening = _screen(world["actor"])
+    case, _share = screening_refer(actor=world["actor"], screening_id=screening.pk, given_name="Amina",
+                                   family_name="Haddad", organisation_id=world["shelter"].pk, consent=True)
+    return screening, case
+
+
+def test_erasing_the_case_erases_the_screening_it_came_from(world):
+    from alliance.cases.services.data_protection import case_delete
+
+    screening, case = _referred(world)
+    worker = factories.actor(factories.member(world["reception"], [R.CASE_WORKER]))
+    case_delete(actor=worker, case_id=case.pk, justification="Erasure request under Art. 17, verified by DPO")
+    assert not Screening.objects.filter(pk=screening.pk).exists()
+    assert not Case.objects.filter(pk=case.pk).exists()
+
+
+def test_anonymising_the_case_unlinks_the_screening_and_drops_the_stated_age(world):
+    from alliance.cases.services.retention import case_anonymise
+
+    screening, case = _referred(world)
+    worker = factories.actor(factories.member(world["reception"], [R.CASE_WORKER]))
+    Case.objects.filter(pk=case.pk).update(status="closed", closed_on=dt.date.today())  # closed years ago, say
+    case_anonymise(actor=worker, case_id=case.pk, justification="Retention period ended, no hold, DPO approved")
+    screening.refresh_from_db()
+    assert screening.case is None and screening.answers["age"] is None
+    assert screening.answers["observations"] and screening.age_group == "18-24"  # still a facility statistic
+
+
+def test_a_birth_date_that_shows_an_adult_needs_the_adults_agreement(world):
+    screening = _screen(world["actor"], yes=[("child-specific", "unaccompanied")], age=None, age_group="unknown",
+                        is_child=True, work_type="none")
+    before = _counts()
+    adult = (dt.date.today() - dt.timedelta(days=365 * 25)).isoformat()
+    with pytest.raises(ValidationFailed) as refused:
+        screening_refer(actor=world["actor"], screening_id=screening.pk, given_name="Omid", family_name="Karimi",
+                        organisation_id=world["shelter"].pk, consent=False, birth_date=adult)
+    assert "consent" in refused.value.errors and _counts() == before

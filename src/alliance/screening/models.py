@@ -97,7 +97,9 @@ class Screening(models.Model):
     # stated age when given (the age group alone is a column).
     answers = EncryptedJSONField()
     explanation = EncryptedJSONField()  # screening/scoring.py: the structured result, rendered per language
-    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, null=True, blank=True,
+    # Erasing a case erases its screening (cases/services/data_protection.py) and anonymising it unlinks the
+    # screening (retention.py); SET_NULL only keeps a deletion elsewhere from failing on this link.
+    case = models.ForeignKey("cases.Case", on_delete=models.SET_NULL, null=True, blank=True,
                              related_name="screenings")
     referred_at = models.DateTimeField(null=True, blank=True)
 

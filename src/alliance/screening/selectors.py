@@ -50,3 +50,10 @@ def screenings_today_count(actor: Actor) -> int:
     if not policy.may(actor, R.SCREENING_VIEW):
         return 0
     return policy.SCREENING.scope(actor, R.SCREENING_VIEW).filter(finished_at__date=timezone.localdate()).count()
+
+
+def screening_list_audit(actor: Actor, ids: list[int]) -> None:
+    """Which screenings a list showed (ids only), so a breach can be traced to the people concerned."""
+    ids = list(ids)
+    audit.record(actor=actor, action="list", object_type="screening", fields=list(LIST_COLUMNS),
+                 reason=f"{len(ids)} screenings: " + ",".join(str(i) for i in ids))

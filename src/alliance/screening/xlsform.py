@@ -106,6 +106,12 @@ class _Sheet:
         sheet.append(self.columns)
         for row in self.rows:
             sheet.append([row.get(name, "") for name in self.columns])
+        # Every cell is text: openpyxl would make a formula of a text that starts with "=", and a catalogue
+        # text comes from an editor's form (a quote prefix would show in ODK's labels, so the type is set).
+        for cells in sheet.iter_rows(min_row=1):
+            for cell in cells:
+                if isinstance(cell.value, str):
+                    cell.data_type = "s"
 
 
 def _translated(name: str) -> list[str]:

@@ -86,12 +86,17 @@ def case_delete(*, actor: Actor, case_id: int, justification: str) -> bool:
         TransnationalPackage.objects.filter(case=case).update(sealed=b"")
         # Shares first: each protects the consent it rests on, which the case's own cascade would remove.
         CaseShare.objects.filter(case=case).delete()
+        # The screening the case came from holds the same person's answers: erased with it.
+        from alliance.screening.models import Screening
+
+        screenings, _kinds = Screening.objects.filter(case=case).delete()
         case.delete()
         person_removed = not Case.objects.filter(person_id=person_id).exists()
         if person_removed:
             Person.objects.filter(pk=person_id).delete()
         audit.record(actor=actor, action="delete", object_type="case", object_id=case_id,
-                     fields=["case", "person"] if person_removed else ["case"],
+                     fields=(["case", "person"] if person_removed else ["case"])
+                     + (["screening"] if screenings else []),
                      reason=f"person {person_id} {'removed' if person_removed else 'kept'}; {justification}")
     return person_removed
 

@@ -81,6 +81,15 @@ def _wipe(case: Case) -> list[str]:
     # A package keeps its record (direction, partner, field names); its sealed content goes.
     if TransnationalPackage.objects.filter(case=case).update(sealed=b"", refusal_reason=""):
         wiped += ["transnationalpackage.sealed", "transnationalpackage.refusal_reason"]
+    # The screening the case came from stays a facility statistic, but no longer leads to the person: its
+    # link and the stated age go (the age group, the other columns and the answers are not identifying alone).
+    from alliance.screening.models import Screening
+
+    for screening in Screening.objects.filter(case=case):
+        screening.case = None
+        screening.answers = {**(screening.answers or {}), "age": None}
+        screening.save(update_fields=["case", "answers"])
+        wiped += ["screening.case", "screening.answers.age"]
     person = Person.objects.select_for_update().get(pk=case.person_id)
     # The person stays whole while another of their cases is still kept whole.
     if not Case.objects.filter(person=person, anonymised_at__isnull=True).exclude(pk=case.pk).exists():

@@ -42,6 +42,12 @@ class AnswerIn(StrictTypes):
     source: Literal[SOURCES] | None = None  # type: ignore[valid-type]  # by default: self-reported or observed
 
 
+class TakenBy(StrictTypes):
+    user_id: int = Field(ge=1, le=MAX_ID)
+    organisation_id: int = Field(ge=1, le=MAX_ID)
+    realm_id: int = Field(ge=1, le=MAX_ID)
+
+
 class SubmitIn(StrictTypes):
     """One finished interview. The catalogue versions, the answers and the person's age are checked by the
     service against the catalogues (unknown indicators, retired versions, skipped sections, a child recorded
@@ -66,6 +72,9 @@ class SubmitIn(StrictTypes):
     work_type: Literal[tuple(Screening.WorkType.values)]  # type: ignore[valid-type]
     urgent: bool = False
     answers: list[AnswerIn] = Field(max_length=500)
+    taken_by: TakenBy | None = Field(default=None, description=(
+        "Who took the interview, in which organisation and realm (the phone's offline queue sends it): "
+        "a screening taken by another account, organisation or realm is refused with 409, never stored here."))
 
 
 class SubmitOut(Schema):
@@ -228,6 +237,7 @@ def screening_submit(request, payload: SubmitIn):
 @router.get("", response=with_errors(ScreeningPage), operation_id="screening_list")
 def screening_list(request, filters: Query[ListFilter]):
     rows, count = paginate(selectors.screenings_recent(request.actor), page=filters.page, page_size=filters.page_size)
+    selectors.screening_list_audit(request.actor, [row["id"] for row in rows])
     return {"items": rows, "count": count, "page": filters.page, "page_size": filters.page_size}
 
 

@@ -112,6 +112,9 @@ def catalogue_set_texts(actor: Actor, catalogue_id: int, language: str, texts: d
                 errors.setdefault(ident, []).append(_("The question is text."))
             elif len(text.strip()) > MAX_TEXT:
                 errors.setdefault(ident, []).append(_("At most %(max)d characters.") % {"max": MAX_TEXT})
+            elif text.strip()[:1] in catalogues.FORMULA_STARTS:
+                # The XLSForm export is a spreadsheet: such a text would be read as a formula there.
+                errors.setdefault(ident, []).append(_("A question may not start with =, +, - or @."))
             else:
                 clean[ident] = text.strip()
         if errors:

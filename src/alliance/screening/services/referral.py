@@ -9,6 +9,8 @@ sectors, the child procedure) apply unchanged and a refusal at any step leaves n
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -52,7 +54,7 @@ def screening_refer(
                              % {"number": screening.case.number}]
     elif screening.outcome == Screening.Outcome.NONE:
         errors["__all__"] = [_("The screening found no indicators: there is nothing to refer.")]
-    if not consent and not screening.is_child:
+    if not consent and not (screening.is_child and not _adult_by(birth_date)):
         # An adult is referred only with their agreement; a child goes to the child procedure, whose legal
         # basis the case-management gate checks (cases/services/register.py: sharing_basis).
         errors["consent"] = [_("Record that the person agreed to the referral, or do not refer.")]
@@ -80,6 +82,19 @@ def screening_refer(
         audit.record(actor=actor, action="update", object_type="screening", object_id=screening.pk,
                      fields=["case"], reason=f"case {case.pk}")
     return case, share
+
+
+def _adult_by(birth_date: str) -> bool:
+    """A birth date typed at the referral that makes the person 18 or over: then they decide, not the child
+    procedure (an unreadable date is left to the case service, which names it)."""
+    try:
+        born = dt.date.fromisoformat(birth_date) if birth_date else None
+    except ValueError:
+        return False
+    if born is None:
+        return False
+    today = timezone.localdate()
+    return today.year - born.year - ((today.month, today.day) < (born.month, born.day)) >= 18
 
 
 def _country_of(actor: Actor) -> str:

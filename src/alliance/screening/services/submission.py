@@ -52,6 +52,7 @@ def screening_submit(*, actor: Actor, payload: dict) -> tuple[Screening, bool]:
     """Store one screening. Returns (screening, created): created is False when it was already received."""
     if not policy.may(actor, R.SCREENING_CONDUCT) or actor.organisation_id is None:
         raise Forbidden(R.SCREENING_CONDUCT)
+    _check_taken_by(actor, payload)
     # A screening sent again (its answer was lost on the way back to the phone) is recognised even when it
     # has grown older than the window or its catalogue was retired since: it was received, nothing is new.
     resent = _known_uuid(actor, payload)
@@ -86,6 +87,20 @@ def screening_submit(*, actor: Actor, payload: dict) -> tuple[Screening, bool]:
             raise
         return existing, False
     return screening, True
+
+
+def _check_taken_by(actor: Actor, payload) -> None:
+    """A phone's queue may outlive the session it was filled in: another account may have logged in since,
+    or the same person switched to an exercise realm or another organisation. The screening belongs where
+    it was taken; sent from anywhere else it is refused whole (kept on the phone, nothing stored here)."""
+    taken_by = payload.get("taken_by") if isinstance(payload, dict) else None
+    if taken_by is None:
+        return
+    expected = {"user_id": actor.user_id, "organisation_id": actor.organisation_id, "realm_id": actor.realm_id}
+    if not isinstance(taken_by, dict) or any(taken_by.get(k) != v for k, v in expected.items()):
+        raise Conflict(_("This screening was taken by another account, or in another organisation or realm, and "
+                         "was not stored. Log in as the person who took it, in the same organisation and realm, "
+                         "to send it."))
 
 
 def _known_uuid(actor: Actor, payload) -> bool:

@@ -82,6 +82,8 @@ def home(request):
              "band_label": outcomes.get(row["outcome"], row["outcome"]), "is_child": row["is_child"],
              "referred": row["case_id"] is not None}
             for row in selectors.screenings_recent(request.actor)[:RECENT]]
+    if rows:
+        selectors.screening_list_audit(request.actor, [row["id"] for row in rows])
     return render(request, "screening/home.html", {
         "interviewer_options": language_options(interviewer),
         "interviewee_options": language_options(""),
@@ -247,7 +249,8 @@ def _interview_page(request, current: Interview, chosen: tuple[str, str, bool], 
     context = {
         "catalogues": [{"code": c.code, "version": c.version} for c in current.catalogues],
         "interviewer_language": interviewer, "interviewee_language": interviewee, "interpreter": interpreter,
-        "user_id": request.actor.user_id, "submit_url": SUBMIT_API,
+        "user_id": request.actor.user_id, "organisation_id": request.actor.organisation_id,
+        "realm_id": request.actor.realm_id, "submit_url": SUBMIT_API,
         "detail_url_template": reverse("screening:detail", kwargs={"screening_id": 0}),
         "csrf_token": get_token(request),
         "ratings": {item["id"]: item["ratings"] for item in operational},

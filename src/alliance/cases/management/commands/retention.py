@@ -1,5 +1,6 @@
 """`alliance retention run [--dry-run] [--today YYYY-MM-DD]`: anonymise closed cases past their retention
-period (country profile), except those under a legal hold. The nightly job runs the same function."""
+period (country profile), except those under a legal hold, and delete screenings that never became a case
+once their period ends. The nightly jobs run the same functions."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import datetime as dt
 from django.core.management.base import BaseCommand, CommandError
 
 from alliance.cases.services.retention import retention_run
+from alliance.screening.services.retention import screenings_expire
 
 
 class Command(BaseCommand):
@@ -25,10 +27,15 @@ class Command(BaseCommand):
         except ValueError:
             raise CommandError("--today: use the form YYYY-MM-DD") from None
         result = retention_run(today=day, dry_run=dry_run)
+        screenings = screenings_expire(today=day, dry_run=dry_run)
         if dry_run:
             self.stdout.write(f"Due for anonymisation: {len(result.due)} cases; under a legal hold: {result.held}. "
                               "Nothing was changed (dry run).")
+            self.stdout.write(f"Screenings without a case finished before {screenings.cutoff.date()}: "
+                              f"{screenings.due} due for deletion (dry run).")
         else:
             skipped = len(result.due) - len(result.anonymised)
             self.stdout.write(f"Anonymised: {len(result.anonymised)} cases; under a legal hold: {result.held}; "
                               f"changed meanwhile and left: {skipped}.")
+            self.stdout.write(f"Deleted: {screenings.deleted} screenings without a case finished before "
+                              f"{screenings.cutoff.date()}.")

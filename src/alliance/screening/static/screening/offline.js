@@ -1,20 +1,28 @@
 // Offline capture of screenings: the service worker, the encrypted queue in IndexedDB, and its sync.
 //
 // When interview.js dispatches "screening:finished" {payload}, the payload is encrypted (AES-GCM, WebCrypto)
-// under a key made in this browser that can never be read out of it (non-extractable, kept in IndexedDB),
-// with the user's id and the screening's client_uuid bound to it as additional data; then it is sent. A
-// screening the server received is deleted at once; one refused (409 conflict, 422 invalid) is kept and
-// shown; one that cannot be decrypted (tampered with or damaged) is never sent and is shown. Only the
-// logged-in user's screenings are sent; the server also stores each client_uuid once.
+// under the key of the user who took it (one key per user, made in this browser; see "Encryption" below).
+// Each record keeps in clear, beside the ciphertext, whom it was taken by: taken_by {user_id, organisation_id,
+// realm_id}, also bound into the encryption as additional data with the screening's client_uuid, so that a
+// record relabelled on the phone no longer decrypts. Then it is sent.
+//
+// A screening is sent only under the identity it was taken under. Before anything is sent, the server says
+// who is logged in now (GET /api/v1/me: the user, the organisation and the realm of this session); only the
+// records whose taken_by is exactly that are sent, with taken_by in the payload, and the server refuses (409,
+// nothing stored) one whose taken_by is not the session's. An id read from a page is never trusted for this:
+// the page may be an offline copy made for an earlier session. The other records stay queued and are shown as
+// taken by another account, organisation or realm, until that person logs in there again.
+//
+// A screening the server received is deleted at once; one refused (409 conflict, 422 invalid) is kept and
+// shown; one that cannot be decrypted (tampered with or damaged) is never sent and is shown.
 //
 // Events on document: "screening:stored" {client_uuid, id, url, outcome} (for a screening finished on this
 // page), "screening:queued" {client_uuid}, "screening:refused" {client_uuid, status, errors},
-// "screening:synced" {sent, pending, problems, stored: [...]}, "screening:precached" {requested, kept}.
+// "screening:synced" {sent, pending, problems, elsewhere, stored: [...]}, "screening:precached" {requested, kept}.
 (() => {
   "use strict";
   const DB_NAME = "alliance-screening";
   const DB_VERSION = 1;
-  const KEY_ID = "queue";
   const LOCK = "alliance-screening-sync";
   const script = document.currentScript;
   const data = (script && script.dataset) || {};
@@ -41,7 +49,6 @@
     meUrl: data.meUrl || "/api/v1/me",
   };
   let csrfToken = context.csrf_token || csrfFromPage(document);
-  let userId = context.user_id !== undefined && context.user_id !== null ? String(context.user_id) : (data.userId || "");
   const finishedHere = new Set();  // screenings finished on this page: their result is shown here
   let loginNeeded = false;
   let lastProblemStates = "";
@@ -49,6 +56,79 @@
   function csrfFromPage(doc) {
     const input = doc.querySelector("input[name=csrfmiddlewaretoken]");
     return input ? input.value : "";
+  }
+
+  // --- Who: the identity a screening is taken and sent under ------------------------------------------------
+  // {user_id, organisation_id, realm_id}, all three whole numbers; compared on all three.
+  function identityOf(value) {
+    if (!value || typeof value !== "object") {
+      return null;
+    }
+    const ids = [value.user_id, value.organisation_id, value.realm_id].map((id) => (
+      typeof id === "number" || (typeof id === "string" && /^[0-9]+$/.test(id)) ? Number(id) : NaN));
+    if (!ids.every((id) => Number.isSafeInteger(id) && id > 0)) {
+      return null;
+    }
+    return {user_id: ids[0], organisation_id: ids[1], realm_id: ids[2]};
+  }
+
+  function identityKey(identity) {
+    return identity ? `${identity.user_id}:${identity.organisation_id}:${identity.realm_id}` : "";
+  }
+
+  function sameIdentity(a, b) {
+    return Boolean(a && b) && identityKey(a) === identityKey(b);
+  }
+
+  // Records made before taken_by existed name only a user: they count as that user's, and never decrypt.
+  function ownerOf(record) {
+    return identityOf(record.taken_by);
+  }
+
+  function belongsTo(record, identity) {
+    if (!identity) {
+      return false;
+    }
+    const owner = ownerOf(record);
+    return owner ? sameIdentity(owner, identity) : String(record.user_id) === String(identity.user_id);
+  }
+
+  // What the page says (it may be an offline copy made for an earlier session): used to label a screening
+  // finished with no connection and to sort the queue on the screen, never to decide what is sent.
+  const pageIdentity = identityOf(context);
+  // What the server said on this page (GET /api/v1/me); null until it answered. The only identity anything
+  // is sent under.
+  let confirmed = null;
+  let lastSeen = null;  // the last identity the server gave, kept for the screen when the session is gone
+
+  // Returns {kind: "ok", identity} (identity null when the session has no organisation), {kind: "login"} or
+  // {kind: "network"}.
+  async function whoIsLoggedIn() {
+    let response;
+    try {
+      response = await fetch(settings.meUrl, {credentials: "same-origin", cache: "no-store",
+        headers: {Accept: "application/json"}});
+    } catch (error) {
+      return {kind: "network"};
+    }
+    if (response.status === 401 || response.status === 403) {
+      confirmed = null;
+      return {kind: "login"};
+    }
+    let me = null;
+    try {
+      me = response.ok ? await response.json() : null;
+    } catch (error) {
+      me = null;
+    }
+    if (!me || me.id === undefined || me.id === null) {
+      return {kind: "network"};  // a server error, or a page in the way
+    }
+    const identity = identityOf({user_id: me.id, organisation_id: me.organisation_id, realm_id: me.realm_id});
+    confirmed = identity;
+    lastSeen = identity || lastSeen;
+    identitySeen(identity);
+    return {kind: "ok", identity};
   }
 
   // --- Texts: translated by the page (screening/_offline.html), English when it gives none -----------------
@@ -61,12 +141,16 @@
     nothingWaiting: "Every screening taken on this phone has been sent.",
     login: "Log in again to send the screenings waiting on this phone: {n}.",
     loginLink: "Log in",
-    others: "Screenings taken by another user on this phone, kept until they log in: {n}.",
+    // The page's data-elsewhere, when it gives one (screening/_offline.html); no names, only the number.
+    elsewhere: "Screenings taken by another account or in another organisation or realm: {n}. They are kept on " +
+      "this phone: log in as that person, in that organisation and realm, to send them.",
     problems: "Screenings that could not be sent",
     conflict: "Another screening was already received with the same id. This one was kept; tell your administrator.",
     refused: "The server refused this screening:",
     damaged: "This saved screening is damaged or was changed on this phone and cannot be sent.",
     noStorage: "This browser cannot keep screenings while offline; the screening was not saved.",
+    noIdentity: "This copy of the interview does not say who took it, so the screening was not saved. " +
+      "Connect, open the interview again and finish it.",
     reference: "Reference {ref}, finished {when}",
     sendNow: "Send now",
     sending: "Sending…",
@@ -167,22 +251,36 @@
     remove: (db, store, key) => call(db, store, "readwrite", (s) => s.delete(key)),
   };
 
-  // --- Encryption ------------------------------------------------------------------------------------------
-  async function queueKey(db, create) {
-    const found = await idb.get(db, "keys", KEY_ID);
+  // --- Encryption: one key per user -------------------------------------------------------------------------
+  // Each user's screenings are encrypted under that user's own AES-GCM key ("user:<id>" in the keys store),
+  // made in this browser and non-extractable: scripts can use it here but never read it out.
+  //
+  // What this protects: nothing of a screening is kept as text (only ciphertext, its client_uuid, whom it was
+  // taken by and when it was queued); a record relabelled on the phone (another taken_by) no longer decrypts;
+  // and the log-out wipe can delete one user's records and key while the other users' stay queued.
+  // What it does not: every key lives in the same browser profile, in the same IndexedDB, usable by any script
+  // of this site running in it. It does not keep one user of a shared phone (or anyone with the profile or its
+  // files) from the records of another. What keeps a screening from being sent as someone else is the taken_by
+  // check, here against GET /api/v1/me and on the server; what removes a user's records is the log-out wipe.
+  function keyId(user) {
+    return `user:${user}`;
+  }
+
+  async function userKey(db, user, create) {
+    const id = keyId(user);
+    const found = await idb.get(db, "keys", id);
     if (found && found.key) {
       return found.key;
     }
     if (!create) {
       return null;
     }
-    // Non-extractable: scripts can use it in this browser but never read it out.
     const key = await crypto.subtle.generateKey({name: "AES-GCM", length: 256}, false, ["encrypt", "decrypt"]);
     try {
-      await idb.add(db, "keys", {id: KEY_ID, key, created_at: new Date().toISOString()});
+      await idb.add(db, "keys", {id, user_id: user, key, created_at: new Date().toISOString()});
       return key;
     } catch (error) {
-      const other = await idb.get(db, "keys", KEY_ID);  // another tab made one at the same moment
+      const other = await idb.get(db, "keys", id);  // another tab made one at the same moment
       if (other && other.key) {
         return other.key;
       }
@@ -190,32 +288,38 @@
     }
   }
 
-  function boundData(user, clientUuid) {
-    return new TextEncoder().encode(`alliance-screening\u0000${user}\u0000${clientUuid}`);
+  function boundData(owner, clientUuid) {
+    // Whom it was taken by and its id: the same record under another name does not decrypt.
+    return new TextEncoder().encode(
+      `alliance-screening\u0000v2\u0000${identityKey(owner)}\u0000${clientUuid}`);
   }
 
-  async function seal(db, payload, user) {
-    const key = await queueKey(db, true);
+  async function seal(db, payload, owner) {
+    const key = await userKey(db, owner.user_id, true);
     const iv = crypto.getRandomValues(new Uint8Array(12));
     const plaintext = new TextEncoder().encode(JSON.stringify(payload));
     const ciphertext = await crypto.subtle.encrypt(
-      {name: "AES-GCM", iv, additionalData: boundData(user, payload.client_uuid)}, key, plaintext);
+      {name: "AES-GCM", iv, additionalData: boundData(owner, payload.client_uuid)}, key, plaintext);
     return {
-      client_uuid: payload.client_uuid, user_id: user, iv, ciphertext: new Uint8Array(ciphertext),
+      client_uuid: payload.client_uuid, taken_by: {...owner}, iv, ciphertext: new Uint8Array(ciphertext),
       queued_at: new Date().toISOString(), state: "pending", errors: null,
     };
   }
 
   async function unseal(db, record) {
-    const key = await queueKey(db, false);
+    const owner = ownerOf(record);
+    if (!owner) {
+      throw new Error("whose?");  // a record from before taken_by: never sent
+    }
+    const key = await userKey(db, owner.user_id, false);
     if (!key) {
       throw new Error("no key");
     }
     const plaintext = await crypto.subtle.decrypt(
-      {name: "AES-GCM", iv: record.iv, additionalData: boundData(record.user_id, record.client_uuid)},
+      {name: "AES-GCM", iv: record.iv, additionalData: boundData(owner, record.client_uuid)},
       key, record.ciphertext);
     const payload = JSON.parse(new TextDecoder().decode(plaintext));
-    if (!payload || payload.client_uuid !== record.client_uuid) {
+    if (!payload || payload.client_uuid !== record.client_uuid || !sameIdentity(payload.taken_by, owner)) {
       throw new Error("mismatch");
     }
     return payload;
@@ -233,52 +337,33 @@
   }
   withLock.chain = Promise.resolve();
 
-  async function currentUser() {
-    if (userId) {
-      return userId;
-    }
-    try {
-      const response = await fetch(settings.meUrl, {credentials: "same-origin", headers: {Accept: "application/json"}});
-      if (response.ok) {
-        const me = await response.json();
-        userId = String(me.id);
-      }
-    } catch (error) {
-      /* offline: nothing is sent without knowing whose screenings these are */
-    }
-    return userId;
-  }
-
-  async function freshToken() {
-    // A page opened from the offline copy may carry the token of an earlier session: fetch a current one.
+  // A page opened from the offline copy may carry the token of an earlier session: read a current one, but
+  // use it only when the server says the person, organisation and realm the screening was taken under are the
+  // ones logged in now (never what a page says: the start page carries no identity). Another session is never
+  // used to send it. Returns "fresh" (retry), "same", "changed" (someone else now), "login" or "network".
+  async function freshToken(owner) {
+    let token = "";
     try {
       const response = await fetch(settings.homeUrl, {credentials: "same-origin", cache: "no-store"});
       if (!response.ok || response.redirected) {
-        return false;
+        return "login";
       }
-      const page = new DOMParser().parseFromString(await response.text(), "text/html");
-      const fresh = readJsonFrom(page);
-      if (fresh.user_id !== undefined && fresh.user_id !== null && String(fresh.user_id) !== userId) {
-        return false;  // someone else is logged in now: their session does not send these
-      }
-      const token = fresh.csrf_token || csrfFromPage(page);
-      if (!token || token === csrfToken) {
-        return false;
-      }
-      csrfToken = token;
-      return true;
+      token = csrfFromPage(new DOMParser().parseFromString(await response.text(), "text/html"));
     } catch (error) {
-      return false;
+      return "network";
     }
-  }
-
-  function readJsonFrom(doc) {
-    const element = doc.getElementById("screening-context");
-    try {
-      return element ? JSON.parse(element.textContent) || {} : {};
-    } catch (error) {
-      return {};
+    const who = await whoIsLoggedIn();  // after the token: a log-in in between shows here
+    if (who.kind !== "ok") {
+      return who.kind;
     }
+    if (!owner || !sameIdentity(who.identity, owner)) {
+      return "changed";
+    }
+    if (!token || token === csrfToken) {
+      return "same";
+    }
+    csrfToken = token;
+    return "fresh";
   }
 
   function post(payload) {
@@ -306,8 +391,28 @@
     return errors;
   }
 
-  // Sends one screening. Returns {kind: "stored"|"refused"|"damaged"|"login"|"network", ...}.
-  async function sendPayload(payload, retried) {
+  // A 409 is either the same id with other content (kept as a conflict, for an administrator) or the server
+  // saying the screening was taken by another account, organisation or realm than this session's (kept
+  // pending, for that person). Both answer with the code "conflict"; a "taken_by" detail says which when the
+  // server gives one, otherwise the server is asked again who is logged in.
+  async function conflictKind(body, owner) {
+    const error = (body && body.error) || {};
+    const details = error.details && typeof error.details === "object" ? error.details : {};
+    if (Object.prototype.hasOwnProperty.call(details, "taken_by") || error.code === "taken_by") {
+      return "elsewhere";
+    }
+    if (Object.prototype.hasOwnProperty.call(details, "existing_id")) {
+      return "conflict";
+    }
+    const who = await whoIsLoggedIn();
+    if (who.kind !== "ok") {
+      return who.kind;
+    }
+    return owner && sameIdentity(who.identity, owner) ? "conflict" : "elsewhere";
+  }
+
+  // Sends one screening, taken by owner. Returns {kind: "stored"|"refused"|"elsewhere"|"login"|"network", ...}.
+  async function sendPayload(payload, owner, retried) {
     let response;
     try {
       response = await post(payload);
@@ -324,12 +429,23 @@
       return {kind: "stored", detail: {client_uuid: payload.client_uuid, id: body.id, url: body.url, outcome: body.outcome}};
     }
     if (response.status === 401 || response.status === 403) {
-      if (!retried && await freshToken()) {
-        return sendPayload(payload, true);
+      if (retried) {
+        return {kind: "login"};
       }
-      return {kind: "login"};
+      const fresh = await freshToken(owner);
+      if (fresh === "fresh") {
+        return sendPayload(payload, owner, true);
+      }
+      return {kind: fresh === "changed" ? "elsewhere" : fresh === "network" ? "network" : "login"};
     }
-    if (response.status === 409 || response.status === 422 || response.status === 400 || response.status === 413) {
+    if (response.status === 409) {
+      const kind = await conflictKind(body, owner);
+      if (kind !== "conflict") {
+        return {kind};
+      }
+      return {kind: "refused", status: 409, errors: errorsOf(body, 409)};
+    }
+    if (response.status === 422 || response.status === 400 || response.status === 413) {
       return {kind: "refused", status: response.status, errors: errorsOf(body, response.status)};
     }
     return {kind: "network"};  // a server error or a page in the way: keep it and try again later
@@ -343,14 +459,14 @@
       await idb.put(db, "queue", {...record, state: "damaged", errors: null});
       return {kind: "damaged"};
     }
-    const result = await sendPayload(payload, false);
+    const result = await sendPayload(payload, ownerOf(record), false);
     if (result.kind === "stored") {
       await idb.remove(db, "queue", record.client_uuid);  // wiped once the server has it
     } else if (result.kind === "refused") {
       await idb.put(db, "queue", {...record, state: result.status === 409 ? "conflict" : "refused",
         errors: result.errors, status: result.status});
     }
-    return result;
+    return result;  // "elsewhere", "login", "network": the record stays as it was, pending
   }
 
   async function sync(options) {
@@ -359,22 +475,39 @@
     if (!window.indexedDB) {
       return outcome;
     }
+    const keptForLater = () => {
+      if (finished) {
+        emit("screening:queued", {client_uuid: finished});
+      }
+    };
     await withLock(async () => {
       const db = await database();
-      const user = await currentUser();
-      if (!user) {
-        outcome.stopped = "network";
+      // Online, the server says who is logged in now: only their screenings, taken in this organisation and
+      // realm, are sent; nothing is sent while that is not known.
+      const who = await whoIsLoggedIn();
+      if (who.kind !== "ok") {
+        loginNeeded = who.kind === "login";
+        outcome.stopped = who.kind;
         if (finished) {
-          emit("screening:queued", {client_uuid: finished});
+          announce(text("queued"));
         }
+        keptForLater();
         return;
       }
-      const records = (await idb.all(db, "queue"))
-        .filter((record) => String(record.user_id) === user && record.state === "pending")
+      loginNeeded = false;
+      const identity = who.identity;
+      const queue = await idb.all(db, "queue");
+      const records = queue
+        .filter((record) => identity && belongsTo(record, identity) && record.state === "pending")
         .sort((a, b) => (a.client_uuid === finished ? -1 : b.client_uuid === finished ? 1 : a.queued_at.localeCompare(b.queued_at)));
+      if (finished && !records.some((record) => record.client_uuid === finished)) {
+        // Finished on a page made for another account, organisation or realm than the one logged in now.
+        announce(format("elsewhere", {n: 1}));
+        keptForLater();
+      }
       for (const listed of records) {
         const record = await idb.get(db, "queue", listed.client_uuid);  // another tab may have sent it meanwhile
-        if (!record || record.state !== "pending") {
+        if (!record || record.state !== "pending" || !belongsTo(record, identity)) {
           continue;
         }
         const result = await sendRecord(db, record);
@@ -382,7 +515,6 @@
         if (result.kind === "stored") {
           outcome.sent += 1;
           outcome.stored.push(result.detail);
-          loginNeeded = false;
           if (mine) {
             emit("screening:stored", result.detail);
           }
@@ -393,12 +525,12 @@
           }
         } else {
           if (record.client_uuid === finished) {
-            announce(text("queued"));
+            announce(result.kind === "elsewhere" ? format("elsewhere", {n: 1}) : text("queued"));
             emit("screening:queued", {client_uuid: record.client_uuid});
           }
           loginNeeded = result.kind === "login";
           outcome.stopped = result.kind;
-          break;  // no connection, or no session: the others would fail the same way
+          break;  // no connection, no session, or someone else logged in: the others would fail the same way
         }
       }
     });
@@ -425,7 +557,7 @@
           box.dataset.syncs = String(Number(box.dataset.syncs || 0) + 1);
         }
         emit("screening:synced", {sent: outcome.sent, pending: state.pending, problems: state.problems,
-          stored: outcome.stored});
+          elsewhere: state.elsewhere, stored: outcome.stored});
         return outcome;
       } catch (error) {
         if (options && options.finished) {
@@ -456,12 +588,22 @@
       // Decided once, before the first attempt: the stored copy is what is sent every time after.
       payload = {...payload, offline: true};
     }
-    let user = userId;
+    // Whom it was taken by: as the interview page says (interview.js puts it in the payload). That page is the
+    // one the interview was taken on; what is sent later is decided against the server, not against it.
+    let owner = identityOf(payload.taken_by) || pageIdentity;
+    if (!owner && navigator.onLine !== false) {
+      const who = await whoIsLoggedIn();
+      owner = who.kind === "ok" ? who.identity : null;
+    }
+    if (!owner) {
+      emit("screening:refused", {client_uuid: payload.client_uuid, status: 0, errors: {__all__: [text("noIdentity")]}});
+      return;
+    }
+    payload = {...payload, taken_by: {...owner}};
     let saved = false;
     try {
       const db = await database();
-      user = user || await currentUser();
-      await idb.put(db, "queue", await seal(db, payload, user));
+      await idb.put(db, "queue", await seal(db, payload, owner));
       saved = true;
     } catch (error) {
       saved = false;
@@ -470,8 +612,9 @@
       await syncNow({finished: payload.client_uuid});
       return;
     }
-    // No storage in this browser (a private window, say): send at once, or say it was not saved.
-    const result = await sendPayload(payload, false);
+    // No storage in this browser (a private window, say): send at once (the server checks taken_by against
+    // the session), or say it was not saved.
+    const result = await sendPayload(payload, owner, false);
     if (result.kind === "stored") {
       emit("screening:stored", result.detail);
     } else if (result.kind === "refused") {

@@ -76,67 +76,209 @@ def _api(client, membership):
     return lambda **params: client.get(DASHBOARD_API, params, HTTP_AUTHORIZATION=f"Bearer {raw}")
 
 
+# --- Helpers: what a reader can work out from a table -------------------------------------------------------
+def possible_values(shown: list, total: int, floor: int) -> list[set[int] | None]:
+    """For each withheld cell of a table shown with its exact total, every value a reader who knows the method
+    could still believe it holds: "<5" holds `floor` to 4, "hidden" 5 up to the smallest shown cell (the
+    smallest are withheld first), and together they hold the total minus the shown cells. None for a shown
+    cell. Worked out by brute force over the sums, not by the dashboard's own arithmetic."""
+    exact = [c for c in shown if isinstance(c, int)]
+    withheld = total - sum(exact)
+    top = min([*exact, withheld])
+    everything_hidden = not exact and "<5" not in shown
+    ranges = [None if isinstance(c, int) else range(floor, withheld + 1) if everything_hidden
+              else range(floor, 5) if c == "<5" else range(5, top + 1) for c in shown]
+    result = []
+    for i, own in enumerate(ranges):
+        if own is None:
+            result.append(None)
+            continue
+        sums = {0}
+        for j, other in enumerate(ranges):
+            if j != i and other is not None:
+                sums = {a + b for a in sums for b in other if a + b <= withheld}
+        result.append({v for v in own if withheld - v in sums})
+    return result
+
+
+def assert_nothing_recoverable(shown: list, total: int, *, floor: int = 0) -> None:
+    """The total minus the shown cells gives no withheld cell back: none withheld, or at least two; and no "<5"
+    cell can be worked out to one value (unless that value is 0 for all of them: then nobody is in them)."""
+    withheld = [c for c in shown if not isinstance(c, int)]
+    assert len(withheld) != 1, shown
+    assert all(c in ("<5", "hidden") for c in withheld), shown
+    assert all(c >= figures.SUPPRESS_BELOW for c in shown if isinstance(c, int)), shown
+    for cell, values in zip(shown, possible_values(shown, total, floor), strict=True):
+        if cell == "<5":
+            assert len(values) >= 2 or values == {0}, (shown, total, values)
+
+
+def page_table(page: str, testid: str) -> list[tuple[str, int | str]]:
+    """(label, count) rows of a table on the page, counts as the API gives them (an int, "<5" or "hidden")."""
+    table = re.search(rf'<table[^>]*data-testid="{testid}">(.*?)</table>', page, re.S).group(1)
+    body = re.search(r"<tbody>(.*?)</tbody>", table, re.S).group(1)
+
+    def count(html: str) -> int | str:
+        return "<5" if "&lt;5" in html else "hidden" if ">hidden<" in html else int(html.strip())
+
+    return [(label, count(cell)) for label, cell in
+            re.findall(r'<tr><th scope="row">(.*?)</th><td[^>]*>(.*?)</td></tr>', body, re.S)]
+
+
+TABLES = (("outcomes", "table-outcomes", 0), ("by_sex", "by-sex", 0), ("by_age_group", "by-age-group", 0),
+          ("by_citizenship", "by-citizenship", 1))
+
+
 # --- Figures -------------------------------------------------------------------------------------------
 def test_counts_per_band_and_per_day_with_zero_days_filled(world):
     north, cat = world["actors"]["north_responder"], world["catalogues"]
     submit(north, cat, 6, days_ago=1)  # no indicators
     submit(north, cat, 5, days_ago=3, yes=["worked-unpaid"])  # an indicator: monitor and inform
-    submit(north, cat, 2, days_ago=3, urgent=True)  # urgent: refer now
-    submit(north, cat, 1, days_ago=3, is_child=True, age_group="12-17", yes=["job-offer"])  # child procedure
+    submit(north, cat, 5, days_ago=3, urgent=True)  # urgent: refer now
+    submit(north, cat, 5, days_ago=3, is_child=True, age_group="12-17", yes=["job-offer"])  # child procedure
     submit(north, cat, 3, days_ago=2, offline=True)
 
     data = figures.dashboard(world["actors"]["analyst"])
 
-    assert data["total"] == 17
-    assert {o["code"]: o["count"] for o in data["outcomes"]} == {"none": 9, "monitor": 5, "refer": 2, "child": 1}
-    assert data["offline"] == 3 and data["urgent"] == 2
+    assert data["total"] == 24 and data["suppressed_reason"] is None
+    assert {o["code"]: o["count"] for o in data["outcomes"]} == {"none": 9, "monitor": 5, "refer": 5, "child": 5}
+    assert data["urgent"] == 5 and data["offline"] == "<5"  # 3 taken offline: a small count
     series = data["per_day"]
     assert len(series) == figures.DEFAULT_DAYS == data["days"]
     assert series[-1]["date"] == timezone.localdate() and series[0]["date"] == data["date_from"]
     by_day = {d["date"]: d["count"] for d in series}
     today = timezone.localdate()
     day = lambda n: timezone.localdate(timezone.now() - dt.timedelta(days=n, minutes=5))  # noqa: E731
-    assert by_day[day(1)] == 6 and by_day[day(2)] == 3 and by_day[day(3)] == 8
-    assert sum(by_day.values()) == 17
+    assert by_day[day(1)] == 6 and by_day[day(2)] == 3 and by_day[day(3)] == 15  # the days stay exact
+    assert sum(by_day.values()) == 24
     assert by_day[today - dt.timedelta(days=20)] == 0  # a day without screenings is there, as 0
 
 
 def test_referrals_made_and_urgent_ones(world):
     north, cat = world["actors"]["north_responder"], world["catalogues"]
-    urgent = submit(north, cat, 2, urgent=True)
+    urgent = submit(north, cat, 6, urgent=True)
     monitor = submit(north, cat, 1, yes=["forced-to-work"])
     submit(north, cat, 4)
-    for screening in (urgent[0], monitor[0]):
+    for screening in (*urgent[:5], monitor[0]):
         screening_refer(actor=north, screening_id=screening.pk, given_name="Ana", family_name="Doe",
                         organisation_id=world["shelter"].pk, consent=True)
 
     data = figures.dashboard(world["actors"]["north_manager"])
 
-    assert data["referrals"] == 2 and data["urgent_referrals"] == 1 and data["urgent"] == 2
+    assert data["referrals"] == 6 and data["urgent_referrals"] == 5 and data["urgent"] == 6
+    assert data["offline"] == "<5"  # none at all is "<5" too
 
 
-def test_a_small_cell_shows_less_than_five_and_never_the_number(world):
+def test_with_fewer_than_ten_screenings_only_the_total_and_the_days_are_given(world):
     north, cat = world["actors"]["north_responder"], world["catalogues"]
-    submit(north, cat, 7, citizenship="XP", sex="female", yes=["worked-unpaid"])
-    submit(north, cat, 3, citizenship="XW", sex="other", yes=["job-offer"])
-    submit(north, cat, 1, citizenship="", sex="other", age_group="unknown")
+    submit(north, cat, 9, days_ago=2)
+    assert figures.dashboard(world["actors"]["analyst"])["by_sex"] is None
+    submit(north, cat, 1, days_ago=2)
+    data = figures.dashboard(world["actors"]["analyst"])
+    assert data["total"] == figures.MIN_TOTAL and data["suppressed_reason"] is None and data["by_sex"]
+
+
+def test_a_day_with_one_screening_shows_nothing_but_its_total_and_day(world, client):
+    """The finding: an analyst who picks the one day with one screening must not see who it was."""
+    north, cat = world["actors"]["north_responder"], world["catalogues"]
+    submit(north, cat, 12, days_ago=5)  # enough over the month, but not on the day looked at
+    submit(north, cat, 1, days_ago=1, sex="other", age_group="12-17", is_child=True, citizenship="XW",
+           urgent=True, offline=True, yes=["job-offer", "worked-unpaid"])
+    day = timezone.localdate(timezone.now() - dt.timedelta(days=1, minutes=5))
+    period = {"date_from": day.isoformat(), "date_to": day.isoformat()}
+    analyst = world["people"]["analyst"]
+
+    body = _api(client, analyst)(**period).json()
+
+    assert body["total"] == 1 and [d["count"] for d in body["per_day"]] == [1]
+    assert body["suppressed_reason"].startswith("Fewer than 10 screenings in this period")
+    for section in ("outcomes", "by_sex", "by_age_group", "by_citizenship", "indicators", "referrals", "urgent",
+                    "urgent_referrals", "offline"):
+        assert body[section] is None, section
+
+    client.force_login(analyst.user)
+    response = client.get(reverse("screening:dashboard"), period)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert 'data-testid="total">1<' in page and 'data-testid="table-per-day"' in page
+    assert ("Fewer than 10 screenings in this period: widen the period or the facility to see breakdowns, so "
+            "that nobody can be singled out.") in page
+    for absent in ('data-testid="by-', 'data-testid="indicators"', 'data-testid="table-outcomes"',
+                   'data-testid="referrals"', 'data-testid="urgent"', 'data-testid="offline"', "Warland",
+                   "12–17", "Other<", "Approached with an offer", "Worked without"):
+        assert absent not in page, absent
+    assert AuditEvent.objects.filter(object_type="screening_dashboard").count() == 2  # each view still audited
+
+
+def test_a_small_cell_and_an_empty_one_both_show_less_than_five(world):
+    north, cat = world["actors"]["north_responder"], world["catalogues"]
+    submit(north, cat, 9, citizenship="XP", sex="female", yes=["worked-unpaid"])
+    submit(north, cat, 3, citizenship="XW", sex="male", yes=["job-offer"])
 
     data = figures.dashboard(world["actors"]["analyst"])
 
-    citizenship = {c["code"]: c for c in data["by_citizenship"]}
-    assert citizenship["XP"]["count"] == 7 and citizenship["XP"]["label"] == "Poorland"
-    assert citizenship["XW"]["count"] == "<5" and citizenship["XW"]["label"] == "Warland"
-    assert citizenship[""]["count"] == "<5"
+    assert data["total"] == 12  # the total stays exact
     sex = {c["code"]: c["count"] for c in data["by_sex"]}
-    assert sex == {"female": 7, "other": "<5", "male": 0, "unknown": 0}  # 0 stays 0: nobody is singled out
+    assert sex == {"female": 9, "male": "<5", "other": "<5", "unknown": "<5"}  # 3 and 0 alike
     ages = {c["code"]: c["count"] for c in data["by_age_group"]}
-    assert ages["25-34"] == 10 and ages["unknown"] == "<5" and ages["0-11"] == 0
+    assert ages["25-34"] == 12 and ages["0-11"] == "<5" and ages["unknown"] == "<5"
     indicators = {(i["catalogue"], i["indicator"]): i for i in data["indicators"]}
-    assert indicators[(SCREEN, "worked-unpaid")]["count"] == 7
+    assert indicators[(SCREEN, "worked-unpaid")]["count"] == 9
     assert indicators[(SCREEN, "worked-unpaid")]["label"] == "Worked without getting the expected payment"
     assert indicators[(SCREEN, "job-offer")]["count"] == "<5"
-    assert indicators[(SCREEN, "forced-to-work")]["count"] == 0
-    assert data["total"] == 11  # totals stay exact
+    assert indicators[(SCREEN, "forced-to-work")]["count"] == "<5"  # nobody: "<5" as well
+    # Only the countries with screenings; the small one as "<5", and the one other country hidden with it.
+    citizenship = {c["code"]: c for c in data["by_citizenship"]}
+    assert set(citizenship) == {"XP", "XW"} and citizenship["XW"]["label"] == "Warland"
+    assert citizenship["XW"]["count"] == "<5" and citizenship["XP"]["count"] == "hidden"
+
+
+def test_one_small_cell_also_hides_the_smallest_other_one(world):
+    north, cat = world["actors"]["north_responder"], world["catalogues"]
+    submit(north, cat, 20, citizenship="XP")
+    submit(north, cat, 12, citizenship="XM")
+    submit(north, cat, 9, citizenship="XT")
+    submit(north, cat, 2, citizenship="XW")
+
+    data = figures.dashboard(world["actors"]["analyst"])
+
+    cells = {c["label"]: c["count"] for c in data["by_citizenship"]}
+    assert cells == {"Poorland": 20, "Middelland": 12, "Transvaland": "hidden", "Warland": "<5"}
+    # 43 - 20 - 12 = 11 for the two together: Warland anywhere from 1 to 4 as far as anyone can tell.
+    assert possible_values(list(cells.values()), data["total"], 1)[3] == {1, 2, 3, 4}
+
+
+@pytest.mark.parametrize(("counts", "floor", "expected"), [
+    ([20, 12, 9, 2], 1, [20, 12, "hidden", "<5"]),  # one small cell: the smallest other one hidden with it
+    ([6, 5, 1], 1, ["hidden", "hidden", "<5"]),  # hiding the 5 alone: 6 - 5 = 1 would give Warland's 1 back
+    ([10, 1, 1], 1, ["hidden", "<5", "<5"]),  # two countries at "<5" with 2 between them: both must be 1
+    ([9, 3, 0, 0], 0, [9, "<5", "<5", "<5"]),  # 3 between three cells: nothing to work out
+    ([12, 0, 0, 0], 0, [12, "<5", "<5", "<5"]),  # all the small ones 0: nobody to single out
+    ([9, 6, 5, 0], 0, [9, 6, "hidden", "<5"]),  # hidden + "<5" = 5: the small one can only be 0, nobody
+    ([10, 4, 4], 1, ["hidden", "<5", "<5"]),  # 8 between two "<5": both 4
+    ([5, 5, 1], 1, ["hidden", "hidden", "hidden"]),  # nothing else to hide: every cell hidden
+    ([7, 8], 0, [7, 8]),
+])
+def test_secondary_suppression(counts, floor, expected):
+    shown = figures.protect_table(counts, floor=floor)
+    assert shown == expected
+    assert_nothing_recoverable(shown, sum(counts), floor=floor)
+
+
+def test_no_table_ever_gives_a_small_cell_back():
+    import random
+
+    draw = random.Random(4)
+    for _ in range(3000):
+        floor = draw.choice((0, 1))
+        counts = [draw.choice((0, 1, 1, 2, 3, 4, 5, 5, 6, 7, 9, 12, 30)) for _ in range(draw.randint(1, 7))]
+        counts = [max(n, floor) for n in counts]
+        if sum(counts) < figures.MIN_TOTAL:
+            continue
+        shown = figures.protect_table(counts, floor=floor)
+        assert_nothing_recoverable(shown, sum(counts), floor=floor)
+        for true, cell in zip(counts, shown, strict=True):
+            assert cell == true or (cell == "<5" and true < 5) or cell == "hidden", (counts, shown)
 
 
 def test_suppressed_cells_are_never_ordered_by_their_true_value(world):
@@ -216,7 +358,8 @@ def test_a_frontline_responder_without_admin_is_refused_page_and_api(world, clie
 # --- The page and the API -------------------------------------------------------------------------------
 def test_the_page_shows_figures_and_charts_but_no_screening_and_no_client_uuid(world, client):
     north, cat = world["actors"]["north_responder"], world["catalogues"]
-    made = submit(north, cat, 6, citizenship="XP", yes=["worked-unpaid"])
+    made = submit(north, cat, 8, citizenship="XP", yes=["worked-unpaid"])
+    made += submit(north, cat, 6, citizenship="XT")
     made += submit(north, cat, 3, citizenship="XW", yes=["job-offer"])
     client.force_login(world["people"]["north_manager"].user)
 
@@ -224,12 +367,15 @@ def test_the_page_shows_figures_and_charts_but_no_screening_and_no_client_uuid(w
 
     assert response.status_code == 200
     page = response.content.decode()
-    assert 'data-testid="total">9<' in page
+    assert 'data-testid="total">17<' in page and 'data-testid="too-few"' not in page
     assert page.count("<svg") >= 3 and "<title" in page and "<desc" in page and 'viewBox="0 0 ' in page
     assert 'width="100%"' in page and " style=" not in page and "<script>" not in page
+    assert page_table(page, "by-citizenship") == [("Poorland", 8), ("Transvaland", "hidden"), ("Warland", "<5")]
     warland = re.search(r"<th scope=\"row\">Warland</th><td class=\"count\">(.*?)</td>", page).group(1)
     assert "&lt;5" in warland and "3" not in warland
-    assert re.search(r"<th scope=\"row\">Poorland</th><td class=\"count\">6</td>", page)
+    referrals = re.search(r'data-testid="referrals">(.*?)</p>', page).group(1)
+    assert "&lt;5" in referrals and "0" not in referrals  # no referral: "<5" like any small count
+    assert 'data-testid="disclosure-note"' in page and "a manager saw everyone at the desk anyway" in page
     for screening in made:
         assert str(screening.client_uuid) not in page
         assert reverse("screening:detail", args=[screening.pk]) not in page
@@ -273,7 +419,7 @@ def test_bad_filter_input_gives_a_form_error_and_nothing_else(world, client, par
 
 def test_the_api_gives_the_same_aggregates_with_suppressed_cells_as_strings(world, client):
     north, cat = world["actors"]["north_responder"], world["catalogues"]
-    submit(north, cat, 6, citizenship="XP")
+    submit(north, cat, 12, citizenship="XP", yes=["worked-unpaid"])
     submit(north, cat, 2, citizenship="XW", yes=["job-offer"])
     get = _api(client, world["people"]["coordinator"])
 
@@ -281,10 +427,14 @@ def test_the_api_gives_the_same_aggregates_with_suppressed_cells_as_strings(worl
 
     assert response.status_code == 200
     body = response.json()
-    assert body["total"] == 8 and body["scope"] == "realm" and body["facility"] is None
-    assert {c["code"]: c["count"] for c in body["by_citizenship"]} == {"XP": 6, "XW": "<5"}
-    assert {(i["indicator"], i["count"]) for i in body["indicators"] if i["count"]} == {("job-offer", "<5")}
-    assert len(body["per_day"]) == 30 and sum(d["count"] for d in body["per_day"]) == 8
+    assert body["total"] == 14 and body["scope"] == "realm" and body["facility"] is None
+    assert body["suppressed_reason"] is None and body["min_total"] == 10 and body["suppressed_below"] == 5
+    assert {c["code"]: c["count"] for c in body["by_citizenship"]} == {"XP": "hidden", "XW": "<5"}
+    assert {(i["indicator"], i["count"]) for i in body["indicators"] if i["count"] != "<5"} == {
+        ("worked-unpaid", 12)}
+    assert {"job-offer", "forced-to-work"} <= {i["indicator"] for i in body["indicators"] if i["count"] == "<5"}
+    assert body["referrals"] == body["urgent"] == body["offline"] == "<5"
+    assert len(body["per_day"]) == 30 and sum(d["count"] for d in body["per_day"]) == 14
     assert [f["name"] for f in body["facilities"]] == ["North reception"]
     assert "client_uuid" not in response.content.decode()
     one = get(facility=world["north"].pk, date_from=str(timezone.localdate() - dt.timedelta(days=6)),
@@ -293,6 +443,43 @@ def test_the_api_gives_the_same_aggregates_with_suppressed_cells_as_strings(worl
     bad = get(date_from="2026-02-30")
     assert bad.status_code == 422 and "date_from" in bad.json()["error"]["details"]
     assert get(facility=world["south"].pk).status_code == 422  # no screenings there: not a choice
+
+
+def test_no_table_on_the_page_or_in_the_api_gives_a_withheld_cell_back(world, client):
+    north, south, cat = world["actors"]["north_responder"], world["actors"]["south_responder"], world["catalogues"]
+    # North: one small country next to a country of exactly 5 (hiding the 5 alone would give the 1 back),
+    # a child, an urgent case. South: two single screenings from two countries (2 between two cells).
+    submit(north, cat, 6, citizenship="XP", sex="male")
+    submit(north, cat, 5, citizenship="XT", yes=["worked-unpaid"])
+    submit(north, cat, 1, citizenship="XW", sex="other", age_group="12-17", is_child=True, yes=["job-offer"])
+    submit(south, cat, 10, citizenship="XP", urgent=True)
+    submit(south, cat, 1, citizenship="XE", age_group="50+")
+    submit(south, cat, 1, citizenship="XM", age_group="unknown", sex="unknown")
+    analyst = world["people"]["analyst"]
+    client.force_login(analyst.user)
+    get = _api(client, analyst)
+
+    for facility in ("", world["north"].pk, world["south"].pk):
+        body = get(**({"facility": facility} if facility else {})).json()
+        page = client.get(reverse("screening:dashboard"), {"facility": facility}).content.decode()
+        assert body["suppressed_reason"] is None
+        assert f'data-testid="total">{body["total"]}<' in page
+        for key, testid, floor in TABLES:
+            shown = [c["count"] for c in body[key]]
+            assert_nothing_recoverable(shown, body["total"], floor=floor)
+            assert [count for _label, count in page_table(page, testid)] == shown  # the page shows the same
+    north_cells = {c["code"]: c["count"] for c in get(facility=world["north"].pk).json()["by_citizenship"]}
+    assert north_cells == {"XP": "hidden", "XT": "hidden", "XW": "<5"}
+    south_cells = {c["code"]: c["count"] for c in get(facility=world["south"].pk).json()["by_citizenship"]}
+    assert south_cells == {"XP": "hidden", "XE": "<5", "XM": "<5"}
+
+
+def test_a_hidden_cell_has_no_bar_only_the_word():
+    chart = horizontal_bars([{"label": "A", "count": 12}, {"label": "B", "count": "hidden"},
+                             {"label": "C", "count": "<5"}], rtl=False)
+    a, b, c = chart["rows"]
+    assert b["bar"]["hidden"] and b["bar"]["width"] == 0 and b["value"]["text"] == "hidden"
+    assert c["bar"]["suppressed"] and 0 < c["bar"]["width"] < a["bar"]["width"]
 
 
 def test_the_charts_mirror_for_right_to_left():
@@ -316,7 +503,7 @@ def test_the_number_of_queries_does_not_grow_with_the_screenings(world, client):
             assert client.get(reverse("screening:dashboard")).status_code == 200
         return len(queries)
 
-    submit(north, cat, 2, yes=["job-offer"])
+    submit(north, cat, 10, yes=["job-offer"])
     few = count()
     submit(north, cat, 12, days_ago=4, citizenship="XW", yes=["worked-unpaid", "job-offer"])
     submit(world["actors"]["south_responder"], cat, 3)

@@ -6,14 +6,22 @@ Who sees what (always within the actor's realm):
 - an organisation admin (the reception manager): their own organisation's screenings only.
 Nothing here lists, links to or names a screening or a person: only counts leave this module.
 
-Small-number protection: in the breakdowns by sex, age group and citizenship and in the indicator
-frequencies, a count from 1 to 4 is given as "<5", never the number, so a manager cannot single out the one
-person from a given country or of a given age who reported an indicator. Totals, the daily series and the
-outcome bands stay exact. Suppressed cells are never ordered by their true value (that would tell 4 from 1).
+Disclosure control, so that nobody can be singled out: with fewer than MIN_TOTAL (10) screenings in the period
+and scope, only the total and the screenings per day are given (no breakdown, indicator, outcome band,
+referral, urgent or offline figure: those are None, with `suppressed_reason`). Otherwise every count from 0 to
+4 in the breakdowns (sex, age group, citizenship), the outcome bands, the indicator frequencies and the
+referral, urgent and offline figures is "<5" (0 too: a 0 next to a "<5" would tell which cell holds the
+person). The total is exact, so in a table (a breakdown or the outcome bands) the total minus the shown cells
+could give a small one back; whenever it would (one small cell alone, or small cells that could only all be 1
+or all be 4), the smallest other cells are also withheld, one at a time, as "hidden" (at least 5; never
+"<5", which would be untrue), until no count from 1 to 4 can be worked out. Indicator frequencies are not a
+partition (one screening can have many), so they need no such step. Citizenship lists only the countries
+with screenings; withheld cells are never ordered by their true value. The per-day series and the total stay
+exact: a manager saw everyone at the desk anyway.
 
 The indicator frequencies need the answers, which are encrypted: they are read and decrypted row by row,
-streamed in chunks so memory stays flat (the cost is reported in the dashboard brief's note). Viewing the
-dashboard is audited as one event.
+streamed in chunks so memory stays flat (the cost is reported in the dashboard brief's note), and only when
+they will be shown. Viewing the dashboard is audited as one event.
 """
 
 from __future__ import annotations
@@ -21,12 +29,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db.models import Count
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from alliance.core import audit, policy
 from alliance.core import roles as R
@@ -38,7 +48,9 @@ from alliance.screening.interview import INTERVIEW_CATALOGUES
 from alliance.screening.models import Catalogue, Screening
 
 SUPPRESS_BELOW = 5
-SUPPRESSED = "<5"
+SUPPRESSED = "<5"  # a count from 0 to 4
+HIDDEN = "hidden"  # a count of 5 or more, withheld so that the total does not give a "<5" cell back
+MIN_TOTAL = 10  # below this many screenings in the period and scope: only the total and the per-day series
 DEFAULT_DAYS = 30
 MAX_DAYS = 366
 EARLIEST = dt.date(2000, 1, 1)
@@ -49,8 +61,45 @@ _COUNTRY_NAMES = dict(COUNTRY_CHOICES)
 
 
 def protect(count: int) -> int | str:
-    """A count as it may be shown in a breakdown: 1 to 4 becomes "<5"; 0 stays 0."""
-    return SUPPRESSED if 0 < count < SUPPRESS_BELOW else count
+    """A count as it may be shown: 0 to 4 becomes "<5" (0 too, or a 0 beside a "<5" would point at the person)."""
+    return SUPPRESSED if count < SUPPRESS_BELOW else count
+
+
+def protect_table(counts: Sequence[int], *, floor: int = 0) -> list[int | str]:
+    """The cells of one table whose total is shown exactly (a breakdown, the outcome bands), as they may be
+    shown: each small cell is "<5"; then, while the total minus the shown cells would still give one of them
+    back (always when it is the only one), the smallest shown cell is withheld too ("hidden"); if even that is
+    not enough, every cell is "hidden". `floor` is the least a listed cell can hold (1 for the countries, listed
+    only when they have screenings)."""
+    shown: list[int | str] = [protect(n) for n in counts]
+    while SUPPRESSED in shown and _gives_away(shown, sum(counts), floor):
+        exact = [i for i, value in enumerate(shown) if value not in (SUPPRESSED, HIDDEN)]
+        if not exact:
+            return [HIDDEN] * len(shown)
+        shown[min(exact, key=lambda i: (counts[i], i))] = HIDDEN
+    return shown
+
+
+def _gives_away(shown: Sequence[int | str], total: int, floor: int) -> bool:
+    """Whether a reader who knows this method could work out a "<5" cell holding 1 to 4 from what is shown: the
+    "<5" cells hold `floor` to 4, the "hidden" ones 5 to the smallest shown cell (they were withheld smallest
+    first), and together the total minus the shown cells. A lone "<5" cell always gives itself away (even a 0:
+    the rule is kept simple); several that can only all be 0 do not (nobody is in them)."""
+    exact = [value for value in shown if isinstance(value, int)]
+    withheld = total - sum(exact)
+    hidden_top = min([*exact, withheld])
+    ranges = [(floor, SUPPRESS_BELOW - 1) if value == SUPPRESSED else (SUPPRESS_BELOW, hidden_top)
+              for value in shown if not isinstance(value, int)]
+    if shown.count(SUPPRESSED) == 1 and HIDDEN not in shown:
+        return True
+    least, most = sum(low for low, _high in ranges), sum(high for _low, high in ranges)
+    for value, (low, high) in zip([v for v in shown if not isinstance(v, int)], ranges, strict=True):
+        if value != SUPPRESSED:
+            continue
+        can_be_low, can_be_high = max(low, withheld - (most - high)), min(high, withheld - (least - low))
+        if can_be_low == can_be_high and can_be_high > 0:
+            return True
+    return False
 
 
 @dataclass(frozen=True)
@@ -156,6 +205,8 @@ def dashboard(actor: Actor, *, facility_id=None, date_from=None, date_to=None) -
     if facility is not None:
         rows = rows.filter(organisation_id=facility.id)
 
+    columns = _columns(rows)
+    enough = columns["total"] >= MIN_TOTAL
     result = {
         "scope": "realm" if is_realm_wide(actor) else "organisation",
         "facility": facility,
@@ -164,14 +215,24 @@ def dashboard(actor: Actor, *, facility_id=None, date_from=None, date_to=None) -
         "date_to": end,
         "days": (end - start).days + 1,
         "suppressed_below": SUPPRESS_BELOW,
+        "min_total": MIN_TOTAL,
+        "suppressed_reason": None if enough else too_few_message(),
         **_per_day(rows, start, end, tz),
-        **_columns(rows),
-        "indicators": _indicator_frequencies(rows),
+        **(columns if enough else {**dict.fromkeys(columns), "total": columns["total"]}),
+        "indicators": _indicator_frequencies(rows) if enough else None,
     }
     audit.record(actor=actor, action="view", object_type="screening_dashboard",
                  object_id=facility.id if facility is not None else "all", fields=["aggregates"],
                  reason=f"{start.isoformat()}..{end.isoformat()}")
     return result
+
+
+def too_few_message() -> str:
+    return ngettext(
+        "Fewer than %(min)d screening in this period: widen the period or the facility to see breakdowns, "
+        "so that nobody can be singled out.",
+        "Fewer than %(min)d screenings in this period: widen the period or the facility to see breakdowns, "
+        "so that nobody can be singled out.", MIN_TOTAL) % {"min": MIN_TOTAL}
 
 
 def _per_day(rows, start: dt.date, end: dt.date, tz) -> dict:
@@ -205,32 +266,36 @@ def _columns(rows) -> dict:
         urgent_referrals += group["referred"] if group["urgent"] else 0
     return {
         "total": total,
-        "referrals": referrals,
-        "urgent": urgent,
-        "urgent_referrals": urgent_referrals,
-        "offline": offline,
-        "outcomes": [{"code": code, "label": str(label), "count": outcome[code]}
-                     for code, label in Screening.Outcome.choices],
-        "by_sex": [{"code": code, "label": str(label), "count": protect(sex[code])}
-                   for code, label in Screening.Sex.choices],
-        "by_age_group": [{"code": code, "label": str(label), "count": protect(age[code])}
-                         for code, label in Screening.AgeGroup.choices],
+        "referrals": protect(referrals),
+        "urgent": protect(urgent),
+        "urgent_referrals": protect(urgent_referrals),
+        "offline": protect(offline),
+        "outcomes": _table(Screening.Outcome.choices, outcome),
+        "by_sex": _table(Screening.Sex.choices, sex),
+        "by_age_group": _table(Screening.AgeGroup.choices, age),
         "by_citizenship": _by_citizenship(citizenship),
     }
 
 
+def _table(choices, counts: Counter) -> list[dict]:
+    shown = protect_table([counts[code] for code, _label in choices])
+    return [{"code": code, "label": str(label), "count": count}
+            for (code, label), count in zip(choices, shown, strict=True)]
+
+
 def _by_citizenship(counts: Counter) -> list[dict]:
-    cells = [{"code": code, "label": str(_COUNTRY_NAMES.get(code, code)) if code else _("Not known"),
-              "count": n} for code, n in counts.items() if n]
+    listed = [(code, n) for code, n in counts.items() if n]
+    shown = protect_table([n for _code, n in listed], floor=1)
+    cells = [{"code": code, "label": str(_COUNTRY_NAMES.get(code, code)) if code else _("Not known"), "count": count}
+             for (code, _n), count in zip(listed, shown, strict=True)]
     cells.sort(key=lambda c: (*_rank(c["count"]), c["code"] == "", c["label"]))
-    return [{**c, "count": protect(c["count"])} for c in cells]
+    return cells
 
 
-def _rank(count: int) -> tuple[int, int]:
-    """Exact counts first, largest first; then the suppressed ones, all alike; then zeros."""
-    if count >= SUPPRESS_BELOW:
-        return 0, -count
-    return (1, 0) if count else (2, 0)
+def _rank(count: int | str) -> tuple[int, int]:
+    """Exact counts first, largest first; then the withheld ones ("hidden", "<5"), all alike, so their order
+    never tells their true values apart."""
+    return (0, -count) if isinstance(count, int) else (1, 0)
 
 
 def _indicator_labels() -> dict[tuple[str, str], tuple[int, str]]:
@@ -248,8 +313,9 @@ def _indicator_labels() -> dict[tuple[str, str], tuple[int, str]]:
 
 
 def _indicator_frequencies(rows) -> list[dict]:
-    """How many screenings had each indicator answered yes. The answers are encrypted: each row is decrypted
-    here and only the counts are kept."""
+    """How many screenings had each indicator answered yes, 0 to 4 as "<5" (no secondary suppression: the
+    frequencies do not add up to the total). The answers are encrypted: each row is decrypted here and only the
+    counts are kept."""
     yes: Counter = Counter()
     for answers in rows.order_by().values_list("answers", flat=True).iterator(chunk_size=2000):
         for observation in (answers or {}).get("observations", ()):
@@ -258,7 +324,7 @@ def _indicator_frequencies(rows) -> list[dict]:
     labels = _indicator_labels()
     for key in yes.keys() - labels.keys():  # answered against a catalogue no longer loaded: keep the count
         labels[key] = (10_000, str(key[1]))
-    cells = sorted(((key, position, label, yes[key]) for key, (position, label) in labels.items()),
+    cells = sorted(((key, position, label, protect(yes[key])) for key, (position, label) in labels.items()),
                    key=lambda cell: (*_rank(cell[3]), cell[1]))
-    return [{"catalogue": key[0], "indicator": key[1], "label": label, "count": protect(count)}
+    return [{"catalogue": key[0], "indicator": key[1], "label": label, "count": count}
             for key, _position, label, count in cells]

@@ -1,6 +1,9 @@
 """/api/v1/screening/dashboard: the facility dashboard's aggregates as JSON (counts only, never a person).
 
-A suppressed cell (a count from 1 to 4 in a breakdown or an indicator frequency) is the string "<5".
+The same disclosure control as the page (alliance.screening.dashboard): with fewer than `min_total` (10)
+screenings only `total` and `per_day` are given, every other figure is null and `suppressed_reason` says why;
+otherwise a count from 0 to 4 (breakdowns, outcome bands, indicator frequencies, referrals, urgent, offline) is
+the string "<5", and a cell withheld so that the total does not give a "<5" back is the string "hidden".
 """
 
 from __future__ import annotations
@@ -33,23 +36,21 @@ class DayOut(Schema):
     count: int
 
 
-class BandOut(Schema):
-    code: str
-    label: str
-    count: int
+CELL = 'A count of 5 or more; "<5" for 0 to 4; "hidden" for 5 or more withheld so the total gives no "<5" back'
+SMALL = 'A count of 5 or more, or "<5" for 0 to 4 (null with fewer than min_total screenings)'
 
 
 class CellOut(Schema):
     code: str
     label: str
-    count: int | str = Field(description='A count, or "<5" for 1 to 4')
+    count: int | str = Field(description=CELL)
 
 
 class IndicatorOut(Schema):
     catalogue: str
     indicator: str
     label: str
-    count: int | str = Field(description='Screenings that answered yes, or "<5" for 1 to 4')
+    count: int | str = Field(description='Screenings that answered yes (5 or more), or "<5" for 0 to 4')
 
 
 class DashboardOut(Schema):
@@ -59,18 +60,20 @@ class DashboardOut(Schema):
     date_from: date
     date_to: date
     days: int
-    suppressed_below: int
-    total: int
-    referrals: int
-    urgent: int
-    urgent_referrals: int
-    offline: int
-    per_day: list[DayOut]
-    outcomes: list[BandOut]
-    by_sex: list[CellOut]
-    by_age_group: list[CellOut]
-    by_citizenship: list[CellOut]
-    indicators: list[IndicatorOut]
+    suppressed_below: int = Field(description='Counts below this are "<5"')
+    min_total: int = Field(description="Below this many screenings only total and per_day are given")
+    suppressed_reason: str | None = Field(description="Why the other figures are null (fewer than min_total)")
+    total: int = Field(description="Exact")
+    referrals: int | str | None = Field(description=SMALL)
+    urgent: int | str | None = Field(description=SMALL)
+    urgent_referrals: int | str | None = Field(description=SMALL)
+    offline: int | str | None = Field(description=SMALL)
+    per_day: list[DayOut] = Field(description="Exact, every day of the period")
+    outcomes: list[CellOut] | None
+    by_sex: list[CellOut] | None
+    by_age_group: list[CellOut] | None
+    by_citizenship: list[CellOut] | None = Field(description="Only the countries with screenings")
+    indicators: list[IndicatorOut] | None
 
 
 @router.get("/dashboard", response=with_errors(DashboardOut), operation_id="screening_dashboard")

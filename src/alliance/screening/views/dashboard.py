@@ -1,5 +1,9 @@
 """The facility dashboard page: the filters, the figures and their charts, aggregated only.
 
+What is withheld and why is decided in alliance.screening.dashboard (fewer than 10 screenings: only the total
+and the days; counts from 0 to 4 as "<5"; cells hidden with them so the total does not give them back); the
+page only draws what it is given, and explains the rule in one paragraph.
+
 The charts are drawn here as inline SVG (no script library): a fixed viewBox that scales to the width of
 the screen, classes for the colours (screening/dashboard.css), and the page's writing direction mirrored
 into the coordinates so a right-to-left reader sees bars grow from the right. Every chart carries a title
@@ -70,7 +74,8 @@ def dashboard(request):
                                      date_from=form.cleaned_data["date_from"], date_to=form.cleaned_data["date_to"])
         except ValidationFailed as error:
             apply_errors(form, error)
-    context = {"form": form, "realm_wide": realm_wide, "data": data, "suppressed_label": figures.SUPPRESSED}
+    context = {"form": form, "realm_wide": realm_wide, "data": data, "suppressed_label": figures.SUPPRESSED,
+               "min_total": figures.MIN_TOTAL}
     if data is not None:
         # Show the period actually used (the defaults filled in) in the inputs.
         form = DashboardFilter(initial={"date_from": data["date_from"].isoformat(),
@@ -82,22 +87,24 @@ def dashboard(request):
 
 
 def _charts(data: dict, *, rtl: bool) -> dict:
-    outcomes = [{"label": o["label"], "count": o["count"]} for o in data["outcomes"]]
-    groups = []
+    charts = {"per_day": day_bars(data["per_day"], rtl=rtl), "outcomes": None, "indicator_groups": []}
+    if data["outcomes"] is not None:  # None: too few screenings for anything but the total and the days
+        outcomes = [{"label": o["label"], "count": o["count"]} for o in data["outcomes"]]
+        charts["outcomes"] = horizontal_bars(outcomes, rtl=rtl)
     for code, title in INDICATOR_GROUPS:
+        if data["indicators"] is None:
+            break
         cells = [i for i in data["indicators"] if i["catalogue"] == code]
-        shown = [{"label": i["label"], "count": i["count"]} for i in cells if i["count"] != 0]
-        groups.append({
+        # Drawn: the exact counts. Listed under them: the "<5" ones (0 to 4), which would only be a column of
+        # identical outlines.
+        shown = [{"label": i["label"], "count": i["count"]} for i in cells if isinstance(i["count"], int)]
+        charts["indicator_groups"].append({
             "code": code, "title": str(title),
             "chart": horizontal_bars(shown, rtl=rtl) if shown else None,
             "rows": shown,
-            "not_reported": [i["label"] for i in cells if i["count"] == 0],
+            "below": [i["label"] for i in cells if not isinstance(i["count"], int)],
         })
-    return {
-        "per_day": day_bars(data["per_day"], rtl=rtl),
-        "outcomes": horizontal_bars(outcomes, rtl=rtl),
-        "indicator_groups": groups,
-    }
+    return charts
 
 
 def _x(x: float, width: float, *, rtl: bool, total: float = WIDTH) -> float:
@@ -107,14 +114,16 @@ def _x(x: float, width: float, *, rtl: bool, total: float = WIDTH) -> float:
 
 def horizontal_bars(rows: list[dict], *, rtl: bool) -> dict:
     """One bar per row, its label above it (wrapped, so long labels fit a phone) and its figure after it.
-    A suppressed cell ("<5") is drawn as an unfilled outline up to 5: it shows the bound, never the value."""
+    A suppressed cell ("<5") is drawn as an unfilled outline up to 5: it shows the bound, never the value.
+    A hidden cell (withheld so the total does not give a "<5" back) has no bar, only the word."""
     top = max([r["count"] for r in rows if isinstance(r["count"], int)] + [figures.SUPPRESS_BELOW
               if any(r["count"] == figures.SUPPRESSED for r in rows) else 1, 1])
     scale = (WIDTH - VALUE_ROOM) / top
     y, drawn = 0, []
     for row in rows:
         suppressed = row["count"] == figures.SUPPRESSED
-        value = figures.SUPPRESS_BELOW if suppressed else row["count"]
+        hidden = row["count"] == figures.HIDDEN
+        value = figures.SUPPRESS_BELOW if suppressed else 0 if hidden else row["count"]
         lines = []
         for line in textwrap.wrap(str(row["label"]), WRAP) or [""]:
             y += LINE
@@ -125,8 +134,8 @@ def horizontal_bars(rows: list[dict], *, rtl: bool) -> dict:
             "lines": lines,
             "label_x": WIDTH if rtl else 0,
             "bar": {"x": _x(0, length, rtl=rtl), "y": bar_y, "width": max(length, 0), "height": BAR,
-                    "suppressed": suppressed},
-            "value": {"text": str(row["count"]), "y": bar_y + BAR - 2,
+                    "suppressed": suppressed, "hidden": hidden},
+            "value": {"text": _("hidden") if hidden else str(row["count"]), "y": bar_y + BAR - 2,
                       "x": round(WIDTH - length - 4, 2) if rtl else round(length + 4, 2),
                       "anchor": "end" if rtl else "start"},
         })

@@ -226,3 +226,12 @@ def test_refusals_and_bad_tokens_are_audited(client, worker):
     assert AuditEvent.objects.filter(action="denied", user_id=trainee.user_id, channel="api").exists()
     assert client.get("/api/v1/me", HTTP_AUTHORIZATION="Bearer alx_forged_token").status_code == 401
     assert AuditEvent.objects.filter(action="failed_login", object_type="api_token").exists()
+
+
+def test_logout_keeps_another_accounts_offline_queue_when_the_page_asks(client, worker):
+    """On a shared phone the screening tool has wiped the leaving user's queue itself and keeps the others'."""
+    client.force_login(worker.user)
+    response = client.post("/accounts/logout/", {"keep_offline_queue": "1"})
+    assert '"cache"' in response["Clear-Site-Data"] and '"cookies"' in response["Clear-Site-Data"]
+    assert '"storage"' not in response["Clear-Site-Data"]
+    assert client.get("/")["Location"].startswith("/accounts/login/")

@@ -23,6 +23,13 @@ from tests import factories
 POSITIVE = [("ilo-ec-operational", i) for i in ("dr-job-nature", "dr-conditions", "ec-hours", "ec-wages",
                                                 "cd-documents", "cd-debt")]
 _versions = itertools.count(1)
+_languages = itertools.count(0)
+
+
+def _fresh_code() -> str:
+    """An unused language code for each add or publish call: ISO 639's local-use range, qaa..qtz."""
+    n = next(_languages) % (20 * 26)
+    return "q" + "abcdefghijklmnopqrst"[n // 26] + "abcdefghijklmnopqrstuvwxyz"[n % 26]
 
 MATRIX_WEB = {
     "screening:home": ("GET", "/screening/"),
@@ -37,6 +44,10 @@ MATRIX_WEB = {
     "screening:catalogue_edit": ("GET", "/screening/catalogues/{draft}/edit/?language=fa"),
     "screening:catalogue_publish": ("POST", "/screening/catalogues/{fresh_draft}/publish/"),
     "screening:xlsform": ("GET", "/screening/xlsform.xlsx"),
+    "screening:languages": ("GET", "/screening/languages/"),
+    "screening:language_add": ("POST", "/screening/languages/add-language/"),
+    "screening:language": ("GET", "/screening/languages/{language}/"),
+    "screening:language_publish": ("POST", "/screening/languages/{fresh_language}/publish/"),
 }
 MATRIX_API = {
     "screening_catalogue_list": ("GET", "/api/v1/screening/catalogues"),
@@ -99,6 +110,20 @@ def _draft(world, *, fresh: bool = False) -> int:
     return world["draft"]
 
 
+def _language(world, *, fresh: bool = False) -> str:
+    """An added interview language with every phrase translated, not yet published: a publication consumes
+    it, so each publish call gets a fresh one."""
+    from alliance.screening import phrases
+    from alliance.screening.services.languages import language_add, language_update
+
+    if fresh or "language" not in world:
+        admin = factories.actor(factories.member(world["mine"], [R.SYSTEM_ADMINISTRATOR]))
+        code = language_add(admin, _fresh_code(), "Matrix", "ltr").code
+        language_update(admin, code, texts={key: f"Matrix {key}" for key in phrases.phrase_keys()})
+        world["language"] = code
+    return world["language"]
+
+
 def matrix_request(client, name: str, *, api: bool, relation: str, world, membership, token: str | None):
     relation = "own" if relation == "anonymous" else relation
     load_catalogues()
@@ -114,6 +139,10 @@ def matrix_request(client, name: str, *, api: bool, relation: str, world, member
         ids["draft"] = _draft(world)
     if "{fresh_draft}" in template:
         ids["fresh_draft"] = _draft(world, fresh=True)
+    if "{language}" in template:
+        ids["language"] = _language(world)
+    if "{fresh_language}" in template:
+        ids["fresh_language"] = _language(world, fresh=True)
     path = template.format(**ids)
     headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"} if api and token else {}
     third = world["third"].pk
@@ -129,6 +158,7 @@ def matrix_request(client, name: str, *, api: bool, relation: str, world, member
         "screening:refer": {"given_name": "Matrix", "family_name": "Person", "organisation": str(third),
                             "scope": "limited", "consent": "on"},
         "screening:catalogue_draft": {"version": f"2200.{next(_versions)}"},
+        "screening:language_add": {"code": _fresh_code(), "name": "Matrix", "direction": "ltr"},
     }.get(name, {})
     return client.post(path, body)
 

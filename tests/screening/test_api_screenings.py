@@ -247,6 +247,85 @@ def test_an_adult_is_not_referred_without_consent(api, catalogues):
     assert not Case.objects.exists()
 
 
+# --- taken_by: a phone's queue sends a screening only as whom it was taken by --------------------------------
+
+def _taken_by(api, **changes) -> dict:
+    return {"user_id": api.actor.user_id, "organisation_id": api.actor.organisation_id,
+            "realm_id": api.actor.realm_id, **changes}
+
+
+def _taken_elsewhere(response) -> None:
+    error = _error(response, 409)
+    assert error["code"] == "conflict"
+    assert "another account" in error["message"] and "organisation or realm" in error["message"]
+    assert "existing_id" not in error["details"]  # nothing about any stored screening
+    assert list(error["details"]) == ["taken_by"]  # the phone tells this conflict from an id clash by it
+
+
+def test_taken_by_the_sender_is_stored_and_checked_not_kept(api, catalogues):
+    body = payload(catalogues, taken_by=_taken_by(api))
+    first = api.post("/api/v1/screenings", body)
+    assert first.status_code == 201, first.content
+    again = api.post("/api/v1/screenings", body)
+    assert again.status_code == 200 and again.json() == first.json()
+    # taken_by is not part of the screening: the same one without it is the same screening, received once.
+    without = {key: value for key, value in body.items() if key != "taken_by"}
+    assert api.post("/api/v1/screenings", without).json() == first.json()
+    screening = Screening.objects.get()
+    assert screening.created_by_id == api.actor.user_id and screening.organisation_id == api.actor.organisation_id
+    assert "taken_by" not in screening.answers and "taken_by" not in str(screening.explanation)
+
+
+@pytest.mark.parametrize("other", ["user_id", "organisation_id", "realm_id"])
+def test_taken_by_another_account_organisation_or_realm_is_refused_and_nothing_is_stored(api, catalogues, other):
+    body = payload(catalogues, taken_by=_taken_by(api, **{other: _taken_by(api)[other] + 1000}))
+    _taken_elsewhere(api.post("/api/v1/screenings", body))
+    assert not Screening.objects.exists()
+
+
+def test_a_shared_tablet_screening_sent_under_the_next_users_session_is_refused(client, api, catalogues):
+    """User A's queued screening, sent while user B (another organisation) is logged in: refused, not stored
+    in B's organisation; sent by A afterwards, it is stored once, in A's."""
+    other = Api(client, factories.member(factories.organisation("Reception Centre East", sector="border_migration"),
+                                         [R.FRONTLINE_RESPONDER]))
+    body = payload(catalogues, taken_by=_taken_by(api))
+    _taken_elsewhere(other.post("/api/v1/screenings", body))
+    assert not Screening.objects.exists()
+    assert api.post("/api/v1/screenings", body).status_code == 201
+    # Sent again by B after A's was stored: still refused for whom it was taken by, and says nothing of A's.
+    _taken_elsewhere(other.post("/api/v1/screenings", body))
+    assert Screening.objects.get().organisation_id == api.membership.organisation_id
+
+
+def test_practice_screenings_do_not_reach_the_live_realm_nor_the_reverse(client, reception, catalogues):
+    membership = factories.member(reception, [R.FRONTLINE_RESPONDER])
+    exercise = factories.exercise_realm("Reception exercise")
+    exercise.participants.add(membership.user)
+    live = Api(client, membership)
+    practice = Api(client, membership)
+    practice.actor = factories.actor(membership, exercise)
+    _token, practice.raw = token_issue(actor=practice.actor, name="exercise", days=1)
+
+    taken_in_exercise = payload(catalogues, taken_by=_taken_by(practice))
+    _taken_elsewhere(live.post("/api/v1/screenings", taken_in_exercise))
+    taken_live = payload(catalogues, taken_by=_taken_by(live))
+    _taken_elsewhere(practice.post("/api/v1/screenings", taken_live))
+    assert not Screening.objects.exists()
+    assert practice.post("/api/v1/screenings", taken_in_exercise).status_code == 201
+    assert live.post("/api/v1/screenings", taken_live).status_code == 201
+    assert {str(s.client_uuid): s.realm_id for s in Screening.objects.all()} == {
+        taken_in_exercise["client_uuid"]: exercise.pk, taken_live["client_uuid"]: live.actor.realm_id}
+
+
+def test_a_malformed_taken_by_is_refused_at_the_edge(api, catalogues):
+    mine = _taken_by(api)
+    for bad in ({"user_id": mine["user_id"], "organisation_id": mine["organisation_id"]},
+                {**mine, "user_id": str(mine["user_id"])}, {**mine, "name": "x"}, "me", [mine]):
+        error = _error(api.post("/api/v1/screenings", payload(catalogues, taken_by=bad)), 422)
+        assert any(field.startswith("taken_by") for field in error["details"]), error
+    assert not Screening.objects.exists()
+
+
 # --- The offline pieces the API relies on: the service worker and the page's offline texts ---------------
 
 def test_the_service_worker_is_public_code_that_keeps_only_the_interview(client, db):

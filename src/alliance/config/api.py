@@ -86,6 +86,8 @@ def _failed(request, exc):
 @api.exception_handler(Conflict)
 def _conflict(request, exc):
     details = {"existing_id": [str(exc.existing_id)]} if exc.existing_id else {}
+    if exc.field:
+        details[exc.field] = [str(exc)]
     return _error(request, 409, "conflict", str(exc), details)
 
 

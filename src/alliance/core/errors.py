@@ -22,6 +22,7 @@ class ValidationFailed(Exception):
 class Conflict(Exception):
     """The request clashes with what is already stored (the same id sent with different content)."""
 
-    def __init__(self, message: str, *, existing_id: object = None):
+    def __init__(self, message: str, *, existing_id: object = None, field: str = ""):
         self.existing_id = existing_id
+        self.field = field  # what clashed, when a client needs to tell conflicts apart
         super().__init__(message)

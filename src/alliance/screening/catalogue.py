@@ -22,7 +22,8 @@ from alliance.screening.models import Catalogue
 
 CATALOGUE_DIR = Path(__file__).resolve().parent / "catalogues"
 KINDS = ("operational", "checklist")
-_TOP = {"code", "version", "title", "source", "kind", "indicators", "lists", "child_only"}
+# "languages": the added interview languages (screening/languages.py) this version carries, beyond the nine.
+_TOP = {"code", "version", "title", "source", "kind", "indicators", "lists", "child_only", "languages"}
 FORMULA_STARTS = frozenset("=+-@\t\r")
 _INDICATOR = {"id", "label", "methods_of_control", "dimension", "ratings", "question", "observe"}
 
@@ -34,12 +35,21 @@ class CatalogueError(ValueError):
 
 
 def check(content: dict, name: str = "catalogue", *, complete: bool = True) -> dict:
-    """`complete`: every question in every supported language (a published version); a draft in the
-    editor may still miss some."""
+    """`complete`: every question in every built-in language and in every added language the version lists
+    under "languages" (a published version); a draft in the editor may still miss some."""
     problems: list[str] = []
     if not isinstance(content, dict):
         raise CatalogueError(name, ["not a JSON object"])
     problems += [f"unknown key {k!r}" for k in sorted(set(content) - _TOP)]
+    extra = content.get("languages", [])
+    if not isinstance(extra, list) or not all(
+            isinstance(code, str) and languages.CODE.match(code) and code not in languages.CODES for code in extra):
+        problems.append("languages: a list of added language codes (2-3 lowercase letters, none of "
+                        f"{', '.join(languages.CODES)})")
+        extra = []
+    elif len(set(extra)) != len(extra):
+        problems.append("languages: a language is listed twice")
+    codes = (*languages.CODES, *extra)
     for key in ("code", "version", "title", "kind"):
         if not isinstance(content.get(key), str) or not content.get(key):
             problems.append(f"{key} is required")
@@ -78,9 +88,9 @@ def check(content: dict, name: str = "catalogue", *, complete: bool = True) -> d
         if "observe" in item and not isinstance(item["observe"], bool):
             problems.append(f"{where}: observe is true or false")
         question = item.get("question", {})
-        if not isinstance(question, dict) or set(question) - set(languages.CODES) or not all(
+        if not isinstance(question, dict) or set(question) - set(codes) or not all(
                 isinstance(text, str) for text in question.values()):
-            problems.append(f"{where}: question is an object of texts keyed by {', '.join(languages.CODES)}")
+            problems.append(f"{where}: question is an object of texts keyed by {', '.join(codes)}")
         else:
             # A spreadsheet (the XLSForm export) would read these as formulas.
             problems += [f"{where}: the {code} text may not start with {text.strip()[:1]!r}"
@@ -107,9 +117,16 @@ def _check_rated(item: dict, where: str, lists: list[str]) -> list[str]:
     return problems
 
 
+def required_languages(content: dict) -> tuple[str, ...]:
+    """The nine built-in languages, then the added ones the version lists."""
+    return (*languages.CODES, *(code for code in languages.extra_codes(content) if code not in languages.CODES))
+
+
 def missing_texts(content: dict) -> list[tuple[str, str]]:
-    """(indicator id, language) for each question text that is missing or blank."""
-    return [(item.get("id"), code) for item in content.get("indicators", []) for code in languages.CODES
+    """(indicator id, language) for each question text that is missing or blank, in every built-in language
+    and every added language the version carries."""
+    codes = required_languages(content)
+    return [(item.get("id"), code) for item in content.get("indicators", []) for code in codes
             if not str((item.get("question") or {}).get(code, "")).strip()]
 
 

@@ -10,7 +10,6 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from alliance.core.countries import COUNTRY_CHOICES
-from alliance.screening import languages
 from alliance.screening.models import Screening
 from alliance.web.widgets import LongSelect
 
@@ -36,9 +35,3 @@ class PersonForm(forms.Form):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.fields["age"].widget.attrs.update(inputmode="numeric", autocomplete="off")
-
-
-def language_options(selected: str) -> list[dict]:
-    """The nine interview languages, each named in its own script with its own lang and dir."""
-    return [{"code": code, "name": name, "dir": languages.direction(code), "selected": code == selected}
-            for code, name in languages.LANGUAGES]

@@ -42,6 +42,35 @@ class Catalogue(models.Model):
         return self.published_at is None
 
 
+class InterviewLanguage(models.Model):
+    """An interview language a system administrator added beyond the nine built in (screening/languages.py):
+    its name in the language itself, its writing direction and the fixed phrases read to the person
+    (the keys of phrases.json). It is offered once published and once the interview's catalogue versions
+    carry every question in it."""
+
+    class Direction(models.TextChoices):
+        LTR = "ltr", _("Left to right")
+        RTL = "rtl", _("Right to left")
+
+    code = models.CharField(max_length=3, unique=True)  # 2-3 lowercase letters, none of the nine built in
+    name = models.CharField(max_length=60)
+    direction = models.CharField(max_length=3, choices=Direction.choices, default=Direction.LTR)
+    phrases = models.JSONField(default=dict)  # {phrases.json key: text}; every key present, blank when missing
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    published_at = models.DateTimeField(null=True, blank=True)  # None while it is being prepared
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None
+
+
 class Screening(models.Model):
     class Outcome(models.TextChoices):
         NONE = "none", _("No indicators")

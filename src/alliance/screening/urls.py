@@ -1,6 +1,6 @@
-from django.urls import path
+from django.urls import path, re_path
 
-from alliance.screening.views import catalogues, dashboard, interview, offline, result
+from alliance.screening.views import catalogues, dashboard, interview, languages, offline, result
 
 app_name = "screening"
 
@@ -17,5 +17,10 @@ urlpatterns = [
     path("catalogues/<int:catalogue_id>/draft/", catalogues.catalogue_draft, name="catalogue_draft"),
     path("catalogues/<int:catalogue_id>/edit/", catalogues.catalogue_edit, name="catalogue_edit"),
     path("catalogues/<int:catalogue_id>/publish/", catalogues.catalogue_publish, name="catalogue_publish"),
+    path("languages/", languages.language_list, name="languages"),
+    # Not a language code (those are two or three letters), so no language can hide this address.
+    path("languages/add-language/", languages.language_add, name="language_add"),
+    re_path(r"^languages/(?P<code>[a-z]{2,3})/$", languages.language_edit, name="language"),
+    re_path(r"^languages/(?P<code>[a-z]{2,3})/publish/$", languages.language_publish, name="language_publish"),
     path("xlsform.xlsx", catalogues.xlsform, name="xlsform"),
 ]

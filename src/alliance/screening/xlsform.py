@@ -1,12 +1,13 @@
 """The reception interview as an XLSForm, for agencies that collect with ODK Collect or KoboToolbox.
 
-The same questions as the web interview, from the same published catalogue versions, in every supported
-language (one label column per language), with the same skip logic: a person who has not worked yet is not
-asked about conditions or destination; only a child is asked the child items. Each indicator is one
-select_one (yes / no / does not know / prefers not to answer) followed, when the answer is yes, by its
-source (self-reported, observed, document). Field names are `<catalogue prefix>_<indicator id>`, e.g.
-op_dr_job_nature, so a submission maps back onto the screening payload (catalogue, indicator, answer,
-source); the catalogue versions used travel in the `catalogues` field.
+The same questions as the web interview, from the same published catalogue versions, in every language
+the interview is offered in (one label column per language: the nine built in, then each published added
+language that every catalogue version carries; languages.offered), with the same skip logic: a person who
+has not worked yet is not asked about conditions or destination; only a child is asked the child items.
+Each indicator is one select_one (yes / no / does not know / prefers not to answer) followed, when the
+answer is yes, by its source (self-reported, observed, document). Field names are
+`<catalogue prefix>_<indicator id>`, e.g. op_dr_job_nature, so a submission maps back onto the screening
+payload (catalogue, indicator, answer, source); the catalogue versions used travel in the `catalogues` field.
 """
 
 from __future__ import annotations
@@ -18,11 +19,13 @@ from functools import cache
 from pathlib import Path
 
 from django.conf import settings
+from django.conf.locale import LANG_INFO
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
 
 from alliance.screening import languages
+from alliance.screening import phrases as phrase_texts
 from alliance.screening.interview import CHILD, OPERATIONAL, SCREEN, SOURCE_LABELS, Interview
 from alliance.screening.models import Screening
 
@@ -47,7 +50,9 @@ ANSWER_FALLBACK = {"yes": _("Yes"), "no": _("No"), "unknown": _("Does not know")
 
 
 def column(code: str) -> str:
-    return f"{COLUMN_NAMES.get(code, languages.NAMES.get(code, code))} ({code})"
+    """An added language is named in English where Django knows it ("Urdu (ur)"), by its own name otherwise."""
+    name = COLUMN_NAMES.get(code) or (LANG_INFO.get(code) or {}).get("name") or languages.name_of(code)
+    return f"{name} ({code})"
 
 
 def field_name(catalogue_code: str, indicator: str) -> str:
@@ -65,12 +70,13 @@ def _phrases_file() -> dict:
     return data if isinstance(data, dict) else {}
 
 
-def _phrase(key: str, fallback) -> dict[str, str]:
+def _phrase_in(key: str, fallback, codes: tuple[str, ...], added: dict[str, dict[str, str]]) -> dict[str, str]:
     """A phrase said to the person, in every language; the English phrase (or the interface's own
-    wording) where a translation is missing."""
+    wording) where a translation is missing. `added`: the phrases of the added languages, by code."""
     found = _phrases_file().get(key) or {}
     english = str(found.get("en") or "").strip() or _in("en", fallback)
-    return {code: str(found.get(code) or "").strip() or english for code in languages.CODES}
+    texts = {code: added[code].get(key, "") if code in added else found.get(code) for code in codes}
+    return {code: str(text or "").strip() or english for code, text in texts.items()}
 
 
 def _in(code: str, text) -> str:
@@ -80,12 +86,12 @@ def _in(code: str, text) -> str:
         return str(text)
 
 
-def _every(text) -> dict[str, str]:
-    return {code: _in(code, text) for code in languages.CODES}
+def _every_in(text, codes: tuple[str, ...]) -> dict[str, str]:
+    return {code: _in(code, text) for code in codes}
 
 
-def _same(text: str) -> dict[str, str]:
-    return dict.fromkeys(languages.CODES, text)
+def _same(text: str, codes: tuple[str, ...]) -> dict[str, str]:
+    return dict.fromkeys(codes, text)
 
 
 class _Sheet:
@@ -114,15 +120,24 @@ class _Sheet:
                     cell.data_type = "s"
 
 
-def _translated(name: str) -> list[str]:
-    return [f"{name}::{column(code)}" for code in languages.CODES]
+def _translated(name: str, codes: tuple[str, ...]) -> list[str]:
+    return [f"{name}::{column(code)}" for code in codes]
 
 
 def build_xlsform(interview: Interview) -> bytes:
-    survey = _Sheet(["type", "name", *_translated("label"), *_translated("hint"), "relevant", "required",
-                     "constraint", *_translated("constraint_message"), "calculation", "default"])
-    choices = _Sheet(["list_name", "name", *_translated("label")])
-    _choices(choices)
+    codes = languages.offered(interview.catalogues)
+    added = {code: phrase_texts.of_language(code) for code in codes if code not in languages.CODES}
+
+    def _every(text) -> dict[str, str]:
+        return _every_in(text, codes)
+
+    def _phrase(key: str, fallback) -> dict[str, str]:
+        return _phrase_in(key, fallback, codes, added)
+
+    survey = _Sheet(["type", "name", *_translated("label", codes), *_translated("hint", codes), "relevant",
+                     "required", "constraint", *_translated("constraint_message", codes), "calculation", "default"])
+    choices = _Sheet(["list_name", "name", *_translated("label", codes)])
+    _choices(choices, codes, added)
 
     used = " ".join(f"{c.code}:{c.version}" for c in interview.catalogues)
     survey.add(type="start", name="started_at")
@@ -167,8 +182,7 @@ def build_xlsform(interview: Interview) -> bytes:
             name = field_name(question.catalogue, question.indicator)
             english = str(question.text.get("en") or question.label)
             survey.add(type="select_one answer", name=name,
-                       label={code: str(question.text.get(code) or "").strip() or english
-                              for code in languages.CODES},
+                       label={code: str(question.text.get(code) or "").strip() or english for code in codes},
                        hint=observe_hint if question.observe else None)
             survey.add(type="select_one source", name=f"{name}_source", label=source_label,
                        relevant=f"${{{name}}} = 'yes'",
@@ -194,16 +208,16 @@ def build_xlsform(interview: Interview) -> bytes:
     return out.getvalue()
 
 
-def _choices(choices: _Sheet) -> None:
+def _choices(choices: _Sheet, codes: tuple[str, ...], added: dict[str, dict[str, str]]) -> None:
     for code, key in ANSWER_PHRASES.items():
-        choices.add(list_name="answer", name=code, label=_phrase(key, ANSWER_FALLBACK[code]))
+        choices.add(list_name="answer", name=code, label=_phrase_in(key, ANSWER_FALLBACK[code], codes, added))
     for code in ("yes", "no"):
-        choices.add(list_name="yes_no", name=code, label=_phrase(code, ANSWER_FALLBACK[code]))
+        choices.add(list_name="yes_no", name=code, label=_phrase_in(code, ANSWER_FALLBACK[code], codes, added))
     for code, label in SOURCE_LABELS.items():
-        choices.add(list_name="source", name=code, label=_every(label))
+        choices.add(list_name="source", name=code, label=_every_in(label, codes))
     for list_name, options in (("sex", Screening.Sex), ("age_group", Screening.AgeGroup),
                                ("work_type", Screening.WorkType)):
         for value, label in zip(options.values, options.labels, strict=True):
-            choices.add(list_name=list_name, name=value, label=_every(label))
-    for code, name in languages.LANGUAGES:
-        choices.add(list_name="language", name=code, label=_same(name))
+            choices.add(list_name=list_name, name=value, label=_every_in(label, codes))
+    for language in languages.described(codes):
+        choices.add(list_name="language", name=language["code"], label=_same(language["name"], codes))

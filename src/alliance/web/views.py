@@ -100,9 +100,13 @@ def _with_language(response, language: str):
 def logout_view(request):
     if request.user.is_authenticated:
         audit.record(actor=request.actor, action="logout", object_type="user", object_id=request.user.pk)
+    # The screening tool's log-out wipe (screening/static/screening/offline-wipe.js) has already removed this
+    # user's offline data; when another account's unsent screenings remain on a shared phone it asks to keep
+    # the browser storage, so that they are not lost. The caches and cookies always go.
+    keep_queue = request.POST.get("keep_offline_queue") == "1"
     logout(request)
     response = redirect("web:login")
-    response["Clear-Site-Data"] = '"cache", "cookies", "storage"'
+    response["Clear-Site-Data"] = '"cache", "cookies"' if keep_queue else '"cache", "cookies", "storage"'
     return response
 
 

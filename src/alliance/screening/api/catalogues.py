@@ -117,15 +117,16 @@ def screening_interview(request):
     if not policy.may(request.actor, R.SCREENING_CONDUCT):
         raise Forbidden(R.SCREENING_CONDUCT)
     interview = _interview()
+    offered = languages.offered(interview.catalogues)  # the nine, and any added language all versions carry
     return {
         "catalogues": [{"code": c.code, "version": c.version, "sha256": c.sha256} for c in interview.catalogues],
-        "languages": [{"code": code, "name": name, "direction": languages.direction(code)}
-                      for code, name in languages.LANGUAGES],
+        "languages": [{"code": d["code"], "name": d["name"], "direction": d["dir"]}
+                      for d in languages.described(offered)],
         "answers": list(ANSWERS), "sources": list(SOURCES),
         "sections": [{"key": s.key, "title": s.title, "shown_when": s.shown_when, "questions": [
             {"catalogue": q.catalogue, "indicator": q.indicator, "field": field_name(q.catalogue, q.indicator),
              "label": q.label, "observe": q.observe, "dimension": q.dimension,
-             "text": {code: str(q.text.get(code, "")) for code in languages.CODES}}
+             "text": {code: str(q.text.get(code, "")) for code in offered}}
             for q in s.questions]} for s in interview.sections],
     }
 

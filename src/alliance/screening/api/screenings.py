@@ -6,7 +6,7 @@ from __future__ import annotations
 import dataclasses
 import uuid
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.urls import reverse
 from ninja import Query, Router, Schema, Status
@@ -21,7 +21,10 @@ from alliance.screening.models import Screening
 
 router = Router(tags=["screening"])
 
-LanguageCode = Literal[languages.CODES]  # type: ignore[valid-type]
+# The nine built-in languages or one an administrator added (two or three lowercase letters): the service
+# decides whether the catalogue versions named are offered in it.
+LanguageCode = Annotated[str, Field(pattern=languages.CODE.pattern, min_length=2, max_length=3,
+                                    description="ISO 639 code of an interview language, e.g. en, ar or ur")]
 
 
 class StrictTypes(StrictIn):

@@ -91,11 +91,15 @@ def catalogue_draft(actor: Actor, catalogue_id: int, version: str) -> Catalogue:
 
 def catalogue_set_texts(actor: Actor, catalogue_id: int, language: str, texts: dict[str, str]) -> Catalogue:
     """Set the question texts of a draft in one language: {indicator id: text}. A blank text removes it
-    (the draft then cannot be published until it is filled in again)."""
+    (the draft then cannot be published until it is filled in again).
+
+    The language is one of the nine built in or an added one (screening/languages.py). An added language
+    is then carried by the draft (its content's "languages"), which cannot be published until every question
+    has a text in it; a draft left with no text at all in an added language no longer carries it."""
     _require_editor(actor)
-    if language not in languages.CODES:
+    if not isinstance(language, str) or not languages.is_known(language):
         raise ValidationFailed({"language": [_("Choose one of the supported languages: %(codes)s.")
-                                             % {"codes": ", ".join(languages.CODES)}]})
+                                             % {"codes": ", ".join(_known_codes())}]})
     if not isinstance(texts, dict):
         raise ValidationFailed({"texts": [_("Give the texts by indicator.")]})
     with transaction.atomic():
@@ -130,12 +134,39 @@ def catalogue_set_texts(actor: Actor, catalogue_id: int, language: str, texts: d
                 question.pop(language, None)
             by_id[ident]["question"] = question
             changed.append(ident)
-        if changed:
+        carried = _carry(content, language)
+        if changed or carried:
             row.content = content
             row.sha256 = catalogues.fingerprint(content)
             row.save(update_fields=["content", "sha256"])
-            _record(actor, row, [f"question.{language}"], f"{len(changed)} question(s) in {language}")
+            fields = [f"question.{language}"] if changed else []
+            _record(actor, row, [*fields, "languages"] if carried else fields,
+                    f"{len(changed)} question(s) in {language}" + (f"; languages {carried}" if carried else ""))
     return row
+
+
+def _known_codes() -> list[str]:
+    return [*languages.CODES, *languages.registered().values_list("code", flat=True)]
+
+
+def _carry(content: dict, language: str) -> str:
+    """Keep an added language in the draft's "languages" while any question has a text in it. Returns
+    "added" or "removed" when the list changed, "" otherwise."""
+    if language in languages.CODES:
+        return ""
+    listed = languages.extra_codes(content)
+    used = any(str((item.get("question") or {}).get(language, "")).strip() for item in content.get("indicators", []))
+    if used and language not in listed:
+        content["languages"] = [*listed, language]
+        return "added"
+    if not used and language in listed:
+        remaining = [code for code in listed if code != language]
+        if remaining:
+            content["languages"] = remaining
+        else:
+            content.pop("languages", None)
+        return "removed"
+    return ""
 
 
 def catalogue_set_title(actor: Actor, catalogue_id: int, title: str) -> Catalogue:
@@ -157,9 +188,9 @@ def catalogue_set_title(actor: Actor, catalogue_id: int, title: str) -> Catalogu
 
 def missing_by_language(content: dict) -> dict[str, int]:
     """Language code -> how many questions have no text in it (languages with none missing left out), in
-    the order of languages.CODES."""
+    the order of languages.CODES, then the added languages the version carries."""
     counts = Counter(code for _ident, code in catalogues.missing_texts(content))
-    return {code: counts[code] for code in languages.CODES if counts[code]}
+    return {code: counts[code] for code in catalogues.required_languages(content) if counts[code]}
 
 
 def catalogue_publish(actor: Actor, catalogue_id: int) -> Catalogue:
@@ -261,5 +292,7 @@ class Completeness:
 
 
 def completeness(row: Catalogue) -> Completeness:
+    """Over the nine built-in languages and the added ones the version carries."""
     missing = missing_by_language(row.content)
-    return Completeness(complete=len(languages.CODES) - len(missing), total=len(languages.CODES), missing=missing)
+    total = len(catalogues.required_languages(row.content))
+    return Completeness(complete=total - len(missing), total=total, missing=missing)

@@ -107,8 +107,11 @@ def _country_of(actor: Actor) -> str:
 
 
 def _person_details(screening: Screening) -> dict:
-    details = {"sex": SEX_TO_HTCDS[screening.sex],
-               "primary_language": languages.ISO_639_2[screening.interviewee_language]}
+    details = {"sex": SEX_TO_HTCDS[screening.sex]}
+    # An added language with a two-letter code has no three-letter one known here: left for the case file.
+    language = languages.iso_639_2(screening.interviewee_language)
+    if language:
+        details["primary_language"] = language
     if screening.citizenship:
         details["citizenships"] = [screening.citizenship]
     age = (screening.answers or {}).get("age")

@@ -100,7 +100,7 @@ def _check_taken_by(actor: Actor, payload) -> None:
     if not isinstance(taken_by, dict) or any(taken_by.get(k) != v for k, v in expected.items()):
         raise Conflict(_("This screening was taken by another account, or in another organisation or realm, and "
                          "was not stored. Log in as the person who took it, in the same organisation and realm, "
-                         "to send it."))
+                         "to send it."), field="taken_by")
 
 
 def _known_uuid(actor: Actor, payload) -> bool:
@@ -136,11 +136,6 @@ def _validate(payload: dict, *, resent: bool = False) -> tuple[dict, Interview]:
         clean["client_uuid"] = str(uuid.UUID(str(payload.get("client_uuid", ""))))
     except ValueError:
         fail("client_uuid", _("The screening id is not a UUID."))
-    for field in ("interviewer_language", "interviewee_language"):
-        value = payload.get(field)
-        if value not in languages.CODES:
-            fail(field, _("Choose one of the supported languages: %(codes)s.") % {"codes": ", ".join(languages.CODES)})
-        clean[field] = value
     for field in ("interpreter", "urgent", "offline", "is_child"):
         value = payload.get(field, False)
         if not isinstance(value, bool):
@@ -149,6 +144,7 @@ def _validate(payload: dict, *, resent: bool = False) -> tuple[dict, Interview]:
     _validate_times(payload, clean, fail, resent=resent)
     _validate_person(payload, clean, fail)
     interview = _validate_catalogues(payload, clean, fail, resent=resent)
+    _validate_languages(payload, clean, interview, fail)
     if interview is not None:
         _validate_answers(payload, clean, interview, fail)
     if errors:
@@ -216,6 +212,27 @@ def _validate_person(payload: dict, clean: dict, fail) -> None:
         fail("is_child", _("Under 18 by the age given: record the person as a child."))
     if is_child and group in ADULT_GROUPS and age is None:
         fail("age_group", _("A child cannot be in an adult age group; choose not known when in doubt."))
+
+
+def _validate_languages(payload: dict, clean: dict, interview: Interview | None, fail) -> None:
+    """Each language is one the catalogue versions named are offered in: the nine built in, or an added
+    language that is published and that every one of those versions carries complete. When the versions are
+    not known (already refused), only the nine are certain."""
+    offered = languages.offered(interview.catalogues) if interview is not None else languages.CODES
+    for field in ("interviewer_language", "interviewee_language"):
+        value = payload.get(field)
+        clean[field] = value
+        if value in offered:
+            continue
+        if interview is None and isinstance(value, str) and languages.is_known(value):
+            continue  # the catalogue versions are refused already; the language is checked against them then
+        if isinstance(value, str) and value not in languages.CODES and languages.is_known(value):
+            fail(field, _("The interview is not offered in %(language)s (%(code)s) with these catalogue versions: "
+                          "the language must be published and every catalogue version must have all its questions "
+                          "in it. Choose one of: %(codes)s.")
+                 % {"language": languages.name_of(value), "code": value, "codes": ", ".join(offered)})
+        else:
+            fail(field, _("Choose one of the supported languages: %(codes)s.") % {"codes": ", ".join(offered)})
 
 
 def _validate_catalogues(payload: dict, clean: dict, fail, *, resent: bool) -> Interview | None:

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from alliance.core import policy
 from alliance.core import roles as R
 from alliance.core.errors import Forbidden, ValidationFailed
+from alliance.screening import catalogue as catalogues
 from alliance.screening import languages
 from alliance.screening.interview import InterviewUnavailable, current_interview
 from alliance.screening.services import catalogues as service
@@ -36,9 +37,17 @@ def _state(row) -> str:
 
 
 def _languages(row) -> list[dict]:
+    """The nine built-in languages, the added ones this version carries, then (in a draft) the other added
+    languages, which it does not carry yet: every question is missing in those."""
     done = service.completeness(row)
-    return [{"code": code, "name": name, "dir": languages.direction(code), "missing": done.missing.get(code, 0)}
-            for code, name in languages.LANGUAGES]
+    found = [{**language, "missing": done.missing.get(language["code"], 0), "carried": True}
+             for language in languages.described(catalogues.required_languages(row.content))]
+    if row.is_draft:
+        carried = {language["code"] for language in found}
+        count = len(row.content.get("indicators", []))
+        found += [{"code": added.code, "name": added.name, "dir": added.direction, "missing": count, "carried": False}
+                  for added in languages.registered() if added.code not in carried]
+    return found
 
 
 @login_required
@@ -55,11 +64,11 @@ def catalogue_list(request):
 
 
 def _detail_context(row, *, errors=None, draft_form=None) -> dict:
+    carried = languages.described(catalogues.required_languages(row.content))
     indicators = [
         {"id": item["id"], "label": item["label"], "observe": bool(item.get("observe")),
-         "texts": [{"code": code, "name": name, "dir": languages.direction(code),
-                    "text": str((item.get("question") or {}).get(code, "")).strip()}
-                   for code, name in languages.LANGUAGES]}
+         "texts": [{**language, "text": str((item.get("question") or {}).get(language["code"], "")).strip()}
+                   for language in carried]}
         for item in row.content.get("indicators", [])
     ]
     return {"catalogue": row, "state": _state(row), "done": service.completeness(row), "indicators": indicators,
@@ -114,12 +123,13 @@ def _first_missing(row) -> str:
 
 
 def _texts_form(row, language: str, data=None) -> forms.Form:
+    direction = languages.direction(language)
     fields = {}
     for item in row.content.get("indicators", []):
         fields[item["id"]] = forms.CharField(
             label=item["label"], required=False, max_length=service.MAX_TEXT,
             initial=(item.get("question") or {}).get(language, ""), disabled=not row.is_draft,
-            widget=forms.Textarea(attrs={"rows": 2, "lang": language, "dir": languages.direction(language)}))
+            widget=forms.Textarea(attrs={"rows": 2, "lang": language, "dir": direction}))
     form_class = type("TextsForm", (forms.Form,), fields)
     return form_class(data)
 
@@ -129,8 +139,9 @@ def _texts_form(row, language: str, data=None) -> forms.Form:
 def catalogue_edit(request, catalogue_id: int):
     row = service.catalogue_for_editor(request.actor, catalogue_id)
     language = request.GET.get("language") or request.POST.get("language") or _first_missing(row)
-    if language not in languages.CODES:
+    if language not in languages.CODES and not languages.is_known(language):
         language = "en"
+    language_dir, language_name = languages.direction(language), languages.name_of(language)
     form = _texts_form(row, language, request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
@@ -140,8 +151,7 @@ def catalogue_edit(request, catalogue_id: int):
             except ValidationFailed as error:
                 apply_errors(form, error)
             else:
-                messages.success(request, _("The %(language)s texts are saved.")
-                                 % {"language": languages.NAMES[language]})
+                messages.success(request, _("The %(language)s texts are saved.") % {"language": language_name})
                 return redirect(f"{_edit_url(row)}?language={language}")
         status = 422
     english = {item["id"]: str((item.get("question") or {}).get("en", "")) for item in row.content["indicators"]}
@@ -149,8 +159,9 @@ def catalogue_edit(request, catalogue_id: int):
             for item in row.content["indicators"]]
     return render(request, "screening/catalogue_edit.html", {
         "catalogue": row, "state": _state(row), "form": form, "rows": rows, "language": language,
-        "language_name": languages.NAMES[language], "dir": languages.direction(language),
+        "language_name": language_name, "dir": language_dir,
         "languages": _languages(row), "done": service.completeness(row),
+        "language_added": language not in catalogues.required_languages(row.content),
     }, status=status)
 
 

@@ -29,7 +29,8 @@ from alliance.core import policy
 from alliance.core import roles as R
 from alliance.core.errors import Conflict, Forbidden, ValidationFailed
 from alliance.screening import explain, languages, selectors, services
-from alliance.screening.forms import PersonForm, language_options
+from alliance.screening import phrases as phrase_texts
+from alliance.screening.forms import PersonForm
 from alliance.screening.interview import (
     ANSWER_LABELS,
     OPERATIONAL,
@@ -71,12 +72,30 @@ def _phrases() -> dict:
         return {}
 
 
+def _offered(current: Interview | None) -> list[dict]:
+    """The languages the current interview is offered in (the nine built in and the added ones its
+    catalogue versions carry complete), each named in its own script with its own lang and dir."""
+    return languages.described(languages.offered(current.catalogues) if current is not None else languages.CODES)
+
+
+def _current_or_none() -> tuple[Interview | None, InterviewUnavailable | None]:
+    try:
+        return current_interview(), None
+    except InterviewUnavailable as exc:
+        return None, exc
+
+
+def _options(offered: list[dict], selected: str) -> list[dict]:
+    return [{**option, "selected": option["code"] == selected} for option in offered]
+
+
 @login_required
 @require_GET
 def home(request):
     _require_conduct(request)
     ui = (get_language() or "en").split("-")[0]
     interviewer = ui if ui in languages.CODES else "en"
+    offered = _offered(_current_or_none()[0])
     outcomes = dict(Screening.Outcome.choices)
     rows = [{"id": row["id"], "finished_at": row["finished_at"], "band": row["outcome"],
              "band_label": outcomes.get(row["outcome"], row["outcome"]), "is_child": row["is_child"],
@@ -85,15 +104,17 @@ def home(request):
     if rows:
         selectors.screening_list_audit(request.actor, [row["id"] for row in rows])
     return render(request, "screening/home.html", {
-        "interviewer_options": language_options(interviewer),
-        "interviewee_options": language_options(""),
+        "interviewer_options": _options(offered, interviewer),
+        "interviewee_options": _options(offered, ""),
         "rows": rows,
     })
 
 
-def _languages_of(data) -> tuple[str, str, bool] | None:
+def _languages_of(data, current: Interview | None) -> tuple[str, str, bool] | None:
+    """Both languages, each one the interview is offered in."""
     interviewer, interviewee = data.get("interviewer"), data.get("interviewee")
-    if interviewer not in languages.CODES or interviewee not in languages.CODES:
+    codes = languages.offered(current.catalogues) if current is not None else languages.CODES
+    if interviewer not in codes or interviewee not in codes:
         return None
     return interviewer, interviewee, data.get("interpreter") in ("1", "on", "true")
 
@@ -102,14 +123,13 @@ def _languages_of(data) -> tuple[str, str, bool] | None:
 @require_GET
 def interview(request):
     _require_conduct(request)
-    chosen = _languages_of(request.GET)
+    current, unavailable = _current_or_none()
+    chosen = _languages_of(request.GET, current)
     if chosen is None:
         messages.error(request, _("Choose the language of the interviewer and of the person first."))
         return redirect("screening:home")
-    try:
-        current = current_interview()
-    except InterviewUnavailable as exc:
-        return _unavailable(request, exc)
+    if current is None:
+        return _unavailable(request, unavailable)
     return _interview_page(request, current, chosen, form=PersonForm(), answers={},
                            client_uuid=str(uuid.uuid4()), started_at=timezone.now().isoformat())
 
@@ -119,14 +139,13 @@ def interview(request):
 def submit(request):
     """The interview posted without JavaScript: the same payload the browser would send to the API."""
     _require_conduct(request)
-    chosen = _languages_of(request.POST)
+    current, unavailable = _current_or_none()
+    chosen = _languages_of(request.POST, current)
     if chosen is None:
         messages.error(request, _("Choose the language of the interviewer and of the person first."))
         return redirect("screening:home")
-    try:
-        current = current_interview()
-    except InterviewUnavailable as exc:
-        return _unavailable(request, exc)
+    if current is None:
+        return _unavailable(request, unavailable)
     form = PersonForm(request.POST)
     answers = _posted_answers(request.POST)
     client_uuid, started_at = request.POST.get("client_uuid", ""), request.POST.get("started_at", "")
@@ -213,18 +232,32 @@ def _unavailable(request, exc: InterviewUnavailable):
     return render(request, "screening/interview.html", {"unavailable": str(exc)}, status=503)
 
 
-def _texts(entry: dict[str, str], interviewer: str, interviewee: str, *, both: bool = True) -> list[dict]:
+def _texts(entry: dict[str, str], interviewer: str, interviewee: str, *, both: bool = True,
+           dirs: dict[str, str] | None = None) -> list[dict]:
     """A text in the interviewer's language and, beside it, in the person's: each with its own lang and dir."""
     codes = [interviewer] + ([interviewee] if both and interviewee != interviewer else [])
-    return [{"lang": code, "dir": languages.direction(code), "text": entry.get(code) or entry.get("en", "")}
+    return [{"lang": code, "dir": (dirs or {}).get(code) or languages.direction(code),
+             "text": entry.get(code) or entry.get("en", "")}
             for code in codes]
+
+
+def _phrases_in(codes: set[str]) -> dict:
+    """phrases.json, with the phrases of the added languages among `codes` (from their rows) merged in."""
+    found = _phrases()
+    added = {code: phrase_texts.of_language(code) for code in codes if code not in languages.CODES}
+    if not added:
+        return found
+    return {key: {**found.get(key, {}), **{code: texts.get(key, "") for code, texts in added.items()}}
+            for key in {*found, *phrase_texts.phrase_keys()}}
 
 
 def _interview_page(request, current: Interview, chosen: tuple[str, str, bool], *, form: PersonForm,
                     answers: dict, client_uuid: str, started_at: str, errors: list[str] | None = None):
     interviewer, interviewee, interpreter = chosen
-    phrases = _phrases()
-    phrase = {key: _texts(phrases.get(key, {}), interviewer, interviewee)
+    described = {d["code"]: d for d in languages.described([interviewer, interviewee])}
+    dirs = {code: d["dir"] for code, d in described.items()}
+    phrases = _phrases_in({interviewer, interviewee})
+    phrase = {key: _texts(phrases.get(key, {}), interviewer, interviewee, dirs=dirs)
               for key in ("intro", "urgent", "age", "work", "closing")}
     person_words = {value: (phrases.get(key, {}).get(interviewee) or "") for value, key in ANSWER_PHRASES.items()}
     show_person_words = interviewee != (get_language() or "en").split("-")[0]
@@ -239,7 +272,7 @@ def _interview_page(request, current: Interview, chosen: tuple[str, str, bool], 
             default_source = "observed" if q.observe else "self_reported"
             questions.append({
                 "n": n, "catalogue": q.catalogue, "indicator": q.indicator, "observe": q.observe,
-                "texts": _texts(q.text, interviewer, interviewee, both=not q.observe),
+                "texts": _texts(q.text, interviewer, interviewee, both=not q.observe, dirs=dirs),
                 "answer": given.get("answer", ""),
                 "source": given["source"] if given.get("source") in SOURCES else default_source,
             })
@@ -274,7 +307,7 @@ def _interview_page(request, current: Interview, chosen: tuple[str, str, bool], 
         "form": form, "sections": sections, "phrase": phrase, "answer_options": answer_options,
         "source_options": list(SOURCE_LABELS.items()), "context": context, "errors": errors or [],
         "interviewer": interviewer, "interviewee": interviewee, "interpreter": interpreter,
-        "interviewer_name": languages.NAMES[interviewer], "interviewee_name": languages.NAMES[interviewee],
-        "interviewer_dir": languages.direction(interviewer), "interviewee_dir": languages.direction(interviewee),
+        "interviewer_name": described[interviewer]["name"], "interviewee_name": described[interviewee]["name"],
+        "interviewer_dir": dirs[interviewer], "interviewee_dir": dirs[interviewee],
         "client_uuid": client_uuid, "started_at": started_at, "catalogues": current.catalogues,
     })

@@ -68,8 +68,9 @@ def service_worker(request):
         "assets": [url for _path, url, _location in assets],
         "interview_path": interview_path,
         "page_max_age": PAGE_MAX_AGE,
-        "languages": [{"code": code, "name": name, "dir": languages.direction(code)}
-                      for code, name in languages.LANGUAGES],
+        # Names for the offline page's list of prepared interviews: the nine and every published added one.
+        "languages": languages.described([*languages.CODES, *languages.registered().filter(
+            published_at__isnull=False).values_list("code", flat=True)]),
         "stylesheet": static("web/alliance.css"),
         "texts": {
             "offline_title": _("No connection"),

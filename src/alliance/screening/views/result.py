@@ -22,7 +22,7 @@ def detail(request, screening_id: int):
     return render(request, "screening/detail.html", {
         "screening": screening, "explained": explain.explain(screening.explanation),
         "observations": _observations(screening), "referable": referable(screening),
-        "interviewee_language": languages.NAMES.get(screening.interviewee_language, ""),
+        "interviewee_language": languages.name_of(screening.interviewee_language),
     })
 
 

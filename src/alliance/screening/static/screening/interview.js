@@ -245,9 +245,23 @@
       urgent: urgent,
       answers: answersGiven(p),
     };
+    const takenBy = takenByOf(context);
+    if (takenBy) {
+      payload.taken_by = takenBy; // checked by the server: never sent under another account, organisation or realm
+    }
     sent = payload;
     showPanel("sending");
     document.dispatchEvent(new CustomEvent("screening:finished", { detail: { payload: payload } }));
+  }
+
+  // Who takes this interview, as the page says: {user_id, organisation_id, realm_id}, or null when the page
+  // does not give all three (offline.js then asks the server).
+  function takenByOf(source) {
+    const ids = [source.user_id, source.organisation_id, source.realm_id];
+    if (!ids.every((id) => Number.isSafeInteger(id) && id > 0)) {
+      return null;
+    }
+    return { user_id: ids[0], organisation_id: ids[1], realm_id: ids[2] };
   }
 
   function showPanel(name) {

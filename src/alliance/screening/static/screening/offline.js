@@ -96,10 +96,9 @@
   // What the page says (it may be an offline copy made for an earlier session): used to label a screening
   // finished with no connection and to sort the queue on the screen, never to decide what is sent.
   const pageIdentity = identityOf(context);
-  // What the server said on this page (GET /api/v1/me); null until it answered. The only identity anything
-  // is sent under.
-  let confirmed = null;
-  let lastSeen = null;  // the last identity the server gave, kept for the screen when the session is gone
+  // What the server said on this page (GET /api/v1/me) is the only identity anything is sent under.
+  let serverSaid = false;  // the server answered once on this page
+  let lastSeen = null;  // the last identity it gave, kept for the screen when the session is gone
 
   // Returns {kind: "ok", identity} (identity null when the session has no organisation), {kind: "login"} or
   // {kind: "network"}.
@@ -112,7 +111,6 @@
       return {kind: "network"};
     }
     if (response.status === 401 || response.status === 403) {
-      confirmed = null;
       return {kind: "login"};
     }
     let me = null;
@@ -125,8 +123,8 @@
       return {kind: "network"};  // a server error, or a page in the way
     }
     const identity = identityOf({user_id: me.id, organisation_id: me.organisation_id, realm_id: me.realm_id});
-    confirmed = identity;
-    lastSeen = identity || lastSeen;
+    lastSeen = identity;
+    serverSaid = true;
     identitySeen(identity);
     return {kind: "ok", identity};
   }
@@ -738,9 +736,10 @@
     } catch (error) {
       records = [];
     }
-    const user = userId;
-    // Whose screenings these are is known once the page or the server said who is logged in.
-    const mine = user ? records.filter((record) => String(record.user_id) === user) : records;
+    // Shown as this person's: the screenings taken under the identity the server last gave on this page (kept
+    // when the session ends, for "log in again"); before it answered (no connection), the page's.
+    const viewer = serverSaid ? lastSeen : pageIdentity;
+    const mine = viewer ? records.filter((record) => belongsTo(record, viewer)) : (serverSaid ? [] : records);
     const pending = mine.filter((record) => record.state === "pending");
     const problems = mine.filter((record) => record.state !== "pending");
     const others = records.length - mine.length;
@@ -754,7 +753,7 @@
         loginLine.append(element("a", {href: `${settings.loginUrl}?next=${next}`}, text("loginLink")));
       }
       othersLine.hidden = !others;
-      othersLine.textContent = others ? format("others", {n: others}) : "";
+      othersLine.textContent = others ? format("elsewhere", {n: others}) : "";
       problemList.textContent = "";
       for (const record of problems) {
         problemList.append(problemItem(record));
@@ -764,6 +763,7 @@
       sendButton.hidden = !pending.length;
       box.dataset.pending = String(pending.length);
       box.dataset.problems = String(problems.length);
+      box.dataset.elsewhere = String(others);
     }
     const states = problems.map((record) => `${record.client_uuid}:${record.state}`).join(",");
     if (states !== lastProblemStates && problems.length) {
@@ -773,10 +773,14 @@
     if (loginNeeded && pending.length) {
       announce(format("login", {n: pending.length}));
     }
-    return {pending: pending.length, problems: problems.length};
+    return {pending: pending.length, problems: problems.length, elsewhere: others};
   }
 
   // --- The service worker: the interview opens with no connection -----------------------------------------
+  const isInterviewPage = document.querySelector("[data-section]") !== null;
+  let workerReady = Promise.resolve(false);
+  let pagesCheckedFor = null;
+
   function interviewerLanguage() {
     const select = document.querySelector("select[name=interviewer]");
     return (select && select.value) || context.interviewer_language || language.split("-")[0];
@@ -794,6 +798,50 @@
     }
   }
 
+  // Asks the worker to delete the kept interview pages made for anyone but `keep` (all of them without it);
+  // answers how many it deleted.
+  async function forgetInterviews(keep) {
+    const registration = await navigator.serviceWorker.ready;
+    if (!registration.active) {
+      return 0;
+    }
+    return new Promise((resolve) => {
+      const channel = new MessageChannel();
+      const timer = setTimeout(() => resolve(0), 5000);
+      channel.port1.onmessage = (event) => {
+        clearTimeout(timer);
+        resolve(Number((event.data || {}).removed) || 0);
+      };
+      registration.active.postMessage({type: "forget-interviews", keep: keep || ""}, [channel.port2]);
+    });
+  }
+
+  // The kept interview pages carry the ids of the session they were made for (their csrf token and user,
+  // organisation and realm; the worker notes them). Once the server said who is logged in now, the pages made
+  // for another account, organisation or realm are dropped and prepared again for this one: an interview taken
+  // offline is then labelled with the ids of the person who is logged in.
+  function identitySeen(identity) {
+    const key = identityKey(identity);
+    if (pagesCheckedFor === key) {
+      return;
+    }
+    pagesCheckedFor = key;
+    workerReady.then(async (ready) => {
+      if (!ready || pagesCheckedFor !== key) {
+        return;
+      }
+      const removed = await forgetInterviews(key);
+      // The interview page keeps itself (network first); the other screening pages prepare every interview
+      // for the interviewer's language, unless the page says not to.
+      const prepare = !isInterviewPage && data.precache !== "off";
+      if (navigator.onLine !== false && (prepare || removed > 0)) {
+        await precache();
+      }
+    }).catch(() => {
+      /* the worker went away: the next visit prepares the pages */
+    });
+  }
+
   function startServiceWorker() {
     if (!("serviceWorker" in navigator) || !window.isSecureContext) {
       return;
@@ -806,20 +854,13 @@
         emit("screening:precached", {requested: event.data.requested, kept: event.data.kept});
       }
     });
-    navigator.serviceWorker.register(settings.swUrl, {scope: settings.swScope}).then(() => {
-      // The interview page keeps itself (network first); the other screening pages prepare every
-      // interview for the interviewer's language, unless the page says not to.
-      const isInterview = document.querySelector("[data-section]") !== null;
-      if (!isInterview && data.precache !== "off" && navigator.onLine !== false) {
-        precache();
-        const select = document.querySelector("select[name=interviewer]");
-        if (select) {
-          select.addEventListener("change", () => precache());
-        }
+    workerReady = navigator.serviceWorker.register(settings.swUrl, {scope: settings.swScope}).then(() => {
+      const select = document.querySelector("select[name=interviewer]");
+      if (select && !isInterviewPage && data.precache !== "off") {
+        select.addEventListener("change", () => precache());
       }
-    }).catch(() => {
-      /* no worker (private window, a browser setting): the pages work online as before */
-    });
+      return true;
+    }).catch(() => false);  // no worker (private window, a browser setting): the pages work online as before
   }
 
   // --- Start -----------------------------------------------------------------------------------------------
@@ -839,10 +880,9 @@
     build();
     loadWipeHook();
     startServiceWorker();
-    const online = navigator.onLine !== false;
-    (online && !userId ? currentUser() : Promise.resolve(userId)).then(() => render()).then(() => {
-      if (online) {
-        syncNow();
+    render().then(() => {
+      if (navigator.onLine !== false) {
+        syncNow();  // asks the server who is logged in first
       }
     });
     window.addEventListener("online", () => {

@@ -1,6 +1,9 @@
 /* Alliance screening service worker (rendered by screening/views/offline.py; scope /screening/).
    Precaches the interview's static files; keeps the interview pages (network first, the cached copy
-   when offline); caches nothing else: results, referrals, lists, the dashboard and the API carry data. */
+   when offline); caches nothing else: results, referrals, lists, the dashboard and the API carry data.
+   A kept interview page carries the ids of the session it was made for (user, organisation, realm, in its
+   screening-context): the worker notes them on the kept copy (the X-Alliance-Taken-By header) and, asked by
+   offline.js once the server said who is logged in, deletes the copies made for anyone else. */
 "use strict";
 const CONFIG = {{ config }};
 {% verbatim %}
@@ -56,6 +59,32 @@ function interviewKey(url) {
   return key.href;
 }
 
+const TAKEN_BY = "X-Alliance-Taken-By";
+const CONTEXT_SCRIPT = /<script[^>]*\bid="screening-context"[^>]*>([\s\S]*?)<\/script>/;
+
+/* "user:organisation:realm" of the session an interview page was made for ("" when it does not say). */
+function takenByOf(html) {
+  const found = CONTEXT_SCRIPT.exec(html);
+  if (!found) {
+    return "";
+  }
+  try {
+    const context = JSON.parse(found[1]);
+    const ids = [context.user_id, context.organisation_id, context.realm_id];
+    return ids.every((id) => Number.isSafeInteger(id) && id > 0) ? ids.join(":") : "";
+  } catch (error) {
+    return "";
+  }
+}
+
+/* The page as it is kept: the same response, noting whom it was made for. */
+async function marked(response) {
+  const html = await response.text();
+  const headers = new Headers(response.headers);
+  headers.set(TAKEN_BY, takenByOf(html));
+  return new Response(html, {status: response.status, statusText: response.statusText, headers});
+}
+
 function keepable(response) {
   // Only a page the server really sent: never a redirect (to the log-in page) or an error page.
   return response && response.ok && response.type === "basic" && !response.redirected;
@@ -67,7 +96,7 @@ async function interviewPage(request) {
   try {
     const response = await fetch(request);
     if (key && keepable(response)) {
-      await cache.put(key, response.clone());
+      await cache.put(key, await marked(response.clone()));
     }
     return response;
   } catch (error) {
@@ -176,7 +205,7 @@ async function precache(data, source) {
     try {
       const response = await fetch(new Request(key, {credentials: "same-origin", redirect: "manual", cache: "no-store"}));
       if (keepable(response)) {
-        await cache.put(key, response);
+        await cache.put(key, await marked(response));
         kept += 1;
       }
     } catch (error) {
@@ -188,10 +217,45 @@ async function precache(data, source) {
   }
 }
 
+/* {type: "forget-interviews", keep: "user:organisation:realm"}: deletes the kept interview pages made for
+   another session than `keep` (every one without it). offline.js asks once GET /api/v1/me showed who is
+   logged in, then prepares them again; the answer ({type: "forgotten", removed}) goes to the port given. */
+async function forgetInterviews(data, port) {
+  const keep = typeof data.keep === "string" ? data.keep : "";
+  let removed = 0;
+  for (const name of (await caches.keys()).filter((n) => n.startsWith(PREFIX))) {
+    const cache = await caches.open(name);
+    for (const request of await cache.keys()) {
+      if (new URL(request.url).pathname !== INTERVIEW) {
+        continue;
+      }
+      const kept = await cache.match(request, {ignoreVary: true});
+      const takenBy = kept ? kept.headers.get(TAKEN_BY) || "" : "";
+      if (!keep || takenBy !== keep) {
+        await cache.delete(request, {ignoreVary: true});
+        removed += 1;
+      }
+    }
+  }
+  if (port && port.postMessage) {
+    port.postMessage({type: "forgotten", removed});
+  }
+}
+
+/* One message at a time: a page prepared again is never deleted by a "forget" still running. */
+let work = Promise.resolve();
+function serially(task) {
+  work = work.then(task, task);
+  return work;
+}
+
 self.addEventListener("message", (event) => {
   const data = event.data || {};
   if (data.type === "precache") {
-    event.waitUntil(precache(data, event.source));
+    event.waitUntil(serially(() => precache(data, event.source)));
+  } else if (data.type === "forget-interviews") {
+    const port = event.ports && event.ports[0] ? event.ports[0] : event.source;
+    event.waitUntil(serially(() => forgetInterviews(data, port)));
   }
 });
 {% endverbatim %}

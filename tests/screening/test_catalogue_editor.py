@@ -22,21 +22,6 @@ from tests.screening import screening_world as world
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def loaded(db):
-    return world.load()
-
-
-@pytest.fixture
-def admin_member(db):
-    return factories.member(factories.organisation(sector="coordinator_rapporteur"), [R.SYSTEM_ADMINISTRATOR])
-
-
-@pytest.fixture
-def admin(admin_member):
-    return factories.actor(admin_member)
-
-
 def _screen() -> Catalogue:
     return catalogues.current(SCREEN)
 

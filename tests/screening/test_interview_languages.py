@@ -41,21 +41,6 @@ def question_text(ident: str) -> str:
 
 
 @pytest.fixture
-def loaded(db):
-    return world.load()
-
-
-@pytest.fixture
-def admin_member(db):
-    return factories.member(factories.organisation(sector="coordinator_rapporteur"), [R.SYSTEM_ADMINISTRATOR])
-
-
-@pytest.fixture
-def admin(admin_member):
-    return factories.actor(admin_member)
-
-
-@pytest.fixture
 def responder(db):
     return factories.member(factories.organisation("Reception Centre North"), [R.FRONTLINE_RESPONDER])
 

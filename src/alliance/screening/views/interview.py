@@ -27,7 +27,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from alliance.core import policy
 from alliance.core import roles as R
-from alliance.core.errors import Conflict, Forbidden, ValidationFailed
+from alliance.core.errors import Conflict, ValidationFailed
 from alliance.screening import explain, languages, selectors, services
 from alliance.screening import phrases as phrase_texts
 from alliance.screening.forms import PersonForm
@@ -122,14 +122,9 @@ def _languages_of(data, current: Interview | None) -> tuple[str, str, bool] | No
 @login_required
 @require_GET
 def interview(request):
-    _require_conduct(request)
-    current, unavailable = _current_or_none()
-    chosen = _languages_of(request.GET, current)
-    if chosen is None:
-        messages.error(request, _("Choose the language of the interviewer and of the person first."))
-        return redirect("screening:home")
-    if current is None:
-        return _unavailable(request, unavailable)
+    current, chosen, refusal = _started(request, request.GET)
+    if refusal is not None:
+        return refusal
     return _interview_page(request, current, chosen, form=PersonForm(), answers={},
                            client_uuid=str(uuid.uuid4()), started_at=timezone.now().isoformat())
 
@@ -138,14 +133,9 @@ def interview(request):
 @require_POST
 def submit(request):
     """The interview posted without JavaScript: the same payload the browser would send to the API."""
-    _require_conduct(request)
-    current, unavailable = _current_or_none()
-    chosen = _languages_of(request.POST, current)
-    if chosen is None:
-        messages.error(request, _("Choose the language of the interviewer and of the person first."))
-        return redirect("screening:home")
-    if current is None:
-        return _unavailable(request, unavailable)
+    current, chosen, refusal = _started(request, request.POST)
+    if refusal is not None:
+        return refusal
     form = PersonForm(request.POST)
     answers = _posted_answers(request.POST)
     client_uuid, started_at = request.POST.get("client_uuid", ""), request.POST.get("started_at", "")
@@ -154,8 +144,6 @@ def submit(request):
                            _finished_at(request.actor, client_uuid))
         try:
             screening, _created = services.screening_submit(actor=request.actor, payload=payload)
-        except Forbidden:
-            raise PermissionDenied from None
         except Conflict as exc:
             return render(request, "screening/interview.html", {
                 "conflict": str(exc), "existing_id": exc.existing_id}, status=409)
@@ -166,6 +154,20 @@ def submit(request):
         return redirect("screening:detail", screening_id=screening.pk)
     return _interview_page(request, current, chosen, form=form, answers=answers, client_uuid=client_uuid,
                            started_at=started_at, errors=[m for ms in form.errors.values() for m in ms])
+
+
+def _started(request, data):
+    """What the interview page and its no-JS post both need first: the right to screen, the current
+    interview and both languages. Returns (interview, languages, None) or (None, None, the response)."""
+    _require_conduct(request)
+    current, unavailable = _current_or_none()
+    chosen = _languages_of(data, current)
+    if chosen is None:
+        messages.error(request, _("Choose the language of the interviewer and of the person first."))
+        return None, None, redirect("screening:home")
+    if current is None:
+        return None, None, _unavailable(request, unavailable)
+    return current, chosen, None
 
 
 def _finished_at(actor, client_uuid: str) -> dt.datetime:

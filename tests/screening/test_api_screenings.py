@@ -194,7 +194,7 @@ def test_list_get_and_score_for_the_organisation(api, catalogues):
     assert body["explanation"]["band_label"] == "Presumed victim: refer now"
     dimensions = {d["dimension"]: d for d in body["explanation"]["lists"][0]["dimensions"]}
     assert dimensions["deceptive_recruitment"]["present"]
-    assert "at least 2 strong indicators" in dimensions["deceptive_recruitment"]["text"]
+    assert "1 strong and 1 medium or weak indicator" in dimensions["deceptive_recruitment"]["text"]
     assert {(o["indicator"], o["answer"]) for o in body["observations"]} >= {("dr-job-nature", "yes")}
     score = api.get(f"/api/v1/screenings/{ids[0]}/score").json()
     assert score["outcome"] == "refer" and score["explanation"]["band"] == "refer"

@@ -138,9 +138,9 @@ def test_the_result_page_explains_and_the_refer_page_refers(client, world):
     client.force_login(world["screener"].user)
     page = client.get(reverse("screening:detail", args=[screening.pk])).content.decode()
     assert "Presumed victim: refer now" in page
-    assert "Deceptive recruitment: present, at least 2 strong indicators" in page
+    assert "Deceptive recruitment: present, 1 strong and 1 medium or weak indicator" in page
     assert "Deceived about the nature of the job" in page
-    assert "ilo-ec-operational 2009.1" in page  # the catalogue version it was scored with
+    assert "ilo-ec-operational 2009.2" in page  # the catalogue version it was scored with
     form = client.get(reverse("screening:refer", args=[screening.pk])).content.decode()
     assert 'lang="ar" dir="rtl"' in form  # the consent question read to the person, in their language
     response = client.post(reverse("screening:refer", args=[screening.pk]), {

@@ -214,23 +214,32 @@ def _dimension(result, list_name, dimension):
     return next(d for d in entry["dimensions"] if d["dimension"] == dimension)
 
 
-def test_the_issue_example_deceptive_recruitment_present_with_two_strong_indicators(interview):
-    result = _score(interview, ["dr-job-nature", "dr-conditions"])
-    deceptive = _dimension(result, "adults_labour", "deceptive_recruitment")
-    assert deceptive["present"] and deceptive["counts"] == {"strong": 2, "medium": 0, "weak": 0}
+def test_the_issue_example_a_dimension_present_with_two_strong_indicators(interview):
+    result = _score(interview, ["cd-documents", "cd-debt"])
+    coercion = _dimension(result, "adults_labour", "coercion_at_destination")
+    assert coercion["present"] and coercion["counts"] == {"strong": 2, "medium": 0, "weak": 0}
     with translation.override("en"):
-        line = explain.explain(result)["lists"][0]["dimensions"][0]
-    assert line.text == "Deceptive recruitment: present, at least 2 strong indicators"
-    assert line.indicators == ["Deceived about the nature of the job, the location or the employer (strong)",
-                               "Deceived about conditions of work (wages, hours, living conditions) (strong)"]
+        line = next(d for d in explain.explain(result)["lists"][0]["dimensions"]
+                    if d.dimension == "coercion_at_destination")
+    assert line.text == "Coercion at destination: present, at least 2 strong indicators"
+    assert line.indicators == ["Identity documents confiscated (strong)",
+                               "Debt bondage or manipulation of debt (strong)"]
     assert result["band"] == "monitor"  # one dimension is not the whole rule
 
 
+def test_deception_about_the_job_and_its_conditions_is_one_strong_and_one_medium(interview):
+    # In the published adults' labour list only deception about the job, place or employer is strong.
+    result = _score(interview, ["dr-job-nature", "dr-conditions"])
+    deceptive = _dimension(result, "adults_labour", "deceptive_recruitment")
+    assert deceptive["present"] and deceptive["branch"] == "strong_and_other"
+    assert deceptive["counts"] == {"strong": 1, "medium": 1, "weak": 0}
+
+
 def test_the_same_answers_read_differently_on_the_sexual_exploitation_list(interview):
-    # Deceived about conditions is strong for labour but medium for sexual exploitation.
-    result = _score(interview, ["dr-job-nature", "dr-conditions"], work_type="both")
-    assert _dimension(result, "adults_labour", "deceptive_recruitment")["branch"] == "two_strong"
-    assert _dimension(result, "adults_sexual", "deceptive_recruitment")["branch"] == "strong_and_other"
+    # Forced tasks or clients is medium for labour but strong for sexual exploitation.
+    result = _score(interview, ["cd-forced-tasks", "cd-denunciation"], work_type="both")
+    assert not _dimension(result, "adults_labour", "coercion_at_destination")["present"]
+    assert _dimension(result, "adults_sexual", "coercion_at_destination")["branch"] == "strong_and_other"
 
 
 @pytest.mark.parametrize("yes", [["unaccompanied"], ["worked-unpaid"], ["ec-hours"]], ids=lambda y: y[0])

@@ -226,6 +226,25 @@ SCREENING = ObjectPolicy(
 
 POLICIES: dict[str, ObjectPolicy] = {p.object_type: p for p in (CASE, AUDIT_EVENT, MEMBERSHIP, JOB, SCREENING)}
 
+# --- Screening aggregates: what a facility dashboard may count (it never shows a person) -----------------
+SCREENING_AGGREGATES_REALM_WIDE = frozenset({R.NATIONAL_COORDINATOR, R.ANALYST})
+
+
+def screening_aggregates_realm_wide(actor: Actor) -> bool:
+    """Co-ordinators and analysts count every facility of their realm; a reception manager only their own."""
+    return may(actor, R.SCREENING_DASHBOARD) and bool(actor.roles & SCREENING_AGGREGATES_REALM_WIDE)
+
+
+def screening_aggregate_scope(actor: Actor) -> Q | None:
+    """The screenings the actor's dashboard may count, or None when it may count none."""
+    if not may(actor, R.SCREENING_DASHBOARD):
+        return None
+    if screening_aggregates_realm_wide(actor):
+        return Q(realm_id=actor.realm_id)
+    if actor.organisation_id is None:
+        return None
+    return Q(realm_id=actor.realm_id, organisation_id=actor.organisation_id)
+
 
 def policy_for(object_type: str) -> ObjectPolicy:
     return POLICIES[object_type]

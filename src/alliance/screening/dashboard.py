@@ -1,6 +1,6 @@
 """The facility dashboard: aggregated screening figures for reception managers, never a person.
 
-Who sees what (always within the actor's realm):
+Who sees what (decided in core.policy.screening_aggregate_scope, always within the actor's realm):
 - a national co-ordinator or an analyst: every organisation's screenings, or one facility's (an organisation
   that has screenings in the realm);
 - an organisation admin (the reception manager): their own organisation's screenings only.
@@ -32,7 +32,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -55,7 +55,6 @@ DEFAULT_DAYS = 30
 MAX_DAYS = 366
 EARLIEST = dt.date(2000, 1, 1)
 LATEST = dt.date(2099, 12, 31)
-REALM_WIDE_ROLES = frozenset({R.NATIONAL_COORDINATOR, R.ANALYST})
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _COUNTRY_NAMES = dict(COUNTRY_CHOICES)
 
@@ -109,23 +108,22 @@ class Facility:
 
 
 def is_realm_wide(actor: Actor) -> bool:
-    return bool(actor.roles & REALM_WIDE_ROLES)
+    return policy.screening_aggregates_realm_wide(actor)
 
 
-def _check(actor: Actor) -> None:
-    if not policy.may(actor, R.SCREENING_DASHBOARD):
+def _scope(actor: Actor) -> Q:
+    scope = policy.screening_aggregate_scope(actor)
+    if scope is None:
         raise Forbidden(R.SCREENING_DASHBOARD)
-    if not is_realm_wide(actor) and actor.organisation_id is None:
-        raise Forbidden(R.SCREENING_DASHBOARD)
+    return scope
 
 
 def facility_choices(actor: Actor) -> list[Facility]:
     """The facilities the actor may pick: every organisation with screenings in the realm (co-ordinators and
     analysts), or the actor's own organisation (an organisation admin)."""
-    _check(actor)
+    scope = _scope(actor)
     if is_realm_wide(actor):
-        rows = (Organisation.objects.filter(pk__in=Screening.objects.filter(realm_id=actor.realm_id)
-                                            .values("organisation_id"))
+        rows = (Organisation.objects.filter(pk__in=Screening.objects.filter(scope).values("organisation_id"))
                 .order_by("name", "pk").values_list("pk", "name"))
     else:
         rows = Organisation.objects.filter(pk=actor.organisation_id).values_list("pk", "name")
@@ -186,7 +184,7 @@ def dashboard(actor: Actor, *, facility_id=None, date_from=None, date_to=None) -
     `facility_id`, `date_from` and `date_to` may come straight from a query string (strings) or typed; bad
     values raise ValidationFailed keyed by "facility", "date_from" and "date_to". Default: the last 30 days.
     """
-    _check(actor)
+    scope = _scope(actor)
     errors: dict[str, list[str]] = {}
     choices = facility_choices(actor)
     facility = _parse_facility(facility_id, choices, errors)
@@ -198,7 +196,7 @@ def dashboard(actor: Actor, *, facility_id=None, date_from=None, date_to=None) -
 
     tz = timezone.get_current_timezone()
     rows = Screening.objects.filter(
-        realm_id=actor.realm_id,
+        scope,
         finished_at__gte=timezone.make_aware(dt.datetime.combine(start, dt.time.min), tz),
         finished_at__lt=timezone.make_aware(dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min), tz),
     )

@@ -8,17 +8,13 @@ fresh one; a publication consumes its draft, so each publish call gets a fresh d
 
 from __future__ import annotations
 
-import datetime as dt
 import itertools
-import uuid
-
-from django.utils import timezone
 
 from alliance.core import roles as R
 from alliance.screening.catalogue import current, load_catalogues
-from alliance.screening.interview import current_interview
 from alliance.screening.services import screening_submit
 from tests import factories
+from tests.screening import screening_world
 
 POSITIVE = [("ilo-ec-operational", i) for i in ("dr-job-nature", "dr-conditions", "ec-hours", "ec-wages",
                                                 "cd-documents", "cd-debt")]
@@ -68,15 +64,7 @@ def is_matrix_endpoint(name: str, api: bool) -> bool:
 
 
 def payload(yes=POSITIVE, **overrides) -> dict:
-    interview = current_interview()
-    now = timezone.now()
-    body = {"client_uuid": str(uuid.uuid4()), "started_at": (now - dt.timedelta(minutes=10)).isoformat(),
-            "finished_at": now.isoformat(), "interviewer_language": "en", "interviewee_language": "ar",
-            "catalogues": [{"code": c.code, "version": c.version} for c in interview.catalogues],
-            "sex": "female", "age": 30, "is_child": False, "citizenship": "XW", "work_type": "labour",
-            "answers": [{"catalogue": c, "indicator": i, "answer": "yes"} for c, i in yes]}
-    body.update(overrides)
-    return body
+    return screening_world.payload(yes=yes, age=30, citizenship="XW", **overrides)
 
 
 def _screener(world, relation: str):

@@ -51,7 +51,7 @@ def key(interview: Interview, indicator: str | Key) -> Key:
 
 
 def payload(
-    interview: Interview, *, yes: Iterable[str | Key] = (), no: Iterable[str | Key] = (),
+    interview: Interview | None = None, *, yes: Iterable[str | Key] = (), no: Iterable[str | Key] = (),
     answers: Mapping[Key, str] | None = None, is_child: bool = False, work_type: str = "labour",
     urgent: bool = False, age: int | None = None, age_group: str | None = None, offline: bool = False,
     started_at: dt.datetime | None = None, finished_at: dt.datetime | None = None,
@@ -59,7 +59,8 @@ def payload(
 ) -> dict:
     """A payload the server accepts: the interview's catalogue versions, answers for the given indicators
     (`yes` and `no` by id, or `answers` as {(catalogue, indicator): answer}), each with its default source.
-    `overrides` replace or add top-level keys as given."""
+    `overrides` replace or add top-level keys as given. Without `interview`, the current one."""
+    interview = interview or current_interview()
     chosen: dict[Key, str] = dict(answers or {})
     chosen.update({key(interview, i): "no" for i in no})
     chosen.update({key(interview, i): "yes" for i in yes})

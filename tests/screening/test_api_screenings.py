@@ -4,7 +4,6 @@ the organisation that took it reads it; a positive screening becomes a case, a c
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 
 import pytest
 from django.utils import timezone
@@ -15,6 +14,7 @@ from alliance.directory.services import token_issue
 from alliance.screening.catalogue import load_catalogues
 from alliance.screening.models import Catalogue, Screening
 from tests import factories
+from tests.screening import screening_world
 
 # Two strong deceptive-recruitment indicators, exploitative conditions and coercion at destination:
 # the ILO/EC rule is met for an adult in labour exploitation, so the outcome is "refer".
@@ -37,21 +37,11 @@ def _versions(catalogues) -> list[dict]:
 
 
 def payload(catalogues, **changes) -> dict:
-    now = timezone.now()
-    body = {
-        "client_uuid": str(uuid.uuid4()),
-        "started_at": (now - dt.timedelta(minutes=20)).isoformat(),
-        "finished_at": (now - dt.timedelta(minutes=2)).isoformat(),
-        "offline": False, "interviewer_language": "en", "interviewee_language": "ar", "interpreter": False,
-        "catalogues": _versions(catalogues),
-        "sex": "female", "age": 29, "age_group": "25-34", "is_child": False, "citizenship": "XP",
-        "work_type": "labour", "urgent": False,
-        "answers": [{"catalogue": code, "indicator": indicator, "answer": "yes", "source": "self_reported"}
-                    for code, indicator in REFER_ANSWERS]
-        + [{"catalogue": "mixed-migration-5", "indicator": "job-offer", "answer": "no", "source": "self_reported"}],
-    }
-    body.update(changes)
-    return body
+    """A screening the rule reads as "refer"; `changes` replace top-level keys of the body as sent."""
+    body = screening_world.payload(
+        yes=REFER_ANSWERS, no=[("mixed-migration-5", "job-offer")], age=29, citizenship="XP",
+        started_at=timezone.now() - dt.timedelta(minutes=20), finished_at=timezone.now() - dt.timedelta(minutes=2))
+    return {**body, "catalogues": _versions(catalogues), **changes}
 
 
 class Api:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import uuid
 
 import pytest
 from django.urls import reverse
@@ -21,6 +20,7 @@ from alliance.screening.models import Catalogue, Screening
 from alliance.screening.services import screening_refer, screening_submit
 from alliance.screening.views.dashboard import day_bars, horizontal_bars
 from tests import factories
+from tests.screening import screening_world
 
 DASHBOARD_API = "/api/v1/screening/dashboard"
 SCREEN = "mixed-migration-5"
@@ -35,17 +35,10 @@ def catalogues(db):
 def payload(catalogues, *, days_ago=1, sex="female", age_group="25-34", is_child=False, citizenship="XP",
             work_type="labour", urgent=False, offline=False, yes=()) -> dict:
     finished = timezone.now() - dt.timedelta(days=days_ago, minutes=5)
-    return {
-        "client_uuid": str(uuid.uuid4()),
-        "started_at": (finished - dt.timedelta(minutes=12)).isoformat(), "finished_at": finished.isoformat(),
-        "offline": offline, "interviewer_language": "en", "interviewee_language": "ar", "interpreter": False,
-        "catalogues": [{"code": code, "version": catalogues[code]}
-                       for code in ("mixed-migration-5", "ilo-ec-operational", "child-specific")],
-        "sex": sex, "age": None, "age_group": age_group, "is_child": is_child, "citizenship": citizenship,
-        "work_type": work_type, "urgent": urgent,
-        "answers": [{"catalogue": SCREEN, "indicator": indicator, "answer": "yes", "source": "self_reported"}
-                    for indicator in yes],
-    }
+    return screening_world.payload(
+        yes=[(SCREEN, indicator) for indicator in yes], is_child=is_child, work_type=work_type, urgent=urgent,
+        age_group=age_group, offline=offline, started_at=finished - dt.timedelta(minutes=12), finished_at=finished,
+        sex=sex, citizenship=citizenship)
 
 
 def submit(actor, catalogues, n=1, **kwargs) -> list[Screening]:

@@ -314,7 +314,7 @@ def test_the_queue_waits_for_a_new_login_and_shows_what_was_refused(phone, conso
     refused.wait_for()
     assert "dr-invented" in refused.inner_text()
     assert Screening.objects.count() == 1
-    assert Screening.objects.get().content_sha256 == stored.content_sha256
+    assert Screening.objects.get().content_digest == stored.content_digest
     assert _queue(page).get_attribute("data-problems") == "2"
     assert console.csp_violations() == []
     assert console.page_errors == []

@@ -97,7 +97,7 @@ def test_the_same_id_with_other_content_is_a_conflict_and_the_stored_one_is_kept
     error = _error(api.post("/api/v1/screenings", changed), 409)
     assert error["code"] == "conflict"
     after = Screening.objects.get()
-    assert after.content_sha256 == stored.content_sha256 and after.outcome == "refer"
+    assert after.content_digest == stored.content_digest and after.outcome == "refer"
     assert len(after.answers["observations"]) == len(body["answers"])
 
 

@@ -4,21 +4,19 @@ the screening on the case timeline; every refusal leaves nothing behind."""
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from alliance.cases.models import Case, CaseShare, Consent
 from alliance.cases.timeline import timeline_items
 from alliance.core import roles as R
 from alliance.core.errors import NotFound, ValidationFailed
 from alliance.screening.catalogue import load_catalogues
-from alliance.screening.interview import current_interview
 from alliance.screening.models import Screening
 from alliance.screening.services import screening_refer, screening_submit
 from tests import factories
+from tests.screening import screening_world
 
 POSITIVE = [("ilo-ec-operational", i) for i in ("dr-job-nature", "dr-conditions", "ec-hours", "ec-wages",
                                                 "cd-documents", "cd-debt")]
@@ -34,17 +32,8 @@ def world(db):
 
 
 def _screen(actor, yes=POSITIVE, **overrides) -> Screening:
-    interview = current_interview()
-    now = timezone.now()
-    payload = {"client_uuid": str(uuid.uuid4()), "started_at": (now - dt.timedelta(minutes=12)).isoformat(),
-               "finished_at": now.isoformat(), "interviewer_language": "en", "interviewee_language": "ar",
-               "interpreter": True,
-               "catalogues": [{"code": c.code, "version": c.version} for c in interview.catalogues],
-               "sex": "female", "age": 24, "is_child": False, "citizenship": "XW",
-               "work_type": "labour",
-               "answers": [{"catalogue": c, "indicator": i, "answer": "yes"} for c, i in yes]}
-    payload.update(overrides)
-    return screening_submit(actor=actor, payload=payload)[0]
+    person = {"age": 24, "citizenship": "XW", "interpreter": True, **overrides}
+    return screening_submit(actor=actor, payload=screening_world.payload(yes=yes, **person))[0]
 
 
 def _counts():
@@ -208,7 +197,24 @@ def test_anonymising_the_case_unlinks_the_screening_and_drops_the_stated_age(wor
     case_anonymise(actor=worker, case_id=case.pk, justification="Retention period ended, no hold, DPO approved")
     screening.refresh_from_db()
     assert screening.case is None and screening.answers["age"] is None
+    assert screening.content_digest == ""  # it was computed over the stated age too
     assert screening.answers["observations"] and screening.age_group == "18-24"  # still a facility statistic
+    # Referred once: the old screening cannot open a new named case for the anonymised person.
+    before = _counts()
+    with pytest.raises(ValidationFailed) as refused:
+        screening_refer(actor=world["actor"], screening_id=screening.pk, given_name="Amina", family_name="Haddad",
+                        organisation_id=world["shelter"].pk, consent=True)
+    assert "no longer held" in str(refused.value.errors["__all__"]) and _counts() == before
+
+
+def test_the_default_purpose_does_not_tell_a_limited_receiver_the_person_is_a_child(world):
+    screening = _screen(world["actor"], yes=[("child-specific", "unaccompanied")], age=15, is_child=True,
+                        work_type="none")
+    assert screening.outcome == "child"
+    _case, share = screening_refer(actor=world["actor"], screening_id=screening.pk, given_name="Omid",
+                                   family_name="Karimi", organisation_id=world["shelter"].pk, consent=True)
+    assert share.scope == CaseShare.Scope.LIMITED
+    assert share.purpose == "Referral after a screening at reception"
 
 
 def test_a_birth_date_that_shows_an_adult_needs_the_adults_agreement(world):

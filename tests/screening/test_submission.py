@@ -12,6 +12,8 @@ from django.utils import timezone
 
 from alliance.core import roles as R
 from alliance.core.errors import Conflict, Forbidden, ValidationFailed
+from alliance.core.key_rotation import blind_keys_rotate
+from alliance.core.keyring import load_keyring, reset_cache
 from alliance.core.models import AuditEvent
 from alliance.screening.interview import CHILD, OPERATIONAL
 from alliance.screening.models import Catalogue, Screening
@@ -330,6 +332,27 @@ def test_the_same_payload_twice_is_one_screening(interview, actor):
     assert Screening.objects.filter(client_uuid=body["client_uuid"]).count() == 1
 
 
+@pytest.fixture
+def own_keyring(settings, tmp_path, monkeypatch):
+    """A key ring of the test's own, so adding a blind key does not change the keys other tests use."""
+    monkeypatch.delenv("ALLIANCE_KEYRING", raising=False)
+    settings.KEY_DIR = tmp_path / "keys"
+    reset_cache()
+    yield
+    reset_cache()
+
+
+def test_the_resend_digest_is_keyed_and_still_recognised_after_a_blind_key_rotation(own_keyring, interview, actor):
+    body = world.payload(interview, yes=POSITIVE, offline=True)
+    first, _created = screening_submit(actor=actor, payload=body)
+    # Keyed: not a plain hash that a copy of the database would let anyone recompute from a guess.
+    key_id, digest = first.content_digest.split(":")
+    assert key_id == load_keyring().blind.active and len(digest) == 40
+    blind_keys_rotate()
+    assert screening_submit(actor=actor, payload=dict(body)) == (first, False)
+    assert Screening.objects.count() == 1
+
+
 def test_the_same_uuid_spelled_differently_is_the_same_screening(interview, actor):
     body = world.payload(interview, yes=["job-offer"])
     first, _created = screening_submit(actor=actor, payload=body)
@@ -341,7 +364,7 @@ def _snapshot(screening: Screening) -> dict:
     screening.refresh_from_db()
     return {"outcome": screening.outcome, "indicators_present": screening.indicators_present,
             "answers": screening.answers, "explanation": screening.explanation,
-            "content_sha256": screening.content_sha256, "urgent": screening.urgent, "is_child": screening.is_child,
+            "content_digest": screening.content_digest, "urgent": screening.urgent, "is_child": screening.is_child,
             "organisation_id": screening.organisation_id, "created_by_id": screening.created_by_id}
 
 

@@ -227,3 +227,19 @@ class BlindIndexField(models.CharField):
 
 def encrypted_fields_of(model) -> list[str]:
     return [f.name for f in model._meta.concrete_fields if isinstance(f, EncryptedTextField)]
+
+
+def content_digest(content: str) -> str:
+    """A keyed digest of a whole record, to recognise the same record sent twice. Keyed (the blind key)
+    because the record holds encrypted parts: a plain SHA-256 beside the ciphertext would let anyone with a
+    copy of the database confirm a guess about them."""
+    ring = load_keyring()
+    return _blind(ring.blind.active, ring.blind.key(ring.blind.active), "content", content)
+
+
+def content_digest_matches(stored: str, content: str) -> bool:
+    """Whether `stored` is the digest of `content` under any blind key still in the ring."""
+    ring = load_keyring()
+    return any(hmac.compare_digest(stored, _blind(key_id, key, "content", content))
+               for key_id, key in ring.blind.keys.items())
+

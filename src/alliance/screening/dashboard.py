@@ -250,7 +250,7 @@ def _columns(rows) -> dict:
     outcome, sex, age, citizenship = Counter(), Counter(), Counter(), Counter()
     total = referrals = urgent = urgent_referrals = offline = 0
     groups = (rows.order_by().values("outcome", "sex", "age_group", "citizenship", "offline", "urgent")
-              .annotate(n=Count("id"), referred=Count("case_id")))
+              .annotate(n=Count("id"), referred=Count("referred_at")))
     for group in groups:
         n = group["n"]
         total += n

@@ -105,7 +105,9 @@ class Screening(models.Model):
     # Chosen by the browser when the interview starts, so a screening sent twice (offline queue, retries)
     # is stored once.
     client_uuid = models.UUIDField()
-    content_sha256 = models.CharField(max_length=64)
+    # Keyed digest of the received payload (core.encryption.content_digest): recognises a resend; blank
+    # once the case it led to is anonymised.
+    content_digest = models.CharField(max_length=64)
     catalogues = models.ManyToManyField(Catalogue, related_name="screenings")
     started_at = models.DateTimeField()
     finished_at = models.DateTimeField()

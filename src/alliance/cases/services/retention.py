@@ -88,8 +88,9 @@ def _wipe(case: Case) -> list[str]:
     for screening in Screening.objects.filter(case=case):
         screening.case = None
         screening.answers = {**(screening.answers or {}), "age": None}
-        screening.save(update_fields=["case", "answers"])
-        wiped += ["screening.case", "screening.answers.age"]
+        screening.content_digest = ""  # it covered the stated age
+        screening.save(update_fields=["case", "answers", "content_digest"])
+        wiped += ["screening.case", "screening.answers.age", "screening.content_digest"]
     person = Person.objects.select_for_update().get(pk=case.person_id)
     # The person stays whole while another of their cases is still kept whole.
     if not Case.objects.filter(person=person, anonymised_at__isnull=True).exclude(pk=case.pk).exists():

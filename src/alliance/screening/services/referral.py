@@ -34,7 +34,9 @@ WORK_TO_HTCDS = {"labour": ["ForcedLabour"], "sexual": ["SexualExploitation"],
 
 
 def referable(screening: Screening) -> bool:
-    return screening.case_id is None and screening.outcome != Screening.Outcome.NONE
+    # referred_at stays when the case is later anonymised or deleted (case unlinked): a screening is referred
+    # once, or an old screening could tie an anonymised record back to a new named case.
+    return screening.referred_at is None and screening.outcome != Screening.Outcome.NONE
 
 
 def screening_refer(
@@ -52,6 +54,8 @@ def screening_refer(
     if screening.case_id is not None:
         errors["__all__"] = [_("This screening was already referred as case %(number)s.")
                              % {"number": screening.case.number}]
+    elif screening.referred_at is not None:
+        errors["__all__"] = [_("This screening was already referred; its case is no longer held here.")]
     elif screening.outcome == Screening.Outcome.NONE:
         errors["__all__"] = [_("The screening found no indicators: there is nothing to refer.")]
     if not consent and not (screening.is_child and not _adult_by(birth_date)):
@@ -64,7 +68,7 @@ def screening_refer(
         raise ValidationFailed(errors)
     with transaction.atomic():
         locked = Screening.objects.select_for_update().get(pk=screening.pk)
-        if locked.case_id is not None:  # referred a moment ago from another tab
+        if locked.referred_at is not None:  # referred a moment ago from another tab
             raise ValidationFailed(_("This screening was already referred."))
         case = case_create(actor=actor, given_name=given_name, family_name=family_name, birth_date=birth_date,
                            is_child=screening.is_child, country=_country_of(actor))
@@ -75,8 +79,9 @@ def screening_refer(
                            organisation_id=organisation_id, language=screening.interviewee_language,
                            interpreter=screening.interpreter if interpreter is None else interpreter)
         share = case_refer(actor=actor, case_id=case.pk, organisation_id=organisation_id, scope=scope,
-                           purpose=purpose or _("Screening at reception: %(outcome)s")
-                           % {"outcome": screening.get_outcome_display()})
+                           # Neutral: the purpose reaches a limited or waiting receiver, who must not learn
+                           # from it that the person is a child (core/policy.py, limited fields).
+                           purpose=purpose or _("Referral after a screening at reception"))
         locked.case, locked.referred_at = case, timezone.now()
         locked.save(update_fields=["case", "referred_at"])
         audit.record(actor=actor, action="update", object_type="screening", object_id=screening.pk,

@@ -10,7 +10,6 @@ the client.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import uuid
 
@@ -23,6 +22,7 @@ from alliance.core import audit, policy
 from alliance.core import roles as R
 from alliance.core.actor import Actor
 from alliance.core.countries import COUNTRY_CODES
+from alliance.core.encryption import content_digest, content_digest_matches
 from alliance.core.errors import Conflict, Forbidden, ValidationFailed
 from alliance.screening import languages, scoring
 from alliance.screening.interview import (
@@ -57,8 +57,8 @@ def screening_submit(*, actor: Actor, payload: dict) -> tuple[Screening, bool]:
     # has grown older than the window or its catalogue was retired since: it was received, nothing is new.
     resent = _known_uuid(actor, payload)
     clean, interview = _validate(payload, resent=resent)
-    digest = hashlib.sha256(json.dumps(clean, sort_keys=True, separators=(",", ":"), default=str).encode()).hexdigest()
-    existing = _existing(actor, clean["client_uuid"], digest)
+    content = json.dumps(clean, sort_keys=True, separators=(",", ":"), default=str)
+    existing = _existing(actor, clean["client_uuid"], content)
     if existing is not None:
         return existing, False
     answers = {(a["catalogue"], a["indicator"]): a["answer"] for a in clean["answers"]}
@@ -68,7 +68,8 @@ def screening_submit(*, actor: Actor, payload: dict) -> tuple[Screening, bool]:
         with transaction.atomic():
             screening = Screening.objects.create(
                 realm_id=actor.realm_id, organisation_id=actor.organisation_id, created_by_id=actor.user_id,
-                client_uuid=clean["client_uuid"], content_sha256=digest, started_at=clean["started_at"],
+                client_uuid=clean["client_uuid"], content_digest=content_digest(content),
+                started_at=clean["started_at"],
                 finished_at=clean["finished_at"], offline=clean["offline"],
                 interviewer_language=clean["interviewer_language"],
                 interviewee_language=clean["interviewee_language"], interpreter=clean["interpreter"],
@@ -82,7 +83,7 @@ def screening_submit(*, actor: Actor, payload: dict) -> tuple[Screening, bool]:
                          fields=["answers", "explanation"], reason="offline" if clean["offline"] else "")
     except IntegrityError:
         # The same id arrived twice at once (two tabs syncing the same queue): the other one was stored.
-        existing = _existing(actor, clean["client_uuid"], digest)
+        existing = _existing(actor, clean["client_uuid"], content)
         if existing is None:
             raise
         return existing, False
@@ -112,11 +113,11 @@ def _known_uuid(actor: Actor, payload) -> bool:
                                                                  client_uuid=client_uuid).exists()
 
 
-def _existing(actor: Actor, client_uuid: str, digest: str) -> Screening | None:
+def _existing(actor: Actor, client_uuid: str, content: str) -> Screening | None:
     found = Screening.objects.filter(realm_id=actor.realm_id, client_uuid=client_uuid).first()
     if found is None:
         return None
-    if found.organisation_id != actor.organisation_id or found.content_sha256 != digest:
+    if found.organisation_id != actor.organisation_id or not content_digest_matches(found.content_digest, content):
         raise Conflict(_("Another screening was already received with this id; this one differs from it and was "
                          "not stored. Keep it and tell your administrator."),
                        existing_id=found.pk if found.organisation_id == actor.organisation_id else None)

@@ -99,7 +99,7 @@ def home(request):
     outcomes = dict(Screening.Outcome.choices)
     rows = [{"id": row["id"], "finished_at": row["finished_at"], "band": row["outcome"],
              "band_label": outcomes.get(row["outcome"], row["outcome"]), "is_child": row["is_child"],
-             "referred": row["case_id"] is not None}
+             "referred": row["referred_at"] is not None}
             for row in selectors.screenings_recent(request.actor)[:RECENT]]
     if rows:
         selectors.screening_list_audit(request.actor, [row["id"] for row in rows])

@@ -1,5 +1,8 @@
 """Run every test layer: SQLite, PostgreSQL, browser. Exit non-zero on any failure, and in strict mode
-(CI, or ALLIANCE_REQUIRE_ALL_LAYERS=1) also when a layer could not run."""
+(CI, or ALLIANCE_REQUIRE_ALL_LAYERS=1) also when a layer could not run.
+
+On two or more cores the SQLite and PostgreSQL layers run side by side (ALLIANCE_TEST_SERIAL=1: one after
+the other); the browser layer runs alone afterwards, so its timing-sensitive steps have the machine."""
 
 from __future__ import annotations
 
@@ -32,25 +35,53 @@ COUNTS = {"passed": 0, "failed": 0, "error": 0, "skipped": 0}
 _COUNT = re.compile(r"(\d+) (passed|failed|errors?|skipped)")
 
 
-def run(name: str, args: list[str], env: dict[str, str]) -> bool:
-    print(f"\n=== layer: {name} ===", flush=True)
-    started = time.monotonic()
-    process = subprocess.Popen([sys.executable, "-m", "pytest", *args], cwd=ROOT, env={**os.environ, **env},
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1)
-    last = ""
-    for line in process.stdout:
+class Layer:
+    """One pytest run. A layer started with `quiet` writes to a file, printed whole when it is collected, so
+    that two layers can run side by side (on two cores the SQLite layer hides inside the PostgreSQL one)."""
+
+    def __init__(self, name: str, args: list[str], env: dict[str, str], *, quiet: bool = False):
+        self.name = name
+        self.started = time.monotonic()
+        # Each layer keeps its own key ring, uploads and job queue.
+        env = {"ALLIANCE_VAR_DIR": tempfile.mkdtemp(prefix=f"alliance-test-{name}-"), **env}
+        # The file outlives __init__: collect() reads and closes it.
+        self.log = tempfile.TemporaryFile(mode="w+", encoding="utf-8") if quiet else None  # noqa: SIM115
+        self.process = subprocess.Popen([sys.executable, "-m", "pytest", *args], cwd=ROOT,
+                                        env={**os.environ, **env}, stdout=self.log or subprocess.PIPE,
+                                        stderr=subprocess.STDOUT, text=True, bufsize=1)
+        if not quiet:
+            print(f"\n=== layer: {name} ===", flush=True)
+
+    def collect(self) -> bool:
+        if self.log is None:
+            lines = list(_echo(self.process.stdout))
+            code = self.process.wait()
+        else:
+            code = self.process.wait()
+            self.log.seek(0)
+            print(f"\n=== layer: {self.name} (ran alongside the layer above) ===", flush=True)
+            lines = list(_echo(self.log))
+            self.log.close()
+        last = next((line for line in reversed(lines) if " in " in line
+                     and ("passed" in line or "failed" in line or "error" in line)), "")
+        found = _COUNT.findall(last)
+        for number, kind in found:
+            COUNTS[kind.rstrip("s") if kind.startswith("error") else kind] += int(number)
+        if code != 0 and not any(kind != "passed" and kind != "skipped" for _n, kind in found):
+            COUNTS["failed"] += 1  # the layer broke without a pytest summary (collection error, crash)
+        print(f"=== layer {self.name}: {'passed' if code == 0 else f'FAILED (exit {code})'} "
+              f"in {time.monotonic() - self.started:.0f} s ===", flush=True)
+        return code == 0
+
+
+def _echo(stream):
+    for line in stream:
         print(line, end="", flush=True)
-        if " in " in line and ("passed" in line or "failed" in line or "error" in line):
-            last = line
-    code = process.wait()
-    found = _COUNT.findall(last)
-    for number, kind in found:
-        COUNTS[kind.rstrip("s") if kind.startswith("error") else kind] += int(number)
-    if code != 0 and not any(kind != "passed" and kind != "skipped" for _n, kind in found):
-        COUNTS["failed"] += 1  # the layer broke without a pytest summary (collection error, crash)
-    print(f"=== layer {name}: {'passed' if code == 0 else f'FAILED (exit {code})'} "
-          f"in {time.monotonic() - started:.0f} s ===", flush=True)
-    return code == 0
+        yield line
+
+
+def run(name: str, args: list[str], env: dict[str, str]) -> bool:
+    return Layer(name, args, env).collect()
 
 
 def main() -> int:
@@ -59,15 +90,20 @@ def main() -> int:
     results: dict[str, str] = {}
     # pytest-django imports the settings before any conftest runs, so the profile is set here.
     os.environ["ALLIANCE_PROFILE"] = "test"
-    os.environ.setdefault("ALLIANCE_VAR_DIR", tempfile.mkdtemp(prefix="alliance-test-"))
     # Tests marked postgres_only (concurrent writers) need a real server; they run in the PostgreSQL layer.
-    results["sqlite"] = "passed" if run("sqlite", ["-m", "not browser and not postgres_only", *extra], {}) else "failed"
+    side_by_side = os.environ.get("ALLIANCE_TEST_SERIAL") != "1" and (os.cpu_count() or 1) >= 2
     url = postgres_url()
+    sqlite = Layer("sqlite", ["-m", "not browser and not postgres_only", *extra], {}, quiet=bool(url and side_by_side))
+    if url and not side_by_side:
+        results["sqlite"] = "passed" if sqlite.collect() else "failed"
     if url:
         env = {"ALLIANCE_DATABASE_URL": url, "ALLIANCE_TEST_DATABASE_NAME": f"test_alliance_{uuid.uuid4().hex[:10]}"}
         results["postgresql"] = "passed" if run("postgresql", ["-m", "not browser", *extra], env) else "failed"
     else:
         results["postgresql"] = "skipped (no server at 127.0.0.1:5432 and ALLIANCE_TEST_POSTGRES unset)"
+    if "sqlite" not in results:
+        results["sqlite"] = "passed" if sqlite.collect() else "failed"
+    results = {layer: results[layer] for layer in ("sqlite", "postgresql")}
     if Path(CHROMIUM).exists():
         results["browser"] = "passed" if run("browser", ["-m", "browser", *extra], {}) else "failed"
     else:

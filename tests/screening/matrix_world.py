@@ -64,7 +64,7 @@ def is_matrix_endpoint(name: str, api: bool) -> bool:
 
 
 def payload(yes=POSITIVE, **overrides) -> dict:
-    return screening_world.payload(yes=yes, age=30, citizenship="XW", **overrides)
+    return screening_world.payload(yes=yes, **{"age": 30, "citizenship": "XW", **overrides})
 
 
 def _screener(world, relation: str):

@@ -120,15 +120,19 @@ def test_unknown_fields_and_wrong_types_are_refused_at_the_edge(api, catalogues)
 
 def test_a_retired_catalogue_version_is_refused_unless_the_interview_started_before(api, catalogues):
     operational = catalogues["ilo-ec-operational"]
+    ticket = api.get("/api/v1/screening/interview").json()["ticket"]  # the collector got its interview
     started = timezone.now() - dt.timedelta(minutes=20)
     # Retired before the interview started: the phone used an old copy of the interview.
     Catalogue.objects.filter(pk=operational.pk).update(retired_at=started - dt.timedelta(hours=1))
-    error = _error(api.post("/api/v1/screenings", payload(catalogues, started_at=started.isoformat())), 422)
+    body = payload(catalogues, started_at=started.isoformat(), ticket=ticket)
+    error = _error(api.post("/api/v1/screenings", body), 422)
     assert "ilo-ec-operational" in " ".join(error["details"]["catalogues"])
     assert not Screening.objects.exists()
-    # Retired while the interview was going on (a phone offline with it): received, nothing lost.
-    Catalogue.objects.filter(pk=operational.pk).update(retired_at=started + dt.timedelta(minutes=5))
-    response = api.post("/api/v1/screenings", payload(catalogues, started_at=started.isoformat()))
+    # Retired while the interview was going on (a phone offline with it): received, nothing lost; but only
+    # with the ticket that shows the server handed the version out before the retirement.
+    Catalogue.objects.filter(pk=operational.pk).update(retired_at=timezone.now())
+    _error(api.post("/api/v1/screenings", payload(catalogues, started_at=started.isoformat())), 422)
+    response = api.post("/api/v1/screenings", payload(catalogues, started_at=started.isoformat(), ticket=ticket))
     assert response.status_code == 201, response.content
     assert list(Screening.objects.get().catalogues.filter(code="ilo-ec-operational")) == [operational]
 

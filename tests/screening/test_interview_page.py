@@ -15,6 +15,7 @@ from alliance.screening import languages
 from alliance.screening.catalogue import load_catalogues
 from alliance.screening.interview import current_interview
 from alliance.screening.models import Screening
+from alliance.screening.tickets import ticket_read
 from tests import factories
 
 WEIGHT_LIMIT = 100 * 1024  # bytes transferred (gzip), the issue's bound for each screening page
@@ -423,3 +424,15 @@ def test_the_same_id_with_other_answers_is_a_conflict_not_an_overwrite(client, r
     assert f'href="/screening/{stored.pk}/"' in response.content.decode()
     assert Screening.objects.count() == 1
     assert Screening.objects.get().answers["observations"][0]["answer"] == "yes"
+
+
+def test_the_interview_carries_the_servers_ticket_for_the_form_and_the_script(client, responder, catalogues):
+    # The ticket is what lets a screening through after its catalogue version is retired (tickets.py).
+    _, page = open_interview(client)
+    in_form = dict(hidden_fields(page))["ticket"]
+    in_script = json.loads(page.one("script", id="screening-context").text)["ticket"]
+    actor = factories.actor(responder)
+    _issued, versions = ticket_read(actor, in_form)
+    assert ticket_read(actor, in_script)[1] == versions == {(c.code, c.version) for c in catalogues.catalogues}
+    assert ticket_read(factories.actor(factories.member(factories.organisation(), [R.FRONTLINE_RESPONDER])),
+                       in_form) is None

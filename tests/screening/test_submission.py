@@ -18,6 +18,7 @@ from alliance.core.models import AuditEvent
 from alliance.screening.interview import CHILD, OPERATIONAL
 from alliance.screening.models import Catalogue, Screening
 from alliance.screening.services import screening_submit
+from alliance.screening.tickets import ticket_issue
 from tests import factories
 from tests.screening import screening_world as world
 
@@ -119,10 +120,18 @@ def test_a_version_retired_before_the_interview_started_is_refused(interview, ac
     refused(actor, body, "catalogues", "retired", OPERATIONAL)
 
 
+def _ticket_from(actor, interview, when: dt.datetime) -> str:
+    """The ticket the interview page gave this account at `when`."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(timezone, "now", lambda: when)
+        return ticket_issue(actor, interview.catalogues)
+
+
 def test_a_version_retired_while_a_phone_was_offline_is_received_and_nothing_is_lost(interview, actor):
     now = timezone.now()
     started = now - dt.timedelta(days=2)
-    body = world.payload(interview, yes=POSITIVE, no=["job-offer"], started_at=started, offline=True)
+    body = world.payload(interview, yes=POSITIVE, no=["job-offer"], started_at=started, offline=True,
+                         ticket=_ticket_from(actor, interview, started - dt.timedelta(minutes=5)))
     _retire(OPERATIONAL, now - dt.timedelta(days=1))
     screening, created = screening_submit(actor=actor, payload=body)
     assert created and screening.offline and screening.outcome == "refer"
@@ -132,6 +141,26 @@ def test_a_version_retired_while_a_phone_was_offline_is_received_and_nothing_is_
     assert len(screening.answers["observations"]) == len(POSITIVE) + 1
     # and the queue may send it again: still one screening
     assert screening_submit(actor=actor, payload=body) == (screening, False)
+
+
+@pytest.mark.parametrize("ticket", ["none", "issued_after", "another_account", "forged"])
+def test_a_retired_version_needs_the_servers_word_not_a_backdated_start(interview, actor, ticket):
+    # The phone writes started_at; only a ticket the server issued before the retirement lets a retired
+    # version in.
+    now = timezone.now()
+    retired = now - dt.timedelta(days=1)
+    backdated = retired - dt.timedelta(hours=2)
+    tickets = {
+        "none": None,
+        "issued_after": _ticket_from(actor, interview, now - dt.timedelta(minutes=1)),
+        "another_account": _ticket_from(world.conductor(), interview, backdated - dt.timedelta(minutes=5)),
+        "forged": _ticket_from(actor, interview, backdated - dt.timedelta(minutes=5))[:-3] + "AAA",
+    }
+    body = world.payload(interview, yes=POSITIVE, started_at=backdated, offline=True)
+    if tickets[ticket] is not None:
+        body["ticket"] = tickets[ticket]
+    _retire(OPERATIONAL, retired)
+    refused(actor, body, "catalogues", "retired")
 
 
 # -- the person: child and age ------------------------------------------------------------------------------

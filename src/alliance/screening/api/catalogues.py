@@ -20,6 +20,7 @@ from alliance.core.errors import Forbidden
 from alliance.screening import languages
 from alliance.screening.interview import ANSWERS, SOURCES, InterviewUnavailable, current_interview
 from alliance.screening.services import catalogues as service
+from alliance.screening.tickets import ticket_issue
 from alliance.screening.xlsform import FORM_ID, build_xlsform, field_name
 
 router = Router(tags=["screening"])
@@ -73,6 +74,7 @@ class SectionOut(Schema):
 
 class InterviewOut(Schema):
     catalogues: list[VersionOut]
+    ticket: str  # send it back with each screening taken with this interview
     languages: list[LanguageOut]
     answers: list[str]
     sources: list[str]
@@ -120,6 +122,7 @@ def screening_interview(request):
     offered = languages.offered(interview.catalogues)  # the nine, and any added language all versions carry
     return {
         "catalogues": [{"code": c.code, "version": c.version, "sha256": c.sha256} for c in interview.catalogues],
+        "ticket": ticket_issue(request.actor, interview.catalogues),
         "languages": [{"code": d["code"], "name": d["name"], "direction": d["dir"]}
                       for d in languages.described(offered)],
         "answers": list(ANSWERS), "sources": list(SOURCES),

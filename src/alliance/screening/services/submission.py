@@ -34,6 +34,7 @@ from alliance.screening.interview import (
     section_shown,
 )
 from alliance.screening.models import Catalogue, Screening
+from alliance.screening.tickets import ticket_read
 
 CLOCK_SKEW = dt.timedelta(minutes=10)
 OLDEST = dt.timedelta(days=30)  # an offline queue older than this is refused: it should have been sent
@@ -56,7 +57,7 @@ def screening_submit(*, actor: Actor, payload: dict) -> tuple[Screening, bool]:
     # A screening sent again (its answer was lost on the way back to the phone) is recognised even when it
     # has grown older than the window or its catalogue was retired since: it was received, nothing is new.
     resent = _known_uuid(actor, payload)
-    clean, interview = _validate(payload, resent=resent)
+    clean, interview = _validate(payload, resent=resent, ticket=_ticket(actor, payload))
     content = json.dumps(clean, sort_keys=True, separators=(",", ":"), default=str)
     existing = _existing(actor, clean["client_uuid"], content)
     if existing is not None:
@@ -88,6 +89,10 @@ def screening_submit(*, actor: Actor, payload: dict) -> tuple[Screening, bool]:
             raise
         return existing, False
     return screening, True
+
+
+def _ticket(actor: Actor, payload):
+    return ticket_read(actor, payload.get("ticket")) if isinstance(payload, dict) else None
 
 
 def _check_taken_by(actor: Actor, payload) -> None:
@@ -124,7 +129,7 @@ def _existing(actor: Actor, client_uuid: str, content: str) -> Screening | None:
     return found
 
 
-def _validate(payload: dict, *, resent: bool = False) -> tuple[dict, Interview]:
+def _validate(payload: dict, *, resent: bool = False, ticket=None) -> tuple[dict, Interview]:
     if not isinstance(payload, dict):
         raise ValidationFailed(_("A screening is a JSON object."))
     errors: dict[str, list[str]] = {}
@@ -144,7 +149,7 @@ def _validate(payload: dict, *, resent: bool = False) -> tuple[dict, Interview]:
         clean[field] = bool(value)
     _validate_times(payload, clean, fail, resent=resent)
     _validate_person(payload, clean, fail)
-    interview = _validate_catalogues(payload, clean, fail, resent=resent)
+    interview = _validate_catalogues(payload, clean, fail, resent=resent, ticket=ticket)
     _validate_languages(payload, clean, interview, fail)
     if interview is not None:
         _validate_answers(payload, clean, interview, fail)
@@ -236,7 +241,7 @@ def _validate_languages(payload: dict, clean: dict, interview: Interview | None,
             fail(field, _("Choose one of the supported languages: %(codes)s.") % {"codes": ", ".join(offered)})
 
 
-def _validate_catalogues(payload: dict, clean: dict, fail, *, resent: bool) -> Interview | None:
+def _validate_catalogues(payload: dict, clean: dict, fail, *, resent: bool, ticket) -> Interview | None:
     wanted = payload.get("catalogues")
     if not isinstance(wanted, list) or not all(isinstance(c, dict) for c in wanted):
         fail("catalogues", _("List the catalogue versions the interview used."))
@@ -249,10 +254,7 @@ def _validate_catalogues(payload: dict, clean: dict, fail, *, resent: bool) -> I
             fail("catalogues", _("Unknown catalogue version %(code)s %(version)s.")
                  % {"code": entry.get("code"), "version": entry.get("version")})
             continue
-        started = clean.get("started_at")
-        # A version retired while a phone was offline with it is still received (nothing lost): the
-        # interview was right when it was taken. One started after the retirement is refused.
-        if row.retired_at is not None and not resent and (started is None or started >= row.retired_at):
+        if row.retired_at is not None and not resent and not _taken_before_retirement(row, clean, ticket):
             fail("catalogues", _("Catalogue %(code)s %(version)s was retired on %(date)s; reload the interview.")
                  % {"code": row.code, "version": row.version, "date": row.retired_at.date().isoformat()})
         rows.append(row)
@@ -264,6 +266,17 @@ def _validate_catalogues(payload: dict, clean: dict, fail, *, resent: bool) -> I
         return None
     clean["catalogues"] = sorted([row.code, row.version] for row in rows)
     return interview_for(tuple(sorted(rows, key=lambda r: INTERVIEW_CATALOGUES.index(r.code))))
+
+
+def _taken_before_retirement(row: Catalogue, clean: dict, ticket) -> bool:
+    """A version retired while a phone was offline with it is still received (nothing lost): the interview
+    was right when it was taken. That takes a copy the server issued before the retirement (the ticket,
+    screening/tickets.py) and an interview started before it."""
+    started = clean.get("started_at")
+    if ticket is None or started is None or started >= row.retired_at:
+        return False
+    issued, versions = ticket
+    return (row.code, row.version) in versions and issued < row.retired_at
 
 
 def _validate_answers(payload: dict, clean: dict, interview: Interview, fail) -> None:

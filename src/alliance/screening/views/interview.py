@@ -43,6 +43,7 @@ from alliance.screening.interview import (
 )
 from alliance.screening.models import Screening
 from alliance.screening.services.submission import CHILD_GROUPS, age_group_of
+from alliance.screening.tickets import ticket_issue
 from alliance.web.forms_errors import apply_errors
 
 PHRASES = Path(__file__).resolve().parent.parent / "phrases.json"
@@ -214,6 +215,7 @@ def _payload(data, clean: dict, current: Interview, chosen: tuple[str, str, bool
     interviewer, interviewee, interpreter = chosen
     return {
         "client_uuid": data.get("client_uuid", ""), "started_at": data.get("started_at", ""),
+        "ticket": data.get("ticket", ""),
         "finished_at": finished_at.isoformat(), "offline": False,
         "interviewer_language": interviewer, "interviewee_language": interviewee, "interpreter": interpreter,
         "catalogues": catalogues, "sex": clean["sex"], "age": age, "age_group": group, "is_child": is_child,
@@ -283,6 +285,7 @@ def _interview_page(request, current: Interview, chosen: tuple[str, str, bool], 
     operational = current.catalogue(OPERATIONAL).content["indicators"]
     context = {
         "catalogues": [{"code": c.code, "version": c.version} for c in current.catalogues],
+        "ticket": ticket_issue(request.actor, current.catalogues),
         "interviewer_language": interviewer, "interviewee_language": interviewee, "interpreter": interpreter,
         "user_id": request.actor.user_id, "organisation_id": request.actor.organisation_id,
         "realm_id": request.actor.realm_id, "submit_url": SUBMIT_API,
@@ -312,4 +315,5 @@ def _interview_page(request, current: Interview, chosen: tuple[str, str, bool], 
         "interviewer_name": described[interviewer]["name"], "interviewee_name": described[interviewee]["name"],
         "interviewer_dir": dirs[interviewer], "interviewee_dir": dirs[interviewee],
         "client_uuid": client_uuid, "started_at": started_at, "catalogues": current.catalogues,
+        "ticket": context["ticket"],
     })

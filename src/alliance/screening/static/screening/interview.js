@@ -236,6 +236,7 @@
       // The address, not the page: a copy kept for offline use serves every interpreter choice.
       interpreter: new URLSearchParams(window.location.search).get("interpreter") === "1",
       catalogues: context.catalogues.map((c) => ({ code: c.code, version: c.version })),
+      ticket: context.ticket, // the server's word that this copy predates any later retirement
       sex: el.sex.value || "unknown",
       age: p.age,
       age_group: group,

@@ -70,56 +70,55 @@ def _api(client, membership):
 
 
 # --- Helpers: what a reader can work out from a table -------------------------------------------------------
-def possible_values(shown: list, total: int, floor: int) -> list[set[int] | None]:
-    """For each withheld cell of a table shown with its exact total, every value a reader who knows the method
-    could still believe it holds: "<5" holds `floor` to 4, "hidden" 5 up to the smallest shown cell (the
-    smallest are withheld first), and together they hold the total minus the shown cells. None for a shown
-    cell. Worked out by brute force over the sums, not by the dashboard's own arithmetic."""
-    exact = [c for c in shown if isinstance(c, int)]
-    withheld = total - sum(exact)
-    top = min([*exact, withheld])
-    everything_hidden = not exact and "<5" not in shown
-    ranges = [None if isinstance(c, int) else range(floor, withheld + 1) if everything_hidden
-              else range(floor, 5) if c == "<5" else range(5, top + 1) for c in shown]
-    result = []
-    for i, own in enumerate(ranges):
-        if own is None:
-            result.append(None)
-            continue
-        sums = {0}
-        for j, other in enumerate(ranges):
-            if j != i and other is not None:
-                sums = {a + b for a in sums for b in other if a + b <= withheld}
-        result.append({v for v in own if withheld - v in sums})
-    return result
+def compositions(total: int, cells: int):
+    """Every table of `cells` counts adding up to `total`."""
+    if cells == 1:
+        yield [total]
+        return
+    for first in range(total + 1):
+        for rest in compositions(total - first, cells - 1):
+            yield [first, *rest]
 
 
-def assert_nothing_recoverable(shown: list, total: int, *, floor: int = 0) -> None:
-    """The total minus the shown cells gives no withheld cell back: none withheld, or at least two; and no "<5"
-    cell can be worked out to one value (unless that value is 0 for all of them: then nobody is in them)."""
-    withheld = [c for c in shown if not isinstance(c, int)]
-    assert len(withheld) != 1, shown
-    assert all(c in ("<5", "hidden") for c in withheld), shown
-    assert all(c >= figures.SUPPRESS_BELOW for c in shown if isinstance(c, int)), shown
-    for cell, values in zip(shown, possible_values(shown, total, floor), strict=True):
+def readings(shown: list, total: int) -> list[set[int] | None]:
+    """For each "<5" cell of a table shown with its exact total, every value it holds in some table that the
+    method shows exactly so: what a reader who knows the method and reruns it over every candidate can work
+    out (the attack a review found against an earlier method). None for the other cells."""
+    values = [set() if cell == "<5" else None for cell in shown]
+    for counts in compositions(total, len(shown)):
+        if figures.protect_table(counts) == list(shown):
+            for possible, n in zip(values, counts, strict=True):
+                if possible is not None:
+                    possible.add(n)
+    return values
+
+
+def assert_nothing_recoverable(shown: list, total: int) -> None:
+    """Every "<5" cell could be 0 as far as any reader can tell, so none singles anybody out."""
+    if "<5" not in shown:
+        return
+    for cell, possible in zip(shown, readings(shown, total), strict=True):
         if cell == "<5":
-            assert len(values) >= 2 or values == {0}, (shown, total, values)
+            assert 0 in possible and len(possible) >= 1, (shown, total, possible)
 
 
 def page_table(page: str, testid: str) -> list[tuple[str, int | str]]:
-    """(label, count) rows of a table on the page, counts as the API gives them (an int, "<5" or "hidden")."""
+    """(label, count) rows of a table on the page, counts as the API gives them (an int or a word)."""
     table = re.search(rf'<table[^>]*data-testid="{testid}">(.*?)</table>', page, re.S).group(1)
     body = re.search(r"<tbody>(.*?)</tbody>", table, re.S).group(1)
 
     def count(html: str) -> int | str:
-        return "<5" if "&lt;5" in html else "hidden" if ">hidden<" in html else int(html.strip())
+        for word in ("hidden", "withheld"):
+            if f">{word}<" in html:
+                return word
+        return "<5" if "&lt;5" in html else int(html.strip())
 
     return [(label, count(cell)) for label, cell in
             re.findall(r'<tr><th scope="row">(.*?)</th><td[^>]*>(.*?)</td></tr>', body, re.S)]
 
 
-TABLES = (("outcomes", "table-outcomes", 0), ("by_sex", "by-sex", 0), ("by_age_group", "by-age-group", 0),
-          ("by_citizenship", "by-citizenship", 1))
+TABLES = (("outcomes", "table-outcomes"), ("by_sex", "by-sex"), ("by_age_group", "by-age-group"),
+          ("by_citizenship", "by-citizenship"))
 
 
 # --- Figures -------------------------------------------------------------------------------------------
@@ -205,28 +204,28 @@ def test_a_day_with_one_screening_shows_nothing_but_its_total_and_day(world, cli
 
 def test_a_small_cell_and_an_empty_one_both_show_less_than_five(world):
     north, cat = world["actors"]["north_responder"], world["catalogues"]
-    submit(north, cat, 9, citizenship="XP", sex="female", yes=["worked-unpaid"])
+    submit(north, cat, 15, citizenship="XP", sex="female", yes=["worked-unpaid"])
     submit(north, cat, 3, citizenship="XW", sex="male", yes=["job-offer"])
 
     data = figures.dashboard(world["actors"]["analyst"])
 
-    assert data["total"] == 12  # the total stays exact
+    assert data["total"] == 18  # the total stays exact
     sex = {c["code"]: c["count"] for c in data["by_sex"]}
-    assert sex == {"female": 9, "male": "<5", "other": "<5", "unknown": "<5"}  # 3 and 0 alike
-    ages = {c["code"]: c["count"] for c in data["by_age_group"]}
-    assert ages["25-34"] == 12 and ages["0-11"] == "<5" and ages["unknown"] == "<5"
+    assert sex == {"female": "hidden", "male": "<5", "other": "<5", "unknown": "<5"}  # 3 and 0 alike
+    assert_nothing_recoverable(list(sex.values()), 18)
+    # Seven age groups: 18 screenings are too few to show any of them without singling someone out.
+    assert {c["count"] for c in data["by_age_group"]} == {"withheld"}
     indicators = {(i["catalogue"], i["indicator"]): i for i in data["indicators"]}
-    assert indicators[(SCREEN, "worked-unpaid")]["count"] == 9
+    assert indicators[(SCREEN, "worked-unpaid")]["count"] == 15
     assert indicators[(SCREEN, "worked-unpaid")]["label"] == "Worked without getting the expected payment"
     assert indicators[(SCREEN, "job-offer")]["count"] == "<5"
     assert indicators[(SCREEN, "forced-to-work")]["count"] == "<5"  # nobody: "<5" as well
-    # Only the countries with screenings; the small one as "<5", and the one other country hidden with it.
-    citizenship = {c["code"]: c for c in data["by_citizenship"]}
-    assert set(citizenship) == {"XP", "XW"} and citizenship["XW"]["label"] == "Warland"
-    assert citizenship["XW"]["count"] == "<5" and citizenship["XP"]["count"] == "hidden"
+    # Warland's 3 are among the other countries, not named; Poorland hidden as the largest cell beside them.
+    citizenship = [(c["code"], c["label"], c["count"]) for c in data["by_citizenship"]]
+    assert citizenship == [("XP", "Poorland", "hidden"), ("other", "Other countries (fewer than 5 each)", "<5")]
 
 
-def test_one_small_cell_also_hides_the_smallest_other_one(world):
+def test_one_small_cell_hides_the_largest_and_nothing_else(world):
     north, cat = world["actors"]["north_responder"], world["catalogues"]
     submit(north, cat, 20, citizenship="XP")
     submit(north, cat, 12, citizenship="XM")
@@ -236,53 +235,59 @@ def test_one_small_cell_also_hides_the_smallest_other_one(world):
     data = figures.dashboard(world["actors"]["analyst"])
 
     cells = {c["label"]: c["count"] for c in data["by_citizenship"]}
-    assert cells == {"Poorland": 20, "Middelland": 12, "Transvaland": "hidden", "Warland": "<5"}
-    # 43 - 20 - 12 = 11 for the two together: Warland anywhere from 1 to 4 as far as anyone can tell.
-    assert possible_values(list(cells.values()), data["total"], 1)[3] == {1, 2, 3, 4}
+    assert cells == {"Middelland": 12, "Transvaland": 9, "Poorland": "hidden",
+                     "Other countries (fewer than 5 each)": "<5"}
+    # 43 - 12 - 9 = 22 for Poorland and the others: the others anywhere from 0 to 4 as far as anyone can tell.
+    assert readings(list(cells.values()), data["total"])[3] == {0, 1, 2, 3, 4}
 
 
-@pytest.mark.parametrize(("counts", "floor", "expected"), [
-    ([20, 12, 9, 2], 1, [20, 12, "hidden", "<5"]),  # one small cell: the smallest other one hidden with it
-    ([6, 5, 1], 1, ["hidden", "hidden", "<5"]),  # hiding the 5 alone: 6 - 5 = 1 would give Warland's 1 back
-    ([10, 1, 1], 1, ["hidden", "<5", "<5"]),  # two countries at "<5" with 2 between them: both must be 1
-    ([9, 3, 0, 0], 0, [9, "<5", "<5", "<5"]),  # 3 between three cells: nothing to work out
-    ([12, 0, 0, 0], 0, [12, "<5", "<5", "<5"]),  # all the small ones 0: nobody to single out
-    ([9, 6, 5, 0], 0, [9, 6, "hidden", "<5"]),  # hidden + "<5" = 5: the small one can only be 0, nobody
-    ([10, 4, 4], 1, ["hidden", "<5", "<5"]),  # 8 between two "<5": both 4
-    ([5, 5, 1], 1, ["hidden", "hidden", "hidden"]),  # nothing else to hide: every cell hidden
-    ([7, 8], 0, [7, 8]),
+@pytest.mark.parametrize(("counts", "expected"), [
+    ([20, 12, 9, 2], ["hidden", 12, 9, "<5"]),  # one small cell: the largest hidden with it
+    ([7, 5, 5, 1], ["hidden", 5, 5, "<5"]),  # the review's example: was [7, hidden, hidden, <5], only (7,5,5,1)
+    ([9, 6, 5, 1], ["hidden", 6, 5, "<5"]),  # was [9, 6, hidden, <5]: hidden + small = 6 pinned the small to 1
+    ([4, 4, 4, 5], ["<5", "<5", "<5", "hidden"]),  # was only (4, 4, 4, 5)
+    ([9, 3, 0, 0], ["withheld"] * 4),  # 12 screenings in four cells: too few
+    ([12, 0, 0, 0], ["withheld"] * 4),
+    ([17, 0, 0, 0], ["hidden", "<5", "<5", "<5"]),
+    ([6, 6, 1], ["hidden", 6, "<5"]),  # ties: the first of the largest
+    ([7, 8], [7, 8]),
 ])
-def test_secondary_suppression(counts, floor, expected):
-    shown = figures.protect_table(counts, floor=floor)
+def test_secondary_suppression(counts, expected):
+    shown = figures.protect_table(counts)
     assert shown == expected
-    assert_nothing_recoverable(shown, sum(counts), floor=floor)
+    assert_nothing_recoverable(shown, sum(counts))
 
 
-def test_no_table_ever_gives_a_small_cell_back():
-    import random
+@pytest.mark.parametrize("cells", [2, 3, 4, 5])
+def test_no_reader_who_reruns_the_method_can_tell_a_small_cell_from_zero(cells):
+    """Every table of 2 to 5 cells, from 10 screenings to well past the withholding line: group the tables by
+    what is shown, and a "<5" cell always has 0 among the values it may hold, whatever the reader knows."""
+    for total in range(figures.MIN_TOTAL, 4 * cells + 12):
+        groups: dict[tuple, list[set[int]]] = {}
+        for counts in compositions(total, cells):
+            shown = tuple(figures.protect_table(counts))
+            for possible, n in zip(groups.setdefault(shown, [set() for _ in counts]), counts, strict=True):
+                possible.add(n)
+        for shown, values in groups.items():
+            assert (shown == ("withheld",) * cells) == (total <= 4 * cells), (shown, total)
+            for cell, possible in zip(shown, values, strict=True):
+                if cell == "<5":
+                    assert 0 in possible and possible <= set(range(5)), (shown, total, possible)
+                elif isinstance(cell, int):
+                    assert possible == {cell}
 
-    draw = random.Random(4)
-    for _ in range(3000):
-        floor = draw.choice((0, 1))
-        counts = [draw.choice((0, 1, 1, 2, 3, 4, 5, 5, 6, 7, 9, 12, 30)) for _ in range(draw.randint(1, 7))]
-        counts = [max(n, floor) for n in counts]
-        if sum(counts) < figures.MIN_TOTAL:
-            continue
-        shown = figures.protect_table(counts, floor=floor)
-        assert_nothing_recoverable(shown, sum(counts), floor=floor)
-        for true, cell in zip(counts, shown, strict=True):
-            assert cell == true or (cell == "<5" and true < 5) or cell == "hidden", (counts, shown)
 
-
-def test_suppressed_cells_are_never_ordered_by_their_true_value(world):
+def test_small_countries_are_never_named_or_ordered_by_their_true_value(world):
     north, cat = world["actors"]["north_responder"], world["catalogues"]
     submit(north, cat, 1, citizenship="XE")
     submit(north, cat, 4, citizenship="XW")
     submit(north, cat, 2, citizenship="XM")
     submit(north, cat, 6, citizenship="XT")
+    submit(north, cat, 7, citizenship="XP")
     cells = figures.dashboard(world["actors"]["analyst"])["by_citizenship"]
-    # The exact count first; then the suppressed ones in the order of their names, not of their counts.
-    assert [c["label"] for c in cells] == ["Transvaland", "Eastland", "Middelland", "Warland"]
+    # The named ones largest first; the small countries only together, always last.
+    assert [(c["label"], c["count"]) for c in cells] == [
+        ("Poorland", 7), ("Transvaland", 6), ("Other countries (fewer than 5 each)", 7)]
 
 
 # --- Who sees what ------------------------------------------------------------------------------------
@@ -363,9 +368,11 @@ def test_the_page_shows_figures_and_charts_but_no_screening_and_no_client_uuid(w
     assert 'data-testid="total">17<' in page and 'data-testid="too-few"' not in page
     assert page.count("<svg") >= 3 and "<title" in page and "<desc" in page and 'viewBox="0 0 ' in page
     assert 'width="100%"' in page and " style=" not in page and "<script>" not in page
-    assert page_table(page, "by-citizenship") == [("Poorland", 8), ("Transvaland", "hidden"), ("Warland", "<5")]
-    warland = re.search(r"<th scope=\"row\">Warland</th><td class=\"count\">(.*?)</td>", page).group(1)
-    assert "&lt;5" in warland and "3" not in warland
+    assert page_table(page, "by-citizenship") == [("Transvaland", 6), ("Poorland", "hidden"),
+                                                  ("Other countries (fewer than 5 each)", "<5")]
+    others = re.search(r"<th scope=\"row\">Other countries \(fewer than 5 each\)</th><td class=\"count\">(.*?)</td>",
+                       page).group(1)
+    assert "&lt;5" in others and "3" not in others and "Warland" not in page  # a small country is never named
     referrals = re.search(r'data-testid="referrals">(.*?)</p>', page).group(1)
     assert "&lt;5" in referrals and "0" not in referrals  # no referral: "<5" like any small count
     assert 'data-testid="disclosure-note"' in page and "a manager saw everyone at the desk anyway" in page
@@ -422,7 +429,7 @@ def test_the_api_gives_the_same_aggregates_with_suppressed_cells_as_strings(worl
     body = response.json()
     assert body["total"] == 14 and body["scope"] == "realm" and body["facility"] is None
     assert body["suppressed_reason"] is None and body["min_total"] == 10 and body["suppressed_below"] == 5
-    assert {c["code"]: c["count"] for c in body["by_citizenship"]} == {"XP": "hidden", "XW": "<5"}
+    assert {c["code"]: c["count"] for c in body["by_citizenship"]} == {"XP": "hidden", "other": "<5"}
     assert {(i["indicator"], i["count"]) for i in body["indicators"] if i["count"] != "<5"} == {
         ("worked-unpaid", 12)}
     assert {"job-offer", "forced-to-work"} <= {i["indicator"] for i in body["indicators"] if i["count"] == "<5"}
@@ -440,8 +447,8 @@ def test_the_api_gives_the_same_aggregates_with_suppressed_cells_as_strings(worl
 
 def test_no_table_on_the_page_or_in_the_api_gives_a_withheld_cell_back(world, client):
     north, south, cat = world["actors"]["north_responder"], world["actors"]["south_responder"], world["catalogues"]
-    # North: one small country next to a country of exactly 5 (hiding the 5 alone would give the 1 back),
-    # a child, an urgent case. South: two single screenings from two countries (2 between two cells).
+    # North: one small country next to a country of exactly 5, a child, an urgent case. South: two single
+    # screenings from two countries.
     submit(north, cat, 6, citizenship="XP", sex="male")
     submit(north, cat, 5, citizenship="XT", yes=["worked-unpaid"])
     submit(north, cat, 1, citizenship="XW", sex="other", age_group="12-17", is_child=True, yes=["job-offer"])
@@ -457,14 +464,14 @@ def test_no_table_on_the_page_or_in_the_api_gives_a_withheld_cell_back(world, cl
         page = client.get(reverse("screening:dashboard"), {"facility": facility}).content.decode()
         assert body["suppressed_reason"] is None
         assert f'data-testid="total">{body["total"]}<' in page
-        for key, testid, floor in TABLES:
+        for key, testid in TABLES:
             shown = [c["count"] for c in body[key]]
-            assert_nothing_recoverable(shown, body["total"], floor=floor)
+            assert_nothing_recoverable(shown, body["total"])
             assert [count for _label, count in page_table(page, testid)] == shown  # the page shows the same
-    north_cells = {c["code"]: c["count"] for c in get(facility=world["north"].pk).json()["by_citizenship"]}
-    assert north_cells == {"XP": "hidden", "XT": "hidden", "XW": "<5"}
-    south_cells = {c["code"]: c["count"] for c in get(facility=world["south"].pk).json()["by_citizenship"]}
-    assert south_cells == {"XP": "hidden", "XE": "<5", "XM": "<5"}
+    cells = lambda **params: {c["code"]: c["count"] for c in get(**params).json()["by_citizenship"]}  # noqa: E731
+    assert cells() == {"XP": "hidden", "XT": 5, "other": "<5"}  # Warland, Eastland, Middelland together
+    assert cells(facility=world["north"].pk) == {"XP": "withheld", "XT": "withheld", "other": "withheld"}
+    assert cells(facility=world["south"].pk) == {"XP": "hidden", "other": "<5"}
 
 
 def test_a_hidden_cell_has_no_bar_only_the_word():

@@ -9,15 +9,16 @@ Nothing here lists, links to or names a screening or a person: only counts leave
 Disclosure control, so that nobody can be singled out: with fewer than MIN_TOTAL (10) screenings in the period
 and scope, only the total and the screenings per day are given (no breakdown, indicator, outcome band,
 referral, urgent or offline figure: those are None, with `suppressed_reason`). Otherwise every count from 0 to
-4 in the breakdowns (sex, age group, citizenship), the outcome bands, the indicator frequencies and the
-referral, urgent and offline figures is "<5" (0 too: a 0 next to a "<5" would tell which cell holds the
-person). The total is exact, so in a table (a breakdown or the outcome bands) the total minus the shown cells
-could give a small one back; whenever it would (one small cell alone, or small cells that could only all be 1
-or all be 4), the smallest other cells are also withheld, one at a time, as "hidden" (at least 5; never
-"<5", which would be untrue), until no count from 1 to 4 can be worked out. Indicator frequencies are not a
-partition (one screening can have many), so they need no such step. Citizenship lists only the countries
-with screenings; withheld cells are never ordered by their true value. The per-day series and the total stay
-exact: a manager saw everyone at the desk anyway.
+4 is "<5" (0 too: a 0 next to a "<5" would tell which cell holds the person). A table whose cells add up to
+the exact total (a breakdown, the outcome bands) is shown only when the total exceeds 4 per cell, so at least
+one cell holds 5 or more; else all its cells are "withheld". When a table has a "<5" cell, its largest cell
+is "hidden" too (the first of the largest), so the total minus the shown cells never gives a small cell back.
+What is withheld is chosen from what is shown (which cells are small, which is largest), never from the
+withheld values themselves: a reader who reruns this method over every table that fits what is shown can
+still not tell a "<5" cell from 0 (tests/screening/test_dashboard.py enumerates them). Citizenship names
+only the countries with 5 or more screenings; the others are one "other countries" cell, always listed.
+Indicator frequencies are not a partition (one screening can have many), so they need no such step. The
+per-day series and the total stay exact: a manager saw everyone at the desk anyway.
 
 The indicator frequencies need the answers, which are encrypted: they are read and decrypted row by row,
 streamed in chunks so memory stays flat (the cost is reported in the dashboard brief's note), and only when
@@ -49,7 +50,8 @@ from alliance.screening.models import Catalogue, Screening
 
 SUPPRESS_BELOW = 5
 SUPPRESSED = "<5"  # a count from 0 to 4
-HIDDEN = "hidden"  # a count of 5 or more, withheld so that the total does not give a "<5" cell back
+HIDDEN = "hidden"  # the largest cell of a table with a "<5" one, withheld so the total gives none back
+WITHHELD = "withheld"  # every cell of a table with too few screenings for its number of cells
 MIN_TOTAL = 10  # below this many screenings in the period and scope: only the total and the per-day series
 DEFAULT_DAYS = 30
 MAX_DAYS = 366
@@ -57,6 +59,7 @@ EARLIEST = dt.date(2000, 1, 1)
 LATEST = dt.date(2099, 12, 31)
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _COUNTRY_NAMES = dict(COUNTRY_CHOICES)
+OTHER_COUNTRIES = "other"
 
 
 def protect(count: int) -> int | str:
@@ -64,41 +67,17 @@ def protect(count: int) -> int | str:
     return SUPPRESSED if count < SUPPRESS_BELOW else count
 
 
-def protect_table(counts: Sequence[int], *, floor: int = 0) -> list[int | str]:
+def protect_table(counts: Sequence[int]) -> list[int | str]:
     """The cells of one table whose total is shown exactly (a breakdown, the outcome bands), as they may be
-    shown: each small cell is "<5"; then, while the total minus the shown cells would still give one of them
-    back (always when it is the only one), the smallest shown cell is withheld too ("hidden"); if even that is
-    not enough, every cell is "hidden". `floor` is the least a listed cell can hold (1 for the countries, listed
-    only when they have screenings)."""
+    shown: all "withheld" unless the total exceeds 4 per cell; else each small cell "<5" and, when there is
+    one, the largest cell "hidden" (ties: the first). The hidden cell then has no upper bound a reader could
+    use, so every "<5" cell might as well be 0."""
+    if sum(counts) <= (SUPPRESS_BELOW - 1) * len(counts):
+        return [WITHHELD] * len(counts)
     shown: list[int | str] = [protect(n) for n in counts]
-    while SUPPRESSED in shown and _gives_away(shown, sum(counts), floor):
-        exact = [i for i, value in enumerate(shown) if value not in (SUPPRESSED, HIDDEN)]
-        if not exact:
-            return [HIDDEN] * len(shown)
-        shown[min(exact, key=lambda i: (counts[i], i))] = HIDDEN
+    if SUPPRESSED in shown:
+        shown[max(range(len(counts)), key=lambda i: (counts[i], -i))] = HIDDEN
     return shown
-
-
-def _gives_away(shown: Sequence[int | str], total: int, floor: int) -> bool:
-    """Whether a reader who knows this method could work out a "<5" cell holding 1 to 4 from what is shown: the
-    "<5" cells hold `floor` to 4, the "hidden" ones 5 to the smallest shown cell (they were withheld smallest
-    first), and together the total minus the shown cells. A lone "<5" cell always gives itself away (even a 0:
-    the rule is kept simple); several that can only all be 0 do not (nobody is in them)."""
-    exact = [value for value in shown if isinstance(value, int)]
-    withheld = total - sum(exact)
-    hidden_top = min([*exact, withheld])
-    ranges = [(floor, SUPPRESS_BELOW - 1) if value == SUPPRESSED else (SUPPRESS_BELOW, hidden_top)
-              for value in shown if not isinstance(value, int)]
-    if shown.count(SUPPRESSED) == 1 and HIDDEN not in shown:
-        return True
-    least, most = sum(low for low, _high in ranges), sum(high for _low, high in ranges)
-    for value, (low, high) in zip([v for v in shown if not isinstance(v, int)], ranges, strict=True):
-        if value != SUPPRESSED:
-            continue
-        can_be_low, can_be_high = max(low, withheld - (most - high)), min(high, withheld - (least - low))
-        if can_be_low == can_be_high and can_be_high > 0:
-            return True
-    return False
 
 
 @dataclass(frozen=True)
@@ -282,12 +261,15 @@ def _table(choices, counts: Counter) -> list[dict]:
 
 
 def _by_citizenship(counts: Counter) -> list[dict]:
-    listed = [(code, n) for code, n in counts.items() if n]
-    shown = protect_table([n for _code, n in listed], floor=1)
+    """The countries with 5 or more screenings by name (not known, "", is one of them when it has 5), then
+    every other one as one "other countries" cell, listed even when empty so its presence tells nothing."""
+    named = [(code, n) for code, n in counts.items() if n >= SUPPRESS_BELOW]
+    other = sum(n for n in counts.values() if n < SUPPRESS_BELOW)
+    shown = protect_table([n for _code, n in named] + [other])
     cells = [{"code": code, "label": str(_COUNTRY_NAMES.get(code, code)) if code else _("Not known"), "count": count}
-             for (code, _n), count in zip(listed, shown, strict=True)]
+             for (code, _n), count in zip(named, shown[:-1], strict=True)]
     cells.sort(key=lambda c: (*_rank(c["count"]), c["code"] == "", c["label"]))
-    return cells
+    return [*cells, {"code": OTHER_COUNTRIES, "label": _("Other countries (fewer than 5 each)"), "count": shown[-1]}]
 
 
 def _rank(count: int | str) -> tuple[int, int]:

@@ -36,7 +36,8 @@ class DayOut(Schema):
     count: int
 
 
-CELL = 'A count of 5 or more; "<5" for 0 to 4; "hidden" for 5 or more withheld so the total gives no "<5" back'
+CELL = ('A count of 5 or more; "<5" for 0 to 4; "hidden" for the largest cell of a table with a "<5" cell (so '
+        'the total gives none back); "withheld" for every cell of a table with at most 4 screenings per cell')
 SMALL = 'A count of 5 or more, or "<5" for 0 to 4 (null with fewer than min_total screenings)'
 
 
@@ -72,7 +73,8 @@ class DashboardOut(Schema):
     outcomes: list[CellOut] | None
     by_sex: list[CellOut] | None
     by_age_group: list[CellOut] | None
-    by_citizenship: list[CellOut] | None = Field(description="Only the countries with screenings")
+    by_citizenship: list[CellOut] | None = Field(
+        description='The countries with 5 or more screenings, then code "other": every other country together')
     indicators: list[IndicatorOut] | None
 
 

@@ -17,7 +17,7 @@ import textwrap
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
-from django.utils.translation import get_language_bidi, gettext_lazy
+from django.utils.translation import get_language_bidi, gettext_lazy, pgettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -112,17 +112,20 @@ def _x(x: float, width: float, *, rtl: bool, total: float = WIDTH) -> float:
     return round(total - x - width, 2) if rtl else round(x, 2)
 
 
+WITHHELD_WORDS = {figures.HIDDEN: lambda: _("hidden"), figures.WITHHELD: lambda: pgettext("dashboard cell", "withheld")}
+
+
 def horizontal_bars(rows: list[dict], *, rtl: bool) -> dict:
     """One bar per row, its label above it (wrapped, so long labels fit a phone) and its figure after it.
     A suppressed cell ("<5") is drawn as an unfilled outline up to 5: it shows the bound, never the value.
-    A hidden cell (withheld so the total does not give a "<5" back) has no bar, only the word."""
+    A hidden or withheld cell (dashboard.protect_table) has no bar, only the word."""
     top = max([r["count"] for r in rows if isinstance(r["count"], int)] + [figures.SUPPRESS_BELOW
               if any(r["count"] == figures.SUPPRESSED for r in rows) else 1, 1])
     scale = (WIDTH - VALUE_ROOM) / top
     y, drawn = 0, []
     for row in rows:
         suppressed = row["count"] == figures.SUPPRESSED
-        hidden = row["count"] == figures.HIDDEN
+        hidden = row["count"] in (figures.HIDDEN, figures.WITHHELD)
         value = figures.SUPPRESS_BELOW if suppressed else 0 if hidden else row["count"]
         lines = []
         for line in textwrap.wrap(str(row["label"]), WRAP) or [""]:
@@ -135,7 +138,7 @@ def horizontal_bars(rows: list[dict], *, rtl: bool) -> dict:
             "label_x": WIDTH if rtl else 0,
             "bar": {"x": _x(0, length, rtl=rtl), "y": bar_y, "width": max(length, 0), "height": BAR,
                     "suppressed": suppressed, "hidden": hidden},
-            "value": {"text": _("hidden") if hidden else str(row["count"]), "y": bar_y + BAR - 2,
+            "value": {"text": WITHHELD_WORDS[row["count"]]() if hidden else str(row["count"]), "y": bar_y + BAR - 2,
                       "x": round(WIDTH - length - 4, 2) if rtl else round(length + 4, 2),
                       "anchor": "end" if rtl else "start"},
         })

@@ -17,8 +17,12 @@ What is withheld is chosen from what is shown (which cells are small, which is l
 withheld values themselves: a reader who reruns this method over every table that fits what is shown can
 still not tell a "<5" cell from 0 (tests/screening/test_dashboard.py enumerates them). Citizenship names
 only the countries with 5 or more screenings; the others are one "other countries" cell, always listed.
-Indicator frequencies are not a partition (one screening can have many), so they need no such step. The
-per-day series and the total stay exact: a manager saw everyone at the desk anyway.
+Indicator frequencies are not a partition (one screening can have many), so they need no such step.
+Every count of 5 or more that is shown (cells, indicator frequencies, referral, urgent and offline cards) is
+then moved by at most 2 by the cell-key method (core/disclosure.py): figures on one page are tied together
+(urgent screenings are in the refer or child band, an indicator answered yes puts a screening in a band,
+children are in the none or child band), and exact values could be combined into a small count that no
+single table gives away. The per-day series and the total stay exact: a manager saw everyone at the desk.
 
 The indicator frequencies need the answers, which are encrypted: they are read and decrypted row by row,
 streamed in chunks so memory stays flat (the cost is reported in the dashboard brief's note), and only when
@@ -29,11 +33,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections import Counter
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -43,6 +47,7 @@ from alliance.core import audit, policy
 from alliance.core import roles as R
 from alliance.core.actor import Actor
 from alliance.core.countries import COUNTRY_CHOICES
+from alliance.core.disclosure import Tally, perturbed, release
 from alliance.core.errors import Forbidden, ValidationFailed
 from alliance.directory.models import Organisation
 from alliance.screening.interview import INTERVIEW_CATALOGUES
@@ -226,27 +231,29 @@ def _per_day(rows, start: dt.date, end: dt.date, tz) -> dict:
 
 def _columns(rows) -> dict:
     """Every column figure from one grouped query (a few hundred groups at most, whatever the rows)."""
-    outcome, sex, age, citizenship = Counter(), Counter(), Counter(), Counter()
-    total = referrals = urgent = urgent_referrals = offline = 0
+    outcome, sex, age, citizenship = (defaultdict(Tally) for _ in range(4))
+    total, referrals, urgent, urgent_referrals, offline = 0, Tally(), Tally(), Tally(), Tally()
+    referred = Q(referred_at__isnull=False)
     groups = (rows.order_by().values("outcome", "sex", "age_group", "citizenship", "offline", "urgent")
-              .annotate(n=Count("id"), referred=Count("referred_at")))
+              .annotate(n=Count("id"), keys=Sum("record_key"), referred=Count("id", filter=referred),
+                        referred_keys=Sum("record_key", filter=referred, default=0)))
     for group in groups:
-        n = group["n"]
+        n, keys = group["n"], group["keys"]
         total += n
-        outcome[group["outcome"]] += n
-        sex[group["sex"]] += n
-        age[group["age_group"]] += n
-        citizenship[group["citizenship"]] += n
-        referrals += group["referred"]
-        offline += n if group["offline"] else 0
-        urgent += n if group["urgent"] else 0
-        urgent_referrals += group["referred"] if group["urgent"] else 0
+        for tallies, code in ((outcome, "outcome"), (sex, "sex"), (age, "age_group"), (citizenship, "citizenship")):
+            tallies[group[code]].add(n, keys)
+        referrals.add(group["referred"], group["referred_keys"])
+        if group["offline"]:
+            offline.add(n, keys)
+        if group["urgent"]:
+            urgent.add(n, keys)
+            urgent_referrals.add(group["referred"], group["referred_keys"])
     return {
         "total": total,
-        "referrals": protect(referrals),
-        "urgent": protect(urgent),
-        "urgent_referrals": protect(urgent_referrals),
-        "offline": protect(offline),
+        "referrals": release(referrals),
+        "urgent": release(urgent),
+        "urgent_referrals": release(urgent_referrals),
+        "offline": release(offline),
         "outcomes": _table(Screening.Outcome.choices, outcome),
         "by_sex": _table(Screening.Sex.choices, sex),
         "by_age_group": _table(Screening.AgeGroup.choices, age),
@@ -254,20 +261,29 @@ def _columns(rows) -> dict:
     }
 
 
-def _table(choices, counts: Counter) -> list[dict]:
-    shown = protect_table([counts[code] for code, _label in choices])
+def _released(tallies: Sequence[Tally]) -> list[int | str]:
+    """A table's cells as released: the shape from protect_table, the shown counts perturbed."""
+    shown = protect_table([t.n for t in tallies])
+    return [perturbed(t.n, t.keys) if isinstance(cell, int) else cell for t, cell in zip(tallies, shown, strict=True)]
+
+
+def _table(choices, tallies: dict[str, Tally]) -> list[dict]:
+    shown = _released([tallies.get(code, Tally()) for code, _label in choices])
     return [{"code": code, "label": str(label), "count": count}
             for (code, label), count in zip(choices, shown, strict=True)]
 
 
-def _by_citizenship(counts: Counter) -> list[dict]:
+def _by_citizenship(tallies: dict[str, Tally]) -> list[dict]:
     """The countries with 5 or more screenings by name (not known, "", is one of them when it has 5), then
     every other one as one "other countries" cell, listed even when empty so its presence tells nothing."""
-    named = [(code, n) for code, n in counts.items() if n >= SUPPRESS_BELOW]
-    other = sum(n for n in counts.values() if n < SUPPRESS_BELOW)
-    shown = protect_table([n for _code, n in named] + [other])
+    named = [(code, t) for code, t in tallies.items() if t.n >= SUPPRESS_BELOW]
+    other = Tally()
+    for t in tallies.values():
+        if t.n < SUPPRESS_BELOW:
+            other.add(t.n, t.keys)
+    shown = _released([t for _code, t in named] + [other])
     cells = [{"code": code, "label": str(_COUNTRY_NAMES.get(code, code)) if code else _("Not known"), "count": count}
-             for (code, _n), count in zip(named, shown[:-1], strict=True)]
+             for (code, _t), count in zip(named, shown[:-1], strict=True)]
     cells.sort(key=lambda c: (*_rank(c["count"]), c["code"] == "", c["label"]))
     return [*cells, {"code": OTHER_COUNTRIES, "label": _("Other countries (fewer than 5 each)"), "count": shown[-1]}]
 
@@ -293,18 +309,19 @@ def _indicator_labels() -> dict[tuple[str, str], tuple[int, str]]:
 
 
 def _indicator_frequencies(rows) -> list[dict]:
-    """How many screenings had each indicator answered yes, 0 to 4 as "<5" (no secondary suppression: the
-    frequencies do not add up to the total). The answers are encrypted: each row is decrypted here and only the
-    counts are kept."""
-    yes: Counter = Counter()
-    for answers in rows.order_by().values_list("answers", flat=True).iterator(chunk_size=2000):
+    """How many screenings had each indicator answered yes, 0 to 4 as "<5", the others perturbed (no
+    secondary suppression: the frequencies do not add up to the total). The answers are encrypted: each row is
+    decrypted here and only the counts and the record keys are kept."""
+    yes: dict[tuple, Tally] = defaultdict(Tally)
+    for answers, key in rows.order_by().values_list("answers", "record_key").iterator(chunk_size=2000):
         for observation in (answers or {}).get("observations", ()):
             if observation.get("answer") == "yes":
-                yes[(observation.get("catalogue"), observation.get("indicator"))] += 1
+                yes[(observation.get("catalogue"), observation.get("indicator"))].add(1, key)
     labels = _indicator_labels()
     for key in yes.keys() - labels.keys():  # answered against a catalogue no longer loaded: keep the count
         labels[key] = (10_000, str(key[1]))
-    cells = sorted(((key, position, label, protect(yes[key])) for key, (position, label) in labels.items()),
+    released = {key: release(yes.get(key, Tally())) for key in labels}
+    cells = sorted(((key, position, label, released[key]) for key, (position, label) in labels.items()),
                    key=lambda cell: (*_rank(cell[3]), cell[1]))
     return [{"catalogue": key[0], "indicator": key[1], "label": label, "count": count}
             for key, _position, label, count in cells]

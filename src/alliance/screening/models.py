@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from alliance.core.disclosure import new_record_key
 from alliance.core.encryption import EncryptedJSONField
 from alliance.core.models import Realm
 from alliance.directory.models import Organisation, User
@@ -108,6 +109,8 @@ class Screening(models.Model):
     # Keyed digest of the received payload (core.encryption.content_digest): recognises a resend; blank
     # once the case it led to is anonymised.
     content_digest = models.CharField(max_length=64)
+    # Random, never shown: the cell-key perturbation of released counts (core/disclosure.py).
+    record_key = models.PositiveSmallIntegerField(default=new_record_key, editable=False)
     catalogues = models.ManyToManyField(Catalogue, related_name="screenings")
     started_at = models.DateTimeField()
     finished_at = models.DateTimeField()

@@ -122,7 +122,7 @@ def test_a_retired_catalogue_version_is_refused_unless_the_interview_started_bef
     operational = catalogues["ilo-ec-operational"]
     ticket = api.get("/api/v1/screening/interview").json()["ticket"]  # the collector got its interview
     started = timezone.now() - dt.timedelta(minutes=20)
-    # Retired before the interview started: the phone used an old copy of the interview.
+    # Retired before the server handed out this interview: the collector should have had the new version.
     Catalogue.objects.filter(pk=operational.pk).update(retired_at=started - dt.timedelta(hours=1))
     body = payload(catalogues, started_at=started.isoformat(), ticket=ticket)
     error = _error(api.post("/api/v1/screenings", body), 422)

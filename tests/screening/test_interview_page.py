@@ -200,7 +200,7 @@ def test_every_question_is_on_the_page_in_both_languages(client, responder, cata
     _, page = open_interview(client, interviewer=interviewer, interviewee=interviewee)
     questions = {(q.attrs["data-catalogue"], q.attrs["data-indicator"]): q for q in page.all("fieldset", class_="q")}
     expected = [q for s in catalogues.sections for q in s.questions]
-    assert len(questions) == len(expected) == 43
+    assert len(questions) == len(expected) == 44
     for question in expected:
         node = questions[(question.catalogue, question.indicator)]
         texts = node.one("div", class_="texts").all("p")

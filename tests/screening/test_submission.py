@@ -143,6 +143,16 @@ def test_a_version_retired_while_a_phone_was_offline_is_received_and_nothing_is_
     assert screening_submit(actor=actor, payload=body) == (screening, False)
 
 
+def test_an_interview_begun_offline_after_the_retirement_on_an_older_page_is_received(interview, actor):
+    # The phone had its page before the retirement and no connection since: it could not know.
+    now = timezone.now()
+    body = world.payload(interview, yes=POSITIVE, started_at=now - dt.timedelta(days=1), offline=True,
+                         ticket=_ticket_from(actor, interview, now - dt.timedelta(days=40)))
+    _retire(OPERATIONAL, now - dt.timedelta(days=2))
+    screening, created = screening_submit(actor=actor, payload=body)
+    assert created and screening.outcome == "refer"
+
+
 @pytest.mark.parametrize("ticket", ["none", "issued_after", "another_account", "forged"])
 def test_a_retired_version_needs_the_servers_word_not_a_backdated_start(interview, actor, ticket):
     # The phone writes started_at; only a ticket the server issued before the retirement lets a retired

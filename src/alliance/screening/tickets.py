@@ -18,7 +18,8 @@ from django.utils import timezone
 from alliance.core.actor import Actor
 
 SALT = "alliance.screening.interview-ticket"
-MAX_AGE = dt.timedelta(days=30)  # the submission window: older interviews are refused anyway
+# A page kept offline for up to 30 days, then an interview up to 30 days old (the submission window).
+MAX_AGE = dt.timedelta(days=60)
 MAX_LENGTH = 1000
 
 

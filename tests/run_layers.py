@@ -42,8 +42,13 @@ class Layer:
     def __init__(self, name: str, args: list[str], env: dict[str, str], *, quiet: bool = False):
         self.name = name
         self.started = time.monotonic()
-        # Each layer keeps its own key ring, uploads and job queue.
-        env = {"ALLIANCE_VAR_DIR": tempfile.mkdtemp(prefix=f"alliance-test-{name}-"), **env}
+        # Each layer keeps its own key ring, uploads and job queue (inside a var directory the user chose).
+        parent = os.environ.get("ALLIANCE_VAR_DIR")
+        if parent:
+            os.makedirs(parent, exist_ok=True)
+        env = {"ALLIANCE_VAR_DIR": tempfile.mkdtemp(prefix=f"alliance-test-{name}-", dir=parent), **env}
+        if quiet:
+            args = ["-p", "no:cacheprovider", *args]  # the other layer owns .pytest_cache meanwhile
         # The file outlives __init__: collect() reads and closes it.
         self.log = tempfile.TemporaryFile(mode="w+", encoding="utf-8") if quiet else None  # noqa: SIM115
         self.process = subprocess.Popen([sys.executable, "-m", "pytest", *args], cwd=ROOT,
@@ -94,6 +99,14 @@ def main() -> int:
     side_by_side = os.environ.get("ALLIANCE_TEST_SERIAL") != "1" and (os.cpu_count() or 1) >= 2
     url = postgres_url()
     sqlite = Layer("sqlite", ["-m", "not browser and not postgres_only", *extra], {}, quiet=bool(url and side_by_side))
+    try:
+        return _finish(sqlite, url, side_by_side, extra, results, strict)
+    finally:
+        if sqlite.process.poll() is None:  # interrupted (Ctrl-C): leave no test run behind
+            sqlite.process.kill()
+
+
+def _finish(sqlite: Layer, url, side_by_side: bool, extra: list[str], results: dict, strict: bool) -> int:
     if url and not side_by_side:
         results["sqlite"] = "passed" if sqlite.collect() else "failed"
     if url:

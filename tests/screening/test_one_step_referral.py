@@ -4,6 +4,7 @@ the screening on the case timeline; every refusal leaves nothing behind."""
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 
 import pytest
 from django.urls import reverse
@@ -226,3 +227,23 @@ def test_a_birth_date_that_shows_an_adult_needs_the_adults_agreement(world):
         screening_refer(actor=world["actor"], screening_id=screening.pk, given_name="Omid", family_name="Karimi",
                         organisation_id=world["shelter"].pk, consent=False, birth_date=adult)
     assert "consent" in refused.value.errors and _counts() == before
+
+
+def test_referrals_stored_with_the_old_default_purpose_get_the_neutral_one(world):
+    from django.apps import apps
+
+    neutral = importlib.import_module("alliance.screening.migrations.0007_neutral_referral_purpose")
+    screening = _screen(world["actor"], yes=[("child-specific", "unaccompanied")], age=15, is_child=True,
+                        work_type="none")
+    _case, share = screening_refer(actor=world["actor"], screening_id=screening.pk, given_name="Omid",
+                                   family_name="Karimi", organisation_id=world["shelter"].pk, consent=True)
+    CaseShare.objects.filter(pk=share.pk).update(purpose="Скрининг в центре приёма: Ребёнок с индикаторами: "
+                                                         "процедура для детей")
+    neutral.neutral_purposes(apps, None)
+    share.refresh_from_db()
+    assert share.purpose == "Направление после скрининга при приёме"
+    # A purpose someone typed is left alone.
+    CaseShare.objects.filter(pk=share.pk).update(purpose="Shelter place for the child")
+    neutral.neutral_purposes(apps, None)
+    share.refresh_from_db()
+    assert share.purpose == "Shelter place for the child"

@@ -25,3 +25,15 @@ def make_member(db):
 @pytest.fixture
 def exercise(db):
     return factories.exercise_realm("Team A")
+
+
+@pytest.fixture
+def own_keyring(settings, tmp_path, monkeypatch):
+    """A key ring of the test's own, so rotating or adding keys does not change the keys other tests use."""
+    from alliance.core.keyring import reset_cache
+
+    monkeypatch.delenv("ALLIANCE_KEYRING", raising=False)
+    settings.KEY_DIR = tmp_path / "keys"
+    reset_cache()
+    yield
+    reset_cache()

@@ -141,18 +141,6 @@ def test_service_refuses_a_missing_file(desk):
     assert "file" in caught.value.errors
 
 
-@pytest.fixture
-def own_keyring(settings, tmp_path, monkeypatch):
-    """A key ring of the test's own, so rotating does not change the keys other tests use."""
-    from alliance.core.keyring import reset_cache
-
-    monkeypatch.delenv("ALLIANCE_KEYRING", raising=False)
-    settings.KEY_DIR = tmp_path / "keys"
-    reset_cache()
-    yield
-    reset_cache()
-
-
 def test_key_rotation_moves_documents_and_retiring_waits_for_them(own_keyring, desk):
     from alliance.core import key_rotation as kr
 

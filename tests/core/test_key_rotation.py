@@ -25,16 +25,6 @@ PEOPLE = [
 
 
 @pytest.fixture
-def own_keyring(settings, tmp_path, monkeypatch):
-    """A key ring of the test's own, so rotating does not change the keys other tests use."""
-    monkeypatch.delenv("ALLIANCE_KEYRING", raising=False)
-    settings.KEY_DIR = tmp_path / "keys"
-    reset_cache()
-    yield
-    reset_cache()
-
-
-@pytest.fixture
 def cases(db, own_keyring):
     org = factories.organisation()
     actor = factories.actor(factories.member(org, [R.CASE_WORKER]))

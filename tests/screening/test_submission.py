@@ -13,7 +13,7 @@ from django.utils import timezone
 from alliance.core import roles as R
 from alliance.core.errors import Conflict, Forbidden, ValidationFailed
 from alliance.core.key_rotation import blind_keys_rotate
-from alliance.core.keyring import load_keyring, reset_cache
+from alliance.core.keyring import load_keyring
 from alliance.core.models import AuditEvent
 from alliance.screening.interview import CHILD, OPERATIONAL
 from alliance.screening.models import Catalogue, Screening
@@ -369,16 +369,6 @@ def test_the_same_payload_twice_is_one_screening(interview, actor):
     assert (created, created_again) == (True, False)
     assert again.pk == first.pk and _stored() == after_first
     assert Screening.objects.filter(client_uuid=body["client_uuid"]).count() == 1
-
-
-@pytest.fixture
-def own_keyring(settings, tmp_path, monkeypatch):
-    """A key ring of the test's own, so adding a blind key does not change the keys other tests use."""
-    monkeypatch.delenv("ALLIANCE_KEYRING", raising=False)
-    settings.KEY_DIR = tmp_path / "keys"
-    reset_cache()
-    yield
-    reset_cache()
 
 
 def test_the_resend_digest_is_keyed_and_still_recognised_after_a_blind_key_rotation(own_keyring, interview, actor):

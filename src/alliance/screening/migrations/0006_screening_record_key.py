@@ -1,12 +1,22 @@
 """A random record key per screening for the cell-key perturbation of released counts (core/disclosure.py).
-AddField gives every existing row the same default; each then gets its own key."""
+AddField gives every existing row the same default; one UPDATE then gives each its own key (the database's
+random(): the keys only need to be unknown to readers of the dashboard, who never see the table)."""
 
 from django.db import migrations, models
 
 import alliance.core.disclosure
 
+RANDOM_KEY = {
+    "postgresql": "UPDATE screening_screening SET record_key = floor(random() * 256)::int",
+    "sqlite": "UPDATE screening_screening SET record_key = abs(random()) % 256",
+}
+
 
 def give_each_its_own_key(apps, schema_editor):
+    sql = RANDOM_KEY.get(schema_editor.connection.vendor)
+    if sql is not None:
+        schema_editor.execute(sql)
+        return
     Screening = apps.get_model("screening", "Screening")
     for pk in Screening.objects.values_list("pk", flat=True).iterator(chunk_size=2000):
         Screening.objects.filter(pk=pk).update(record_key=alliance.core.disclosure.new_record_key())

@@ -153,6 +153,15 @@ def test_an_interview_begun_offline_after_the_retirement_on_an_older_page_is_rec
     assert created and screening.outcome == "refer"
 
 
+def test_an_interview_begun_online_after_the_retirement_is_refused(interview, actor):
+    # Online when it began, the collector should have asked for the interview again.
+    now = timezone.now()
+    body = world.payload(interview, yes=POSITIVE, started_at=now - dt.timedelta(hours=1), offline=False,
+                         ticket=_ticket_from(actor, interview, now - dt.timedelta(days=3)))
+    _retire(OPERATIONAL, now - dt.timedelta(days=2))
+    refused(actor, body, "catalogues", "retired")
+
+
 @pytest.mark.parametrize("ticket", ["none", "issued_after", "another_account", "forged"])
 def test_a_retired_version_needs_the_servers_word_not_a_backdated_start(interview, actor, ticket):
     # The phone writes started_at; only a ticket the server issued before the retirement lets a retired

@@ -7,8 +7,13 @@ Two methods, used together:
   sum of its records' keys modulo 256, and the count is moved by at most 2 according to that key, from a fixed
   table whose mean move is 0. The same records always give the same figure, so asking again tells nothing new;
   one record more or less draws the move afresh, so figures on one page that are tied together (urgent cases
-  are among those referred, an indicator answered "yes" puts the person in a band) or two overlapping periods
-  can no longer be subtracted into an exact small count.
+  are in some bands only, an indicator answered "yes" puts the person in a band) no longer add up to an exact
+  small count.
+
+What this does not stop: comparing two releases whose records differ by one (two overlapping periods, or one
+facility against all). A cell without that record keeps its figure exactly; a cell with it changes in about
+78% of draws, so the change tells which cells hold the record. Only releases over fixed, non-overlapping
+sets of records (completed calendar months, one facility or all with enough in each difference) prevent it.
 
 A perturbed count is never released below 5: it would read as a small count that was not suppressed.
 """

@@ -23,6 +23,8 @@ then moved by at most 2 by the cell-key method (core/disclosure.py): figures on 
 (urgent screenings are in the refer or child band, an indicator answered yes puts a screening in a band,
 children are in the none or child band), and exact values could be combined into a small count that no
 single table gives away. The per-day series and the total stay exact: a manager saw everyone at the desk.
+Known limit: two views over overlapping periods or scopes that differ by one screening show which cells hold
+it (core/disclosure.py); fixed reporting periods for realm-wide readers are the remedy still to build.
 
 The indicator frequencies need the answers, which are encrypted: they are read and decrypted row by row,
 streamed in chunks so memory stays flat (the cost is reported in the dashboard brief's note), and only when

@@ -7,17 +7,17 @@ from django.db import migrations, models
 import alliance.core.disclosure
 
 RANDOM_KEY = {
-    "postgresql": "UPDATE screening_screening SET record_key = floor(random() * 256)::int",
-    "sqlite": "UPDATE screening_screening SET record_key = abs(random()) % 256",
+    "postgresql": "UPDATE {table} SET record_key = floor(random() * 256)::int",
+    "sqlite": "UPDATE {table} SET record_key = abs(random()) % 256",
 }
 
 
 def give_each_its_own_key(apps, schema_editor):
+    Screening = apps.get_model("screening", "Screening")
     sql = RANDOM_KEY.get(schema_editor.connection.vendor)
     if sql is not None:
-        schema_editor.execute(sql)
+        schema_editor.execute(sql.format(table=schema_editor.connection.ops.quote_name(Screening._meta.db_table)))
         return
-    Screening = apps.get_model("screening", "Screening")
     for pk in Screening.objects.values_list("pk", flat=True).iterator(chunk_size=2000):
         Screening.objects.filter(pk=pk).update(record_key=alliance.core.disclosure.new_record_key())
 

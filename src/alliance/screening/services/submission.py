@@ -254,7 +254,7 @@ def _validate_catalogues(payload: dict, clean: dict, fail, *, resent: bool, tick
             fail("catalogues", _("Unknown catalogue version %(code)s %(version)s.")
                  % {"code": entry.get("code"), "version": entry.get("version")})
             continue
-        if row.retired_at is not None and not resent and not _taken_before_retirement(row, ticket):
+        if row.retired_at is not None and not resent and not _taken_before_retirement(row, clean, ticket):
             fail("catalogues", _("Catalogue %(code)s %(version)s was retired on %(date)s; reload the interview.")
                  % {"code": row.code, "version": row.version, "date": row.retired_at.date().isoformat()})
         rows.append(row)
@@ -268,14 +268,17 @@ def _validate_catalogues(payload: dict, clean: dict, fail, *, resent: bool, tick
     return interview_for(tuple(sorted(rows, key=lambda r: INTERVIEW_CATALOGUES.index(r.code))))
 
 
-def _taken_before_retirement(row: Catalogue, ticket) -> bool:
+def _taken_before_retirement(row: Catalogue, clean: dict, ticket) -> bool:
     """A version retired while a phone was offline with it is still received (nothing lost): the phone could
     not know. That takes a copy of the interview the server issued before the retirement (the ticket,
-    screening/tickets.py); the interview itself may have started after it, offline."""
+    screening/tickets.py), and an interview begun before the retirement or taken offline: a collector that
+    was online when it began should have asked for the interview again."""
     if ticket is None:
         return False
     issued, versions = ticket
-    return (row.code, row.version) in versions and issued < row.retired_at
+    started = clean.get("started_at")
+    begun_in_time = clean.get("offline") or (started is not None and started < row.retired_at)
+    return (row.code, row.version) in versions and issued < row.retired_at and begun_in_time
 
 
 def _validate_answers(payload: dict, clean: dict, interview: Interview, fail) -> None:

@@ -43,8 +43,17 @@ def payload(catalogues, *, days_ago=1, sex="female", age_group="25-34", is_child
         sex=sex, citizenship=citizenship)
 
 
-def submit(actor, catalogues, n=1, **kwargs) -> list[Screening]:
-    return [screening_submit(actor=actor, payload=payload(catalogues, **kwargs))[0] for _ in range(n)]
+def submit(actor, catalogues, n=1, *, last_month=False, **kwargs) -> list[Screening]:
+    """Screenings as a phone sends them; with `last_month`, moved into the last completed calendar month
+    (`days_ago` days before its end), the period co-ordinators and analysts get breakdowns for."""
+    made = [screening_submit(actor=actor, payload=payload(catalogues, **kwargs))[0] for _ in range(n)]
+    if last_month:
+        _start, end = figures.last_complete_month(timezone.localdate())
+        day = end - dt.timedelta(days=min(kwargs.get("days_ago", 1), end.day - 1))
+        when = timezone.make_aware(dt.datetime.combine(day, dt.time(12)))
+        Screening.objects.filter(pk__in=[s.pk for s in made]).update(
+            started_at=when - dt.timedelta(minutes=12), finished_at=when)
+    return made
 
 
 @pytest.fixture
@@ -143,7 +152,7 @@ def test_counts_per_band_and_per_day_with_zero_days_filled(world):
     submit(north, cat, 5, days_ago=3, is_child=True, age_group="12-17", yes=["job-offer"])  # child procedure
     submit(north, cat, 3, days_ago=2, offline=True)
 
-    data = figures.dashboard(world["actors"]["analyst"])
+    data = figures.dashboard(world["actors"]["north_manager"])
 
     assert data["total"] == 24 and data["suppressed_reason"] is None
     bands = {o["code"]: o["count"] for o in data["outcomes"]}
@@ -185,9 +194,9 @@ def test_referrals_made_and_urgent_ones(world):
 def test_with_fewer_than_ten_screenings_only_the_total_and_the_days_are_given(world):
     north, cat = world["actors"]["north_responder"], world["catalogues"]
     submit(north, cat, 9, days_ago=2)
-    assert figures.dashboard(world["actors"]["analyst"])["by_sex"] is None
+    assert figures.dashboard(world["actors"]["north_manager"])["by_sex"] is None
     submit(north, cat, 1, days_ago=2)
-    data = figures.dashboard(world["actors"]["analyst"])
+    data = figures.dashboard(world["actors"]["north_manager"])
     assert data["total"] == figures.MIN_TOTAL and data["suppressed_reason"] is None and data["by_sex"]
 
 
@@ -228,7 +237,7 @@ def test_a_small_cell_and_an_empty_one_both_show_less_than_five(world):
     submit(north, cat, 15, citizenship="XP", sex="female", yes=["worked-unpaid"])
     submit(north, cat, 3, citizenship="XW", sex="male", yes=["job-offer"])
 
-    data = figures.dashboard(world["actors"]["analyst"])
+    data = figures.dashboard(world["actors"]["north_manager"])
 
     assert data["total"] == 18  # the total stays exact
     sex = {c["code"]: c["count"] for c in data["by_sex"]}
@@ -253,7 +262,7 @@ def test_one_small_cell_hides_the_largest_and_nothing_else(world):
     submit(north, cat, 9, citizenship="XT")
     submit(north, cat, 2, citizenship="XW")
 
-    data = figures.dashboard(world["actors"]["analyst"])
+    data = figures.dashboard(world["actors"]["north_manager"])
 
     cells = {c["label"]: c["count"] for c in data["by_citizenship"]}
     assert shape(list(cells.values())) == ["n", "n", "hidden", "<5"] and list(cells)[2:] == [
@@ -308,7 +317,7 @@ def test_small_countries_are_never_named_or_ordered_by_their_true_value(world):
     submit(north, cat, 2, citizenship="XM")
     submit(north, cat, 6, citizenship="XT")
     submit(north, cat, 7, citizenship="XP")
-    cells = figures.dashboard(world["actors"]["analyst"])["by_citizenship"]
+    cells = figures.dashboard(world["actors"]["north_manager"])["by_citizenship"]
     # The named ones, the small countries only together, always last.
     assert [c["label"] for c in cells][-1] == "Other countries (fewer than 5 each)"
     assert {c["label"] for c in cells[:-1]} == {"Poorland", "Transvaland"}
@@ -334,8 +343,8 @@ def test_an_organisation_admin_sees_only_their_organisation(world):
 
 def test_an_analyst_sees_the_whole_realm_and_can_pick_one_facility(world):
     cat = world["catalogues"]
-    submit(world["actors"]["north_responder"], cat, 6)
-    submit(world["actors"]["south_responder"], cat, 9)
+    submit(world["actors"]["north_responder"], cat, 6, last_month=True)
+    submit(world["actors"]["south_responder"], cat, 9, last_month=True)
     for who in ("analyst", "coordinator"):
         actor = world["actors"][who]
         assert figures.dashboard(actor)["total"] == 15
@@ -349,12 +358,12 @@ def test_an_analyst_sees_the_whole_realm_and_can_pick_one_facility(world):
 
 def test_another_realms_screenings_never_count(world):
     cat = world["catalogues"]
-    submit(world["actors"]["north_responder"], cat, 5)
+    submit(world["actors"]["north_responder"], cat, 5, last_month=True)
     sandbox = factories.exercise_realm("Team B")
     elsewhere = factories.organisation("Exercise reception")
     trainee = factories.member(elsewhere, [R.FRONTLINE_RESPONDER])
-    submit(factories.actor(trainee, realm=sandbox), cat, 8)
-    submit(factories.actor(world["people"]["north_responder"], realm=sandbox), cat, 4)
+    submit(factories.actor(trainee, realm=sandbox), cat, 8, last_month=True)
+    submit(factories.actor(world["people"]["north_responder"], realm=sandbox), cat, 4, last_month=True)
 
     analyst = world["actors"]["analyst"]
     assert figures.dashboard(analyst)["total"] == 5
@@ -445,8 +454,8 @@ def test_bad_filter_input_gives_a_form_error_and_nothing_else(world, client, par
 
 def test_the_api_gives_the_same_aggregates_with_suppressed_cells_as_strings(world, client):
     north, cat = world["actors"]["north_responder"], world["catalogues"]
-    submit(north, cat, 12, citizenship="XP", yes=["worked-unpaid"])
-    submit(north, cat, 2, citizenship="XW", yes=["job-offer"])
+    submit(north, cat, 12, citizenship="XP", yes=["worked-unpaid"], last_month=True)
+    submit(north, cat, 2, citizenship="XW", yes=["job-offer"], last_month=True)
     get = _api(client, world["people"]["coordinator"])
 
     response = get()
@@ -460,7 +469,9 @@ def test_the_api_gives_the_same_aggregates_with_suppressed_cells_as_strings(worl
         ("worked-unpaid", released(Screening.objects.filter(citizenship="XP")))}
     assert {"job-offer", "forced-to-work"} <= {i["indicator"] for i in body["indicators"] if i["count"] == "<5"}
     assert body["referrals"] == body["urgent"] == body["offline"] == "<5"
-    assert len(body["per_day"]) == 30 and sum(d["count"] for d in body["per_day"]) == 14
+    first, last = figures.last_complete_month(timezone.localdate())
+    assert (body["date_from"], body["date_to"]) == (first.isoformat(), last.isoformat())  # the default
+    assert len(body["per_day"]) == last.day and sum(d["count"] for d in body["per_day"]) == 14
     assert [f["name"] for f in body["facilities"]] == ["North reception"]
     assert "client_uuid" not in response.content.decode()
     one = get(facility=world["north"].pk, date_from=str(timezone.localdate() - dt.timedelta(days=6)),
@@ -475,12 +486,13 @@ def test_no_table_on_the_page_or_in_the_api_gives_a_withheld_cell_back(world, cl
     north, south, cat = world["actors"]["north_responder"], world["actors"]["south_responder"], world["catalogues"]
     # North: one small country next to a country of exactly 5, a child, an urgent case. South: two single
     # screenings from two countries.
-    submit(north, cat, 6, citizenship="XP", sex="male")
-    submit(north, cat, 5, citizenship="XT", yes=["worked-unpaid"])
-    submit(north, cat, 1, citizenship="XW", sex="other", age_group="12-17", is_child=True, yes=["job-offer"])
-    submit(south, cat, 10, citizenship="XP", urgent=True)
-    submit(south, cat, 1, citizenship="XE", age_group="50+")
-    submit(south, cat, 1, citizenship="XM", age_group="unknown", sex="unknown")
+    submit(north, cat, 6, citizenship="XP", sex="male", last_month=True)
+    submit(north, cat, 5, citizenship="XT", yes=["worked-unpaid"], last_month=True)
+    submit(north, cat, 1, citizenship="XW", sex="other", age_group="12-17", is_child=True, yes=["job-offer"],
+           last_month=True)
+    submit(south, cat, 10, citizenship="XP", urgent=True, last_month=True)
+    submit(south, cat, 1, citizenship="XE", age_group="50+", last_month=True)
+    submit(south, cat, 1, citizenship="XM", age_group="unknown", sex="unknown", last_month=True)
     analyst = world["people"]["analyst"]
     client.force_login(analyst.user)
     get = _api(client, analyst)
@@ -605,3 +617,42 @@ def test_the_dashboard_gives_the_same_figures_on_every_view(world):
     analyst = world["actors"]["analyst"]
     first, again = figures.dashboard(analyst), figures.dashboard(analyst)
     assert first["outcomes"] == again["outcomes"] and first["indicators"] == again["indicators"]
+
+
+# --- Fixed reporting periods for co-ordinators and analysts (third review) -------------------------------
+def test_realm_wide_readers_get_breakdowns_for_one_completed_month_at_a_time(world):
+    north, cat = world["actors"]["north_responder"], world["catalogues"]
+    submit(north, cat, 12, last_month=True)
+    first, last = figures.last_complete_month(timezone.localdate())
+    analyst = world["actors"]["analyst"]
+
+    assert figures.dashboard(analyst)["outcomes"] is not None  # the default: the last completed month
+    # Every other period holding the same twelve screenings: nested in the month, or overlapping it.
+    for period in ((first + dt.timedelta(days=1), last), (first, last - dt.timedelta(days=1)),
+                   (first - dt.timedelta(days=3), last)):
+        data = figures.dashboard(analyst, date_from=period[0].isoformat(), date_to=period[1].isoformat())
+        assert data["outcomes"] is None and data["indicators"] is None and data["referrals"] is None, period
+        assert data["suppressed_reason"].startswith("Co-ordinators and analysts see breakdowns for one completed")
+        assert data["total"] == 12 and sum(d["count"] for d in data["per_day"]) == 12  # the days stay
+    # The reception manager saw everyone at the desk: any period.
+    manager = world["actors"]["north_manager"]
+    assert figures.dashboard(manager, date_from=(first + dt.timedelta(days=1)).isoformat(),
+                             date_to=last.isoformat())["outcomes"] is not None
+
+
+def test_all_facilities_are_withheld_when_they_differ_from_one_facility_by_a_few(world):
+    cat = world["catalogues"]
+    submit(world["actors"]["north_responder"], cat, 12, last_month=True)
+    lone = submit(world["actors"]["south_responder"], cat, 1, last_month=True, urgent=True, is_child=True,
+                  age_group="12-17", yes=["job-offer"])
+    analyst = world["actors"]["analyst"]
+    everything = figures.dashboard(analyst)
+    north = figures.dashboard(analyst, facility_id=world["north"].pk)
+    # North alone is shown; all facilities would be north plus the one screening at south, so they are not.
+    assert north["outcomes"] is not None and everything["total"] == 13
+    assert everything["outcomes"] is None and everything["by_age_group"] is None
+    assert "differ from one facility by fewer than 10" in everything["suppressed_reason"]
+    assert lone[0].outcome == "child"
+    # With ten or more at south too, both views are shown: their difference is a group, not a person.
+    submit(world["actors"]["south_responder"], cat, 9, last_month=True)
+    assert figures.dashboard(analyst)["outcomes"] is not None

@@ -23,8 +23,8 @@ then moved by at most 2 by the cell-key method (core/disclosure.py): figures on 
 (urgent screenings are in the refer or child band, an indicator answered yes puts a screening in a band,
 children are in the none or child band), and exact values could be combined into a small count that no
 single table gives away. The per-day series and the total stay exact: a manager saw everyone at the desk.
-Known limit: two views over overlapping periods or scopes that differ by one screening show which cells hold
-it (core/disclosure.py); fixed reporting periods for realm-wide readers are the remedy still to build.
+Two views whose screenings differ by one would still show which cells hold it (core/disclosure.py), so
+co-ordinators and analysts get breakdowns over fixed sets only (_realm_wide_reason).
 
 The indicator frequencies need the answers, which are encrypted: they are read and decrypted row by row,
 streamed in chunks so memory stays flat (the cost is reported in the dashboard brief's note), and only when
@@ -150,11 +150,23 @@ def _parse_facility(value, choices: list[Facility], errors: dict) -> Facility | 
     return found
 
 
-def _date_range(date_from, date_to, errors: dict) -> tuple[dt.date, dt.date]:
+def last_complete_month(today: dt.date) -> tuple[dt.date, dt.date]:
+    end = today.replace(day=1) - dt.timedelta(days=1)
+    return end.replace(day=1), end
+
+
+def is_complete_month(start: dt.date, end: dt.date, today: dt.date) -> bool:
+    return start.day == 1 and (start.year, start.month) == (end.year, end.month) \
+        and (end + dt.timedelta(days=1)).day == 1 and end < today
+
+
+def _date_range(date_from, date_to, errors: dict, *, month: bool) -> tuple[dt.date, dt.date]:
     start = _parse_date(date_from, "date_from", errors)
     end = _parse_date(date_to, "date_to", errors)
     if errors:
         return EARLIEST, EARLIEST
+    if month and start is None and end is None:
+        return last_complete_month(timezone.localdate())
     end = end or (timezone.localdate() if start is None else max(start, timezone.localdate()))
     start = start or end - dt.timedelta(days=DEFAULT_DAYS - 1)
     if start > end:
@@ -168,13 +180,15 @@ def dashboard(actor: Actor, *, facility_id=None, date_from=None, date_to=None) -
     """The aggregated figures for one facility (or every facility the actor may see) over a period of days.
 
     `facility_id`, `date_from` and `date_to` may come straight from a query string (strings) or typed; bad
-    values raise ValidationFailed keyed by "facility", "date_from" and "date_to". Default: the last 30 days.
+    values raise ValidationFailed keyed by "facility", "date_from" and "date_to". Default: the last 30 days
+    for a reception manager; the last completed calendar month for co-ordinators and analysts, who get
+    breakdowns only for one completed month (see _realm_wide_reason).
     """
     scope = _scope(actor)
     errors: dict[str, list[str]] = {}
     choices = facility_choices(actor)
     facility = _parse_facility(facility_id, choices, errors)
-    start, end = _date_range(date_from, date_to, errors)
+    start, end = _date_range(date_from, date_to, errors, month=is_realm_wide(actor))
     if errors:
         raise ValidationFailed(errors)
     if not is_realm_wide(actor):
@@ -190,7 +204,10 @@ def dashboard(actor: Actor, *, facility_id=None, date_from=None, date_to=None) -
         rows = rows.filter(organisation_id=facility.id)
 
     columns = _columns(rows)
-    enough = columns["total"] >= MIN_TOTAL
+    reason = too_few_message() if columns["total"] < MIN_TOTAL else None
+    if reason is None and is_realm_wide(actor):
+        reason = _realm_wide_reason(rows if facility is None else None, start, end)
+    enough = reason is None
     result = {
         "scope": "realm" if is_realm_wide(actor) else "organisation",
         "facility": facility,
@@ -200,7 +217,7 @@ def dashboard(actor: Actor, *, facility_id=None, date_from=None, date_to=None) -
         "days": (end - start).days + 1,
         "suppressed_below": SUPPRESS_BELOW,
         "min_total": MIN_TOTAL,
-        "suppressed_reason": None if enough else too_few_message(),
+        "suppressed_reason": reason,
         **_per_day(rows, start, end, tz),
         **(columns if enough else {**dict.fromkeys(columns), "total": columns["total"]}),
         "indicators": _indicator_frequencies(rows) if enough else None,
@@ -209,6 +226,29 @@ def dashboard(actor: Actor, *, facility_id=None, date_from=None, date_to=None) -
                  object_id=facility.id if facility is not None else "all", fields=["aggregates"],
                  reason=f"{start.isoformat()}..{end.isoformat()}")
     return result
+
+
+def _realm_wide_reason(all_rows, start: dt.date, end: dt.date) -> str | None:
+    """Why a co-ordinator's or analyst's view gives no breakdowns, or None. They did not see the people, and
+    two views whose screenings differ by one show which cells hold it (core/disclosure.py): so breakdowns
+    come over fixed sets only, one completed calendar month at a time (months never overlap), and all
+    facilities together only when they differ from every facility shown on its own by none or by at least
+    MIN_TOTAL screenings."""
+    if not is_complete_month(start, end, timezone.localdate()):
+        return _("Co-ordinators and analysts see breakdowns for one completed calendar month at a time, so that "
+                 "two overlapping periods cannot be compared to single out a screening: choose the first and the "
+                 "last day of a past month.")
+    if all_rows is not None:
+        per_facility = list(all_rows.order_by().values("organisation_id").annotate(n=Count("id"))
+                            .values_list("n", flat=True))
+        total = sum(per_facility)
+        if any(n >= MIN_TOTAL and 0 < total - n < MIN_TOTAL for n in per_facility):
+            return ngettext(
+                "All facilities together differ from one facility by fewer than %(min)d screening this month, "
+                "which would single it out: choose a facility.",
+                "All facilities together differ from one facility by fewer than %(min)d screenings this month, "
+                "which would single them out: choose a facility.", MIN_TOTAL) % {"min": MIN_TOTAL}
+    return None
 
 
 def too_few_message() -> str:

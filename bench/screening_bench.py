@@ -308,7 +308,7 @@ def _static_asset(client, url: str) -> dict:
     return {"url": url, "status": plain.status_code, "raw": len(body), "gzip": gz, "how": how}
 
 
-def bench_pages(interview, responder, analyst) -> dict:
+def bench_pages(interview, responder, manager) -> dict:
     from django.conf import settings
     from django.test import Client
 
@@ -318,7 +318,7 @@ def bench_pages(interview, responder, analyst) -> dict:
     client.force_login(responder)
     anonymous = Client(HTTP_HOST="localhost")
     dash = Client(HTTP_HOST="localhost")
-    dash.force_login(analyst)
+    dash.force_login(manager)
 
     stored = Screening.objects.filter(created_by_id=responder.pk)
     result_row = (stored.filter(outcome="refer", is_child=False).order_by("id").first()
@@ -332,7 +332,7 @@ def bench_pages(interview, responder, analyst) -> dict:
         pages.append((f"result of a stored screening ({result_row.outcome})",
                       _fetch(client, f"/screening/{result_row.pk}/")))
         pages.append(("refer page", _fetch(client, f"/screening/{result_row.pk}/refer/")))
-    pages.append(("dashboard (analyst)", _fetch(dash, "/screening/dashboard/")))
+    pages.append(("dashboard (reception manager, 30 days)", _fetch(dash, "/screening/dashboard/")))
 
     interview_page = next(p for label, p in pages if label.startswith("interview en/ar"))
     html = interview_page["body"].decode("utf-8", "replace")
@@ -357,15 +357,18 @@ def _people():
     centre = Organisation.objects.create(name="Dreamland First Reception Centre", country="XD", sector="ngo")
     Organisation.objects.create(name="Dreamland Shelter", country="XD", sector="ngo")
 
-    def member(email: str, roles: list[str]):
+    def member(email: str, roles: list[str], admin: bool = False):
         user = User.objects.create_user(email=email, password=None, display_name=email.split("@")[0].title())
-        return user, Membership.objects.create(user=user, organisation=centre, roles=roles)
+        return user, Membership.objects.create(user=user, organisation=centre, roles=roles,
+                                               is_organisation_admin=admin)
 
     desk_user, desk = member("desk@dreamland.test", ["frontline_responder"])
     phone_user, _phone = member("phone@dreamland.test", ["frontline_responder"])
-    analyst, _membership = member("analyst@dreamland.test", ["analyst"])
+    # The reception manager (organisation admin): co-ordinators and analysts get breakdowns for completed
+    # months only, and the generated screenings are of the last few weeks.
+    manager, _membership = member("manager@dreamland.test", [], admin=True)
     actor = actor_for(user=desk_user, membership=desk, realm=live_realm(), address="127.0.0.1", channel="web")
-    return actor, desk_user, phone_user, analyst
+    return actor, desk_user, phone_user, manager
 
 
 def main() -> None:
@@ -384,7 +387,7 @@ def main() -> None:
     loaded = load_catalogues()
     interview = current_interview()
     log(f"catalogues loaded: {', '.join(loaded.loaded) or 'none new'}")
-    actor, desk_user, phone_user, analyst = _people()
+    actor, desk_user, phone_user, manager = _people()
     backend = "PostgreSQL" if args.backend == "postgres" else "SQLite"
     tables, summary, notes = [], [], []
 
@@ -413,7 +416,7 @@ def main() -> None:
     figures = {"scoring": sc}
 
     if not args.no_pages:
-        pg = bench_pages(interview, desk_user, analyst)
+        pg = bench_pages(interview, desk_user, manager)
         login = pg["login"]
         rows = []
         for label, page in pg["pages"]:

@@ -97,7 +97,7 @@ def readings(shown: list, total: int) -> list[set[int] | None]:
     out (the attack a review found against an earlier method). None for the other cells."""
     values = [set() if cell == "<5" else None for cell in shown]
     for counts in compositions(total, len(shown)):
-        if figures.protect_table(counts) == list(shown):
+        if disclosure.protect_table(counts) == list(shown):
             for possible, n in zip(values, counts, strict=True):
                 if possible is not None:
                     possible.add(n)
@@ -286,7 +286,7 @@ def test_one_small_cell_hides_the_largest_and_nothing_else(world):
     ([7, 8], [7, 8]),
 ])
 def test_secondary_suppression(counts, expected):
-    shown = figures.protect_table(counts)
+    shown = disclosure.protect_table(counts)
     assert shown == expected
     assert_nothing_recoverable(shown, sum(counts))
 
@@ -298,7 +298,7 @@ def test_no_reader_who_reruns_the_method_can_tell_a_small_cell_from_zero(cells):
     for total in range(figures.MIN_TOTAL, 4 * cells + 12):
         groups: dict[tuple, list[set[int]]] = {}
         for counts in compositions(total, cells):
-            shown = tuple(figures.protect_table(counts))
+            shown = tuple(disclosure.protect_table(counts))
             for possible, n in zip(groups.setdefault(shown, [set() for _ in counts]), counts, strict=True):
                 possible.add(n)
         for shown, values in groups.items():
@@ -569,7 +569,7 @@ def child_band_readings(bands: list, referrals, total: int, steps=ALL_MOVES) -> 
     2, and referrals are at most the screenings outside the none band."""
     possible = set()
     for counts in compositions(total, 4):
-        if shape(figures.protect_table(counts)) != shape(bands):
+        if shape(disclosure.protect_table(counts)) != shape(bands):
             continue
         if all(_fits(s, n, steps) for s, n in zip(bands, counts, strict=True) if s != "hidden") and any(
                 _fits(referrals, f, steps) for f in range(sum(counts[1:]) + 1)):
@@ -583,7 +583,7 @@ def child_band_readings(bands: list, referrals, total: int, steps=ALL_MOVES) -> 
 ])
 def test_tied_figures_no_longer_give_a_small_band_back(truth, referred, most_ruling_out_zero):
     total = sum(truth)
-    layout = figures.protect_table(truth)
+    layout = disclosure.protect_table(truth)
     assert layout == ["hidden", 6, 5, "<5"]
     # Exact figures, as before: the referrals card pins the child band.
     assert child_band_readings(layout, referred, total, steps=(0,)) == {truth[3]}

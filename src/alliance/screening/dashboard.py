@@ -49,16 +49,13 @@ from alliance.core import audit, policy
 from alliance.core import roles as R
 from alliance.core.actor import Actor
 from alliance.core.countries import COUNTRY_CHOICES
-from alliance.core.disclosure import Tally, perturbed, release
+from alliance.core.disclosure import SMALL, Tally, perturbed, protect_table, release
 from alliance.core.errors import Forbidden, ValidationFailed
 from alliance.directory.models import Organisation
 from alliance.screening.interview import INTERVIEW_CATALOGUES
 from alliance.screening.models import Catalogue, Screening
 
-SUPPRESS_BELOW = 5
-SUPPRESSED = "<5"  # a count from 0 to 4
-HIDDEN = "hidden"  # the largest cell of a table with a "<5" one, withheld so the total gives none back
-WITHHELD = "withheld"  # every cell of a table with too few screenings for its number of cells
+SUPPRESS_BELOW = SMALL
 MIN_TOTAL = 10  # below this many screenings in the period and scope: only the total and the per-day series
 DEFAULT_DAYS = 30
 MAX_DAYS = 366
@@ -67,24 +64,6 @@ LATEST = dt.date(2099, 12, 31)
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _COUNTRY_NAMES = dict(COUNTRY_CHOICES)
 OTHER_COUNTRIES = "other"
-
-
-def protect(count: int) -> int | str:
-    """A count as it may be shown: 0 to 4 becomes "<5" (0 too, or a 0 beside a "<5" would point at the person)."""
-    return SUPPRESSED if count < SUPPRESS_BELOW else count
-
-
-def protect_table(counts: Sequence[int]) -> list[int | str]:
-    """The cells of one table whose total is shown exactly (a breakdown, the outcome bands), as they may be
-    shown: all "withheld" unless the total exceeds 4 per cell; else each small cell "<5" and, when there is
-    one, the largest cell "hidden" (ties: the first). The hidden cell then has no upper bound a reader could
-    use, so every "<5" cell might as well be 0."""
-    if sum(counts) <= (SUPPRESS_BELOW - 1) * len(counts):
-        return [WITHHELD] * len(counts)
-    shown: list[int | str] = [protect(n) for n in counts]
-    if SUPPRESSED in shown:
-        shown[max(range(len(counts)), key=lambda i: (counts[i], -i))] = HIDDEN
-    return shown
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from django.utils.translation import get_language_bidi, gettext_lazy, pgettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from alliance.core import disclosure
 from alliance.core.errors import ValidationFailed
 from alliance.screening import dashboard as figures
 from alliance.screening.interview import CHILD, OPERATIONAL, SCREEN
@@ -74,7 +75,7 @@ def dashboard(request):
                                      date_from=form.cleaned_data["date_from"], date_to=form.cleaned_data["date_to"])
         except ValidationFailed as error:
             apply_errors(form, error)
-    context = {"form": form, "realm_wide": realm_wide, "data": data, "suppressed_label": figures.SUPPRESSED,
+    context = {"form": form, "realm_wide": realm_wide, "data": data, "suppressed_label": disclosure.SUPPRESSED,
                "min_total": figures.MIN_TOTAL}
     if data is not None:
         # Show the period actually used (the defaults filled in) in the inputs.
@@ -112,21 +113,22 @@ def _x(x: float, width: float, *, rtl: bool, total: float = WIDTH) -> float:
     return round(total - x - width, 2) if rtl else round(x, 2)
 
 
-WITHHELD_WORDS = {figures.HIDDEN: lambda: _("hidden"), figures.WITHHELD: lambda: pgettext("dashboard cell", "withheld")}
+WITHHELD_WORDS = {disclosure.HIDDEN: lambda: _("hidden"),
+                  disclosure.WITHHELD: lambda: pgettext("dashboard cell", "withheld")}
 
 
 def horizontal_bars(rows: list[dict], *, rtl: bool) -> dict:
     """One bar per row, its label above it (wrapped, so long labels fit a phone) and its figure after it.
     A suppressed cell ("<5") is drawn as an unfilled outline up to 5: it shows the bound, never the value.
     A hidden or withheld cell (dashboard.protect_table) has no bar, only the word."""
-    top = max([r["count"] for r in rows if isinstance(r["count"], int)] + [figures.SUPPRESS_BELOW
-              if any(r["count"] == figures.SUPPRESSED for r in rows) else 1, 1])
+    top = max([r["count"] for r in rows if isinstance(r["count"], int)] + [disclosure.SMALL
+              if any(r["count"] == disclosure.SUPPRESSED for r in rows) else 1, 1])
     scale = (WIDTH - VALUE_ROOM) / top
     y, drawn = 0, []
     for row in rows:
-        suppressed = row["count"] == figures.SUPPRESSED
-        hidden = row["count"] in (figures.HIDDEN, figures.WITHHELD)
-        value = figures.SUPPRESS_BELOW if suppressed else 0 if hidden else row["count"]
+        suppressed = row["count"] == disclosure.SUPPRESSED
+        hidden = row["count"] in (disclosure.HIDDEN, disclosure.WITHHELD)
+        value = disclosure.SMALL if suppressed else 0 if hidden else row["count"]
         lines = []
         for line in textwrap.wrap(str(row["label"]), WRAP) or [""]:
             y += LINE

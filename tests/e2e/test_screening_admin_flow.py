@@ -1,6 +1,6 @@
 """In a real browser: a system administrator publishes a new version of a catalogue through the editor (a
-missing Turkish text blocks publication until it is filled), and a reception manager reads the facility
-dashboard, which names nobody."""
+missing Turkish text blocks publication until it is filled), a reception manager reads the facility
+dashboard, which names nobody, and an analyst gets breakdowns for a completed month only."""
 
 from __future__ import annotations
 
@@ -72,4 +72,40 @@ def test_a_reception_manager_reads_the_dashboard_and_it_names_nobody(page, serve
     assert main.locator("svg").count() >= 2
     links = main.locator("a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
     assert not any(href and href.rstrip("/").split("/")[-1].isdigit() and "/screening/" in href for href in links)
+    assert console.page_errors == [] and console.csp_violations() == []
+
+
+def test_an_analyst_gets_breakdowns_for_a_completed_month_only(page, server, console):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from alliance.screening import dashboard as figures
+    from alliance.screening.models import Screening
+    from alliance.screening.services import screening_submit
+
+    load_catalogues()
+    reception = factories.organisation("Reception Centre East", sector="border_migration")
+    screener = factories.actor(factories.member(reception, [R.FRONTLINE_RESPONDER]))
+    for n in range(12):
+        screening_submit(actor=screener, payload=payload(age=20 + n))
+    first, last = figures.last_complete_month(timezone.localdate())
+    when = timezone.make_aware(dt.datetime.combine(last, dt.time(12)))
+    Screening.objects.update(started_at=when - dt.timedelta(minutes=10), finished_at=when)
+    analyst = factories.member(factories.organisation("Rapporteur office", sector="coordinator_rapporteur"),
+                               [R.ANALYST])
+    log_in(page, analyst.user.email, factories.PASSWORD)
+    page.goto("/screening/dashboard/")
+    main = page.locator("main")
+    # The default is the last completed month: its breakdowns are there.
+    assert main.locator("#id_date_from").input_value() == first.isoformat()
+    assert main.locator("[data-testid=by-sex]").count() == 1
+    # Half the month: the same screenings, but a period that could be compared with the month. Only the
+    # total and the days.
+    main.locator("#id_date_from").fill((first + dt.timedelta(days=1)).isoformat())
+    with page.expect_navigation():
+        main.get_by_role("button", name="Show").click()
+    assert "one completed calendar month at a time" in main.locator("[data-testid=too-few]").inner_text()
+    assert main.locator("[data-testid=by-sex]").count() == 0
+    assert main.locator("[data-testid=total]").inner_text() == "12"
     assert console.page_errors == [] and console.csp_violations() == []

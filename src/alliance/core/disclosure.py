@@ -32,7 +32,6 @@ HIDDEN = "hidden"  # the largest cell of a table with a "<5" one, withheld so th
 WITHHELD = "withheld"  # every cell of a table with too few records for its number of cells
 # (cell keys below this bound, move): 13, 51, 128, 51 and 13 of the 256 keys, about 5%, 20%, 50%, 20%, 5%.
 PERTURBATION = ((13, -2), (64, -1), (192, 0), (243, 1), (RECORD_KEYS, 2))
-MOST = 2  # the largest move either way
 
 
 def new_record_key() -> int:

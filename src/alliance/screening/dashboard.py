@@ -55,7 +55,6 @@ from alliance.directory.models import Organisation
 from alliance.screening.interview import INTERVIEW_CATALOGUES
 from alliance.screening.models import Catalogue, Screening
 
-SUPPRESS_BELOW = SMALL
 MIN_TOTAL = 10  # below this many screenings in the period and scope: only the total and the per-day series
 DEFAULT_DAYS = 30
 MAX_DAYS = 366
@@ -194,7 +193,7 @@ def dashboard(actor: Actor, *, facility_id=None, date_from=None, date_to=None) -
         "date_from": start,
         "date_to": end,
         "days": (end - start).days + 1,
-        "suppressed_below": SUPPRESS_BELOW,
+        "suppressed_below": SMALL,
         "min_total": MIN_TOTAL,
         "suppressed_reason": reason,
         **_per_day(rows, start, end, tz),
@@ -297,10 +296,10 @@ def _table(choices, tallies: dict[str, Tally]) -> list[dict]:
 def _by_citizenship(tallies: dict[str, Tally]) -> list[dict]:
     """The countries with 5 or more screenings by name (not known, "", is one of them when it has 5), then
     every other one as one "other countries" cell, listed even when empty so its presence tells nothing."""
-    named = [(code, t) for code, t in tallies.items() if t.n >= SUPPRESS_BELOW]
+    named = [(code, t) for code, t in tallies.items() if t.n >= SMALL]
     other = Tally()
     for t in tallies.values():
-        if t.n < SUPPRESS_BELOW:
+        if t.n < SMALL:
             other.add(t.n, t.keys)
     shown = _released([t for _code, t in named] + [other])
     cells = [{"code": code, "label": str(_COUNTRY_NAMES.get(code, code)) if code else _("Not known"), "count": count}

@@ -78,7 +78,8 @@ class SubmitIn(StrictTypes):
     ticket: str | None = Field(default=None, max_length=1000, description=(
         "The ticket GET /screening/interview returned with the interview. Needed only when a catalogue version "
         "was retired after the interview was handed out: then the screening is received if the ticket shows "
-        "the server issued that version to this account before the retirement."))
+        "the server issued that version to this account before the retirement, and the interview began before "
+        "the retirement or was taken offline."))
     taken_by: TakenBy | None = Field(default=None, description=(
         "Who took the interview, in which organisation and realm (the phone's offline queue sends it): "
         "a screening taken by another account, organisation or realm is refused with 409, never stored here."))

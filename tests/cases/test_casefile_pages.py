@@ -13,7 +13,11 @@ from alliance.cases.services.casefile import task_create
 from tests.cases.casefile_world import desk_fixture  # noqa: F401 - the `desk` fixture
 
 pytestmark = pytest.mark.django_db
-TODAY = timezone.localdate()
+
+
+def today():
+    """Read at each use: a run that crosses midnight must not find "today" in the past."""
+    return timezone.localdate()
 
 
 def _post(client, desk, path, data, who="police"):
@@ -25,11 +29,11 @@ def _post(client, desk, path, data, who="police"):
 
 def test_add_edit_and_complete_a_task(client, desk):
     case = desk.case.pk
-    page = _post(client, desk, f"/cases/{case}/tasks/", {"title": "Book interpreter", "due_on": str(TODAY),
+    page = _post(client, desk, f"/cases/{case}/tasks/", {"title": "Book interpreter", "due_on": str(today()),
                                                          "assignee": str(desk.colleague.user_id)})
     assert "The task is added." in page and "Book interpreter" in page
     task = Task.objects.get()
-    page = _post(client, desk, f"/cases/{case}/tasks/", {"title": "Late", "due_on": str(TODAY - dt.timedelta(1))})
+    page = _post(client, desk, f"/cases/{case}/tasks/", {"title": "Late", "due_on": str(today() - dt.timedelta(1))})
     assert "Due on: The due date is in the past." in page and Task.objects.count() == 1
     edit = client.get(f"/cases/tasks/{task.pk}/")
     assert edit.status_code == 200 and 'value="Book interpreter"' in edit.content.decode()
@@ -45,7 +49,7 @@ def test_edit_page_shows_the_service_errors_on_its_fields(client, desk):
     task = task_create(actor=desk.actor("police"), case_id=desk.case.pk, title="Visit")
     client.force_login(desk.police.user)
     page = client.post(f"/cases/tasks/{task.pk}/", {"title": "Visit", "status": "open",
-                                                    "due_on": str(TODAY - dt.timedelta(3))}).content.decode()
+                                                    "due_on": str(today() - dt.timedelta(3))}).content.decode()
     assert "The due date is in the past." in page and 'id="id_due_on-errors"' in page
 
 
@@ -73,21 +77,21 @@ def test_support_plan_and_services_through_the_page(client, desk):
     case = desk.case.pk
     page = _post(client, desk, f"/cases/{case}/support-plan/", {"objectives": "Safety first",
                                                                 "support_types": ["Health", "Legal"],
-                                                                "planned_end_on": str(TODAY + dt.timedelta(90))})
+                                                                "planned_end_on": str(today() + dt.timedelta(90))})
     assert "The support plan is saved." in page and "Safety first" in page
     assert SupportPlan.objects.get().support_types == ["Health", "Legal"]
-    page = _post(client, desk, f"/cases/{case}/support-plan/", {"actual_end_on": str(TODAY + dt.timedelta(9))})
+    page = _post(client, desk, f"/cases/{case}/support-plan/", {"actual_end_on": str(today() + dt.timedelta(9))})
     assert "Actual end: The plan cannot have ended on a future date." in page
     page = _post(client, desk, f"/cases/{case}/support-plan/services/", {
         "support_type": "Legal", "provider": str(desk.shelter.organisation_id), "status": "planned",
-        "starts_on": str(TODAY), "ends_on": str(TODAY - dt.timedelta(1))})
+        "starts_on": str(today()), "ends_on": str(today() - dt.timedelta(1))})
     assert "The end date is before the start date." in page and not SupportService.objects.exists()
     page = _post(client, desk, f"/cases/{case}/support-plan/services/", {
         "support_type": "Legal", "provider_name": "Dream Lawyers", "status": "planned", "description": "Advice"})
     assert "The service is added." in page and "Dream Lawyers" in page and "Legal" in page
     service = SupportService.objects.get()
     page = _post(client, desk, f"/cases/support-services/{service.pk}/", {"status": "delivered",
-                                                                         "starts_on": str(TODAY)})
+                                                                         "starts_on": str(today())})
     assert "The service is saved." in page and SupportService.objects.get().status == "delivered"
 
 

@@ -24,9 +24,18 @@ from alliance.core.models import AuditEvent
 from tests import factories
 from tests.cases.casefile_world import desk_fixture  # noqa: F401 - the `desk` fixture
 
-TODAY = timezone.localdate()
-YESTERDAY = TODAY - dt.timedelta(days=1)
-NEXT_WEEK = TODAY + dt.timedelta(days=7)
+
+def today():
+    """Read at each use: a run that crosses midnight must not find "today" in the past."""
+    return timezone.localdate()
+
+
+def yesterday():
+    return today() - dt.timedelta(days=1)
+
+
+def next_week():
+    return today() + dt.timedelta(days=7)
 
 
 def _errors(call) -> dict:
@@ -38,7 +47,7 @@ def _errors(call) -> dict:
 # --- Tasks ------------------------------------------------------------------------------------------
 def test_a_task_for_a_colleague_notifies_them(desk):
     task = task_create(actor=desk.actor("police"), case_id=desk.case.pk, title="Book an interpreter",
-                       due_on=NEXT_WEEK, assignee_id=desk.colleague.user_id)
+                       due_on=next_week(), assignee_id=desk.colleague.user_id)
     assert task.organisation_id == desk.police.organisation_id and task.status == "open"
     notice = Notification.objects.get(user=desk.colleague.user)
     assert notice.kind == "task_assigned" and notice.case_id == desk.case.pk
@@ -68,7 +77,7 @@ def test_the_assignee_must_be_an_active_member_of_my_organisation(desk):
 
 def test_due_date_not_in_the_past_and_title_required(desk):
     errors = _errors(lambda: task_create(actor=desk.actor("police"), case_id=desk.case.pk, title="  ",
-                                         due_on=YESTERDAY))
+                                         due_on=yesterday()))
     assert set(errors) == {"title", "due_on"}
     assert "At most" in _errors(lambda: task_create(actor=desk.actor("police"), case_id=desk.case.pk,
                                                     title="x" * 301))["title"][0]
@@ -76,10 +85,10 @@ def test_due_date_not_in_the_past_and_title_required(desk):
 
 
 def test_update_reassigns_notifies_and_keeps_what_is_not_given(desk):
-    task = task_create(actor=desk.actor("police"), case_id=desk.case.pk, title="Visit", due_on=NEXT_WEEK)
+    task = task_create(actor=desk.actor("police"), case_id=desk.case.pk, title="Visit", due_on=next_week())
     task_update(actor=desk.actor("police"), task_id=task.pk, assignee_id=desk.colleague.user_id)
     task.refresh_from_db()
-    assert task.assignee_id == desk.colleague.user_id and task.due_on == NEXT_WEEK and task.title == "Visit"
+    assert task.assignee_id == desk.colleague.user_id and task.due_on == next_week() and task.title == "Visit"
     assert Notification.objects.filter(user=desk.colleague.user, kind="task_assigned").count() == 1
     task_update(actor=desk.actor("police"), task_id=task.pk, due_on=None, status="cancelled")
     task.refresh_from_db()
@@ -89,10 +98,10 @@ def test_update_reassigns_notifies_and_keeps_what_is_not_given(desk):
 
 def test_an_old_due_date_may_stay_when_something_else_changes(desk):
     task = task_create(actor=desk.actor("police"), case_id=desk.case.pk, title="Visit")
-    Task.objects.filter(pk=task.pk).update(due_on=YESTERDAY)
-    task_update(actor=desk.actor("police"), task_id=task.pk, title="Visit the shelter", due_on=YESTERDAY)
+    Task.objects.filter(pk=task.pk).update(due_on=yesterday())
+    task_update(actor=desk.actor("police"), task_id=task.pk, title="Visit the shelter", due_on=yesterday())
     assert "due_on" in _errors(lambda: task_update(actor=desk.actor("police"), task_id=task.pk,
-                                                   due_on=YESTERDAY - dt.timedelta(days=1)))
+                                                   due_on=yesterday() - dt.timedelta(days=1)))
 
 
 def test_complete_once(desk):
@@ -148,7 +157,7 @@ def test_note_sensitivity_and_limits(desk):
 # --- Support plan and services ------------------------------------------------------------------------
 def test_support_plan_is_one_per_case_and_replaced_whole(desk):
     plan = support_plan_save(actor=desk.actor("shelter"), case_id=desk.case.pk, objectives="Safety, health",
-                             support_types=["SocialCare", "Health", "Health"], planned_end_on=NEXT_WEEK)
+                             support_types=["SocialCare", "Health", "Health"], planned_end_on=next_week())
     assert plan.support_types == ["Health", "SocialCare"]  # HTCDS order, no repeats
     again = support_plan_save(actor=desk.actor("police"), case_id=desk.case.pk, action_plan="Weekly visits")
     assert again.pk == plan.pk and SupportPlan.objects.count() == 1
@@ -161,7 +170,7 @@ def test_support_plan_refusals(desk):
     before_opening = desk.case.created_at.date() - dt.timedelta(days=3)
     errors = _errors(lambda: support_plan_save(
         actor=desk.actor("police"), case_id=desk.case.pk, support_types=["Shelter"],
-        planned_end_on=before_opening, actual_end_on=NEXT_WEEK, objectives="x" * 5001))
+        planned_end_on=before_opening, actual_end_on=next_week(), objectives="x" * 5001))
     assert set(errors) == {"support_types", "planned_end_on", "actual_end_on", "objectives"}
     assert not SupportPlan.objects.exists()
 
@@ -179,15 +188,15 @@ def test_services_need_a_plan_a_provider_and_dates_in_order(desk):
     assert "provider" in _errors(lambda: support_service_add(actor=actor, case_id=desk.case.pk,
                                                              support_type="Legal", provider_id=10**9))
     errors = _errors(lambda: support_service_add(actor=actor, case_id=desk.case.pk, support_type="Flying",
-                                                 provider_name="X", status="lost", starts_on=NEXT_WEEK,
-                                                 ends_on=TODAY))
+                                                 provider_name="X", status="lost", starts_on=next_week(),
+                                                 ends_on=today()))
     assert set(errors) == {"support_type", "status", "ends_on"}
     assert "starts_on" in _errors(lambda: support_service_add(actor=actor, case_id=desk.case.pk,
                                                               support_type="Legal", provider_name="X",
-                                                              status="delivered", starts_on=NEXT_WEEK))
+                                                              status="delivered", starts_on=next_week()))
     assert not SupportService.objects.exists()
     service = support_service_add(actor=actor, case_id=desk.case.pk, support_type="Legal",
-                                  provider_id=desk.shelter.organisation_id, starts_on=TODAY, description="Advice")
+                                  provider_id=desk.shelter.organisation_id, starts_on=today(), description="Advice")
     assert service.provider_id == desk.shelter.organisation_id and service.status == "planned"
 
 
@@ -195,13 +204,13 @@ def test_service_update_checks_the_result_as_a_whole(desk):
     actor = desk.actor("shelter")
     support_plan_save(actor=actor, case_id=desk.case.pk)
     service = support_service_add(actor=actor, case_id=desk.case.pk, support_type="Health",
-                                  provider_name="Green Clinic", starts_on=TODAY)
+                                  provider_name="Green Clinic", starts_on=today())
     assert "ends_on" in _errors(lambda: support_service_update(actor=actor, service_id=service.pk,
-                                                               ends_on=YESTERDAY))
-    updated = support_service_update(actor=actor, service_id=service.pk, status="delivered", ends_on=NEXT_WEEK,
+                                                               ends_on=yesterday()))
+    updated = support_service_update(actor=actor, service_id=service.pk, status="delivered", ends_on=next_week(),
                                      provider_id=desk.clinic.organisation_id)
     updated.refresh_from_db()
     assert (updated.status, updated.ends_on, updated.provider_id, updated.provider_name) == (
-        "delivered", NEXT_WEEK, desk.clinic.organisation_id, "")
+        "delivered", next_week(), desk.clinic.organisation_id, "")
     with pytest.raises(NotFound):
         support_service_update(actor=desk.actor("clinic"), service_id=service.pk, status="cancelled")

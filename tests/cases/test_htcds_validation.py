@@ -14,7 +14,8 @@ from alliance.cases.htcds_mapping import MAPPING, column_of_error, flat_columns,
 from alliance.core.errors import ValidationFailed
 
 ROOT = Path(__file__).resolve().parents[2]
-TOMORROW = (timezone.localdate() + dt.timedelta(days=1)).isoformat()
+# Computed when the module is collected: a week ahead, so it is still in the future when a run crosses midnight.
+NEXT_WEEK = (timezone.localdate() + dt.timedelta(days=7)).isoformat()
 
 
 def _errors(clean, data) -> dict[str, list[str]]:
@@ -64,7 +65,7 @@ def _event(kind, date=None, **more):
 
 
 @pytest.mark.parametrize(("data", "path", "fragment"), [
-    ({"route_events": [_event("Recruitment", TOMORROW)]}, "route_events.0.date", "future"),
+    ({"route_events": [_event("Recruitment", NEXT_WEEK)]}, "route_events.0.date", "future"),
     ({"route_events": [_event("Recruitment", "2020-02-30")]}, "route_events.0.date", "YYYY-MM-DD"),
     ({"route_events": [_event("Recruitment", "20200101")]}, "route_events.0.date", "YYYY-MM-DD"),
     ({"route_events": [_event("Exploitation", "2020-01-01"), _event("Transit"), _event("Recruitment", "2021-05-01")]},

@@ -215,8 +215,8 @@ def in_process(token: str, actor, calls: int) -> tuple[dict[str, dict], dict[str
     without HTTP, granian or concurrency; then the parts of a /cases call, timed one by one."""
     from django.test import Client
 
-    from alliance.cases import selectors
     from alliance.cases.api import CasePage
+    from alliance.cases.selectors import register as selectors
     from alliance.directory.services import token_resolve
     from common import summarise_ns
 

@@ -5,7 +5,7 @@ Three ways to read the same case, timed per call on the same random ids, interle
                 (the encrypted person fields are decrypted on load, as in the real read)
   policy        case_get_for with audit.record switched off: realm-bound query, policy.CASE.relation,
                 the field scope and the field filtering, decryption (follows the selector as it changes)
-  full          alliance.cases.selectors.case_get_for (policy + decryption + one audit append)
+  full          alliance.cases.selectors.register.case_get_for (policy + decryption + one audit append)
 and, to say where the cost is, audit.record alone (the append of one "view" event).
 
 Run through bench/run.py, which prepares the database and var dir.
@@ -84,8 +84,8 @@ def main() -> None:
 
     from django.db import connection
 
-    from alliance.cases import selectors
     from alliance.cases.models import Case
+    from alliance.cases.selectors import register as selectors
     from alliance.core import audit
     from alliance.core.models import AuditEvent
 

@@ -1,6 +1,6 @@
 """Benchmark 5 (worker): HTCDS import and export of --rows cases.
 
-  import      cases.services.htcds_io.htcds_import of a generated CSV (all-or-nothing: every row validated,
+  import      cases.services.htcds.htcds_import of a generated CSV (all-or-nothing: every row validated,
               then persons and cases written, encrypted and blind-indexed, in one transaction)
   export      htcds_export of the same cases as CSV and as XLSX (policy, decryption, formula guard, audit)
 Baselines measured in the same run: parsing the same CSV with the csv module (the floor for reading it) and
@@ -27,7 +27,7 @@ def main() -> None:
     args = parser.parse_args()
     worker_setup()
     from alliance.cases.models import Case
-    from alliance.cases.services.htcds_io import htcds_export, htcds_import
+    from alliance.cases.services.htcds import htcds_export, htcds_import
     from alliance.directory.models import Membership, Organisation, User
     from alliance.directory.selectors import actor_for, live_realm
 

@@ -1,7 +1,7 @@
 """HTCDS import benchmark data: `generate_rows(n)` gives a CSV of n fictitious Dreamland cases, every row
 valid, with the columns an agency's export typically fills (names, details, victim context, a route of
 two or three stages, a perpetrator). The aim (docs/benchmarks.md): 100,000 rows imported in under 60 s on
-SQLite, through cases.services.htcds_io.htcds_import.
+SQLite, through cases.services.htcds.htcds_import.
 
 Standalone: `python bench/htcds_io.py 1000 > rows.csv`.
 """

@@ -1,6 +1,6 @@
 """Benchmark 6 (worker): screening at reception: scoring, the offline sync, and the weight of the pages.
 
-  scoring     alliance.screening.scoring.score() over --score generated answer sets (pure: catalogue contents
+  scoring     alliance.screening.domain.scoring.score() over --score generated answer sets (pure: catalogue contents
               and answers in, the explained outcome out); baseline: the bare ILO/EC rule
               (rules.dimension_present for each dimension and list + rules.trafficking_indicated) on the same
               sets' ratings, precomputed. Then the whole stored submission, services.screening_submit
@@ -45,7 +45,7 @@ STATIC_REF = re.compile(r"""(?:href|src)\s*=\s*["'](/static/[^"'#?]+)""")
 # --- Generated screenings ------------------------------------------------------------------------------
 def generate(interview, count: int, seed: int, *, offline: bool) -> list[dict]:
     """Payloads as the browser builds them, answering only the sections the skip logic shows."""
-    from alliance.screening.interview import section_shown
+    from alliance.screening.domain.interview import section_shown
     from alliance.screening.services.submission import age_group_of
 
     rng = random.Random(seed)
@@ -93,8 +93,8 @@ def _score_args(payload: dict) -> tuple[dict, dict]:
 
 def _bare_inputs(interview, payload: dict) -> tuple[list[list[tuple[str, list[str]]]], bool]:
     """For each list the payload is scored against: (dimension, ratings of its indicators answered yes)."""
-    from alliance.screening import rules
-    from alliance.screening.interview import OPERATIONAL, lists_for
+    from alliance.screening.domain import rules
+    from alliance.screening.domain.interview import OPERATIONAL, lists_for
 
     yes = {a["indicator"] for a in payload["answers"] if a["catalogue"] == OPERATIONAL and a["answer"] == "yes"}
     indicators = interview.catalogue(OPERATIONAL).content["indicators"]
@@ -108,7 +108,7 @@ def _bare_inputs(interview, payload: dict) -> tuple[list[list[tuple[str, list[st
 
 # --- 1. Scoring ------------------------------------------------------------------------------------------
 def bench_scoring(interview, actor, score_n: int, submit_n: int) -> dict:
-    from alliance.screening import rules, scoring
+    from alliance.screening.domain import rules, scoring
     from alliance.screening.models import Screening
     from alliance.screening.services import screening_submit
 
@@ -381,8 +381,8 @@ def main() -> None:
     parser.add_argument("--no-pages", action="store_true", help="skip the page weights (the same on any database)")
     args = parser.parse_args()
     worker_setup()
-    from alliance.screening.catalogue import load_catalogues
-    from alliance.screening.interview import current_interview
+    from alliance.screening.domain.catalogue import load_catalogues
+    from alliance.screening.domain.interview import current_interview
 
     loaded = load_catalogues()
     interview = current_interview()

@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 
 from alliance.cases.models import Case, CaseClock
-from alliance.cases.selectors import case_list_for, case_search_for
+from alliance.cases.selectors.register import case_list_for, case_search_for
 from alliance.cases.services import case_create
 from alliance.core import roles as R
 from alliance.core.errors import ValidationFailed

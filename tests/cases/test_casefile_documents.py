@@ -10,10 +10,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
+from alliance.cases.domain.uploads import ALLOWED
 from alliance.cases.models import Document
 from alliance.cases.services.casefile import document_get_content, document_upload
 from alliance.cases.services.casefile.documents import content_context
-from alliance.cases.uploads import ALLOWED
 from alliance.core.encryption import DecryptionError, decrypt_bytes
 from alliance.core.errors import ValidationFailed
 from alliance.core.models import AuditEvent

@@ -1,4 +1,4 @@
-"""The upload checker (cases/uploads.py): the type comes from the content, disguised and damaged files are
+"""The upload checker (cases/domain/uploads.py): the type comes from the content, disguised and damaged files are
 refused, images lose their metadata, and no input makes it fail with anything but a refusal."""
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
-from alliance.cases import uploads
-from alliance.cases.uploads import ALLOWED, checked_upload, clean_filename, read_bounded
+from alliance.cases.domain import uploads
+from alliance.cases.domain.uploads import ALLOWED, checked_upload, clean_filename, read_bounded
 from alliance.core.errors import ValidationFailed
 from tests.cases.casefile_world import PDF, docx, jpeg_with_gps, png
 

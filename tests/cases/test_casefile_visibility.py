@@ -9,7 +9,8 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from alliance.cases.casefile_selectors import (
+from alliance.cases.models import Note, Task
+from alliance.cases.selectors.casefile import (
     document_list_for,
     may_read,
     my_tasks_for,
@@ -17,7 +18,7 @@ from alliance.cases.casefile_selectors import (
     readable,
     task_list_for,
 )
-from alliance.cases.models import Note, Task
+from alliance.cases.selectors.timeline import timeline_for
 from alliance.cases.services import case_transition, consent_withdraw
 from alliance.cases.services.casefile import (
     document_upload,
@@ -27,7 +28,6 @@ from alliance.cases.services.casefile import (
     task_complete,
     task_create,
 )
-from alliance.cases.timeline import timeline_for
 from alliance.core.errors import NotFound
 from tests import factories
 from tests.cases.casefile_world import PDF, desk_fixture, upload  # noqa: F401

@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from alliance.cases.country_rules import ProfileError, _parse, available_profiles, rules_for
+from alliance.cases.domain.country_rules import ProfileError, _parse, available_profiles, rules_for
 from alliance.cases.models import Case, DutyNotification
 from alliance.cases.services import case_create, consent_record
 from alliance.cases.services.data_protection import duty_notification_send, duty_to_notify_blockers
@@ -124,7 +124,7 @@ def test_every_profile_states_its_retention_and_duty_to_notify(db):
 
 
 def _dreamland() -> dict:
-    from alliance.cases.country_rules import PROFILE_DIR
+    from alliance.cases.domain.country_rules import PROFILE_DIR
 
     return json.loads((PROFILE_DIR / "XD.json").read_text(encoding="utf-8"))
 

@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from alliance.cases.models import Case, CaseShare, Consent, Document, Note, NrmEvent, Person, Task
-from alliance.cases.selectors import case_search_for
+from alliance.cases.selectors.register import case_search_for
 from alliance.cases.services import case_create, case_transition
 from alliance.cases.services.data_protection import case_delete, legal_hold_clear, legal_hold_set
 from alliance.cases.services.retention import case_anonymise, retention_run

@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from alliance.cases.models import Case
-from alliance.cases.selectors_details import case_details_for
+from alliance.cases.selectors.details import case_details_for
 from alliance.cases.services import case_create
 from alliance.cases.services.details import case_details_update, person_details_update, victim_context_update
 from alliance.core import roles as R
@@ -101,7 +101,7 @@ def test_an_estimated_age_under_18_presumes_a_child(world):
 
 
 def test_names_are_searchable_after_a_change(world):
-    from alliance.cases.selectors import case_search_for
+    from alliance.cases.selectors.register import case_search_for
 
     person_details_update(actor=world["officer"], case_id=world["case"].pk, family_name="Haddad")
     assert [r["id"] for r in case_search_for(actor=world["officer"], name="Amina Haddad")] == [world["case"].pk]

@@ -12,12 +12,12 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook, load_workbook
 
-from alliance.cases.htcds_files import REJECTION_COLUMN, Limits
-from alliance.cases.htcds_mapping import flat_header
+from alliance.cases.htcds.files import REJECTION_COLUMN, Limits
+from alliance.cases.htcds.mapping import flat_header
 from alliance.cases.models import Case, CaseClock
 from alliance.cases.services import case_create
 from alliance.cases.services.details import case_details_update
-from alliance.cases.services.htcds_io import PARTIAL, htcds_export, htcds_import
+from alliance.cases.services.htcds import PARTIAL, htcds_export, htcds_import
 from alliance.core import policy
 from alliance.core import roles as R
 from alliance.core.errors import Forbidden, ValidationFailed

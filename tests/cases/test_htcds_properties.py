@@ -17,12 +17,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 
-from alliance.cases import htcds
-from alliance.cases.htcds_mapping import flat_header
+from alliance.cases.htcds import vocabulary as htcds
+from alliance.cases.htcds.mapping import flat_header
 from alliance.cases.models import Case
 from alliance.cases.services import case_create
 from alliance.cases.services.details import case_details_update
-from alliance.cases.services.htcds_io import PARTIAL, ImportResult, htcds_export, htcds_import
+from alliance.cases.services.htcds import PARTIAL, ImportResult, htcds_export, htcds_import
 from alliance.core import roles as R
 from alliance.core.countries import COUNTRY_CODES
 from alliance.core.errors import ValidationFailed

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
-from alliance.cases import htcds
-from alliance.cases.htcds_mapping import MAPPING, column_of_error, flat_columns, flat_header, mapping_markdown
+from alliance.cases.htcds import vocabulary as htcds
+from alliance.cases.htcds.mapping import MAPPING, column_of_error, flat_columns, flat_header, mapping_markdown
 from alliance.core.errors import ValidationFailed
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -129,7 +129,7 @@ def test_presumed_child_by_birth_date_or_estimated_age():
 def test_the_documentation_is_generated_from_the_table():
     document = (ROOT / "docs" / "htcds-mapping.md").read_text(encoding="utf-8")
     assert document == mapping_markdown() + "\n", (
-        "docs/htcds-mapping.md is out of date: python -m alliance.cases.htcds_mapping > docs/htcds-mapping.md")
+        "docs/htcds-mapping.md is out of date: python -m alliance.cases.htcds.mapping > docs/htcds-mapping.md")
 
 
 def test_every_key_of_both_documents_has_exactly_one_column():

@@ -7,7 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 
-from alliance.cases import nrm
+from alliance.cases.domain import nrm
 from alliance.cases.models import Case, CaseClock, NrmEvent
 from alliance.cases.services import case_create, case_transition
 from alliance.core import roles as R

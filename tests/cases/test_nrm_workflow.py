@@ -8,8 +8,8 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from alliance.cases import nrm
-from alliance.cases.country_rules import ProfileError, _parse, rules_for
+from alliance.cases.domain import nrm
+from alliance.cases.domain.country_rules import ProfileError, _parse, rules_for
 from alliance.cases.models import Case, CaseClock, NrmEvent
 from alliance.cases.services import case_create, case_transition
 from alliance.core import roles as R
@@ -158,7 +158,7 @@ def test_a_profile_below_the_convention_minimum_is_refused():
 
 
 def test_every_shipped_profile_loads():
-    from alliance.cases.country_rules import available_profiles
+    from alliance.cases.domain.country_rules import available_profiles
 
     assert {p.code for p in available_profiles()} >= {"XD", "XP", "XM"}
     assert all(p.reflection_days >= 30 for p in available_profiles())

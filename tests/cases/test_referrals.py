@@ -9,7 +9,7 @@ from django.core import mail
 from django.utils import timezone
 
 from alliance.cases.models import Case, CaseShare, Consent, Notification
-from alliance.cases.selectors import case_get_for
+from alliance.cases.selectors.register import case_get_for
 from alliance.cases.services import case_create, case_share, consent_record, consent_withdraw
 from alliance.cases.services.referrals import (
     case_refer,
@@ -170,7 +170,7 @@ def test_child_procedure_refers_to_social_services_without_consent(desk):
 
 
 def test_respond_by_defaults_to_the_country_working_days(desk):
-    from alliance.cases.country_rules import rules_for
+    from alliance.cases.domain.country_rules import rules_for
 
     share = _refer(desk)
     rules = rules_for("XD")

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from alliance.cases import transnational_payload as payloads
+from alliance.cases.domain import transnational_payload as payloads
 from alliance.cases.models import Case, Consent, Notification, PartnerOrganisation, TransnationalPackage
 from alliance.cases.services import consent_withdraw
 from alliance.cases.services import transnational as tn

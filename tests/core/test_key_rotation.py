@@ -140,7 +140,7 @@ def test_rotation_refuses_to_write_a_key_ring_that_comes_from_the_environment(ca
 
 def test_search_finds_rows_not_yet_reindexed_after_a_blind_key_rotation(cases):
     """Between a new blind key and the end of re-indexing, search matches under every key in the ring."""
-    from alliance.cases.selectors import case_search_for
+    from alliance.cases.selectors.register import case_search_for
     from alliance.core.keyring import KeySet, new_key, save_keyring
 
     ring = load_keyring()

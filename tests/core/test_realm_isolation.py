@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from alliance.cases import selectors
+from alliance.cases.selectors import register as selectors
 from alliance.cases.services import case_create
 from alliance.core import roles as R
 from alliance.core.errors import NotFound

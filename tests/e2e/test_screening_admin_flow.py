@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from alliance.core import roles as R
-from alliance.screening.catalogue import current, load_catalogues
+from alliance.screening.domain.catalogue import current, load_catalogues
 from alliance.screening.models import Catalogue
 from tests import factories
 from tests.e2e.conftest import log_in
@@ -80,8 +80,8 @@ def test_an_analyst_gets_breakdowns_for_a_completed_month_only(page, server, con
 
     from django.utils import timezone
 
-    from alliance.screening import dashboard as figures
     from alliance.screening.models import Screening
+    from alliance.screening.selectors import dashboard as figures
     from alliance.screening.services import screening_submit
 
     load_catalogues()

@@ -20,7 +20,7 @@ from django.utils import timezone
 from alliance.cases.models import Case, CaseShare
 from alliance.core import roles as R
 from alliance.directory.selectors import live_realm
-from alliance.screening.catalogue import current, load_catalogues
+from alliance.screening.domain.catalogue import current, load_catalogues
 from alliance.screening.models import Screening
 from tests import factories
 from tests.e2e.conftest import TIMEOUT_MS, log_in, watch

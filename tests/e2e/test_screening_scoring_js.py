@@ -2,7 +2,7 @@
 
 The provisional result shown for a screening kept offline comes from scoring.js; it must say what the server
 will say. 200 generated answer sets are scored in the page (window.AllianceScoring.score) and by
-alliance.screening.scoring.score, and must agree on the band and, per list, on the verdict and each
+alliance.screening.domain.scoring.score, and must agree on the band and, per list, on the verdict and each
 dimension. Then the guided interview on a phone: steps, skip logic, the child presumption, the urgent way
 out, and the payload it hands to offline.js, which the submission service accepts as it is.
 """
@@ -16,9 +16,9 @@ import uuid
 import pytest
 
 from alliance.core import roles as R
-from alliance.screening import scoring
-from alliance.screening.catalogue import load_catalogues
-from alliance.screening.interview import ANSWERS, current_interview
+from alliance.screening.domain import scoring
+from alliance.screening.domain.catalogue import load_catalogues
+from alliance.screening.domain.interview import ANSWERS, current_interview
 from alliance.screening.services import screening_submit
 from tests import factories
 from tests.e2e.conftest import TIMEOUT_MS, log_in, watch

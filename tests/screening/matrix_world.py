@@ -11,7 +11,7 @@ from __future__ import annotations
 import itertools
 
 from alliance.core import roles as R
-from alliance.screening.catalogue import current, load_catalogues
+from alliance.screening.domain.catalogue import current, load_catalogues
 from alliance.screening.services import screening_submit
 from tests import factories
 from tests.screening import screening_world
@@ -101,7 +101,7 @@ def _draft(world, *, fresh: bool = False) -> int:
 def _language(world, *, fresh: bool = False) -> str:
     """An added interview language with every phrase translated, not yet published: a publication consumes
     it, so each publish call gets a fresh one."""
-    from alliance.screening import phrases
+    from alliance.screening.domain import phrases
     from alliance.screening.services.languages import language_add, language_update
 
     if fresh or "language" not in world:

@@ -15,8 +15,8 @@ from django.utils import timezone
 from alliance.core import roles as R
 from alliance.core.actor import Actor
 from alliance.directory.models import Organisation
-from alliance.screening.catalogue import load_catalogues
-from alliance.screening.interview import Interview, Question, current_interview, section_shown
+from alliance.screening.domain.catalogue import load_catalogues
+from alliance.screening.domain.interview import Interview, Question, current_interview, section_shown
 from tests import factories
 
 Key = tuple[str, str]  # (catalogue code, indicator id)

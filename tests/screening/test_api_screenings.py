@@ -11,7 +11,7 @@ from django.utils import timezone
 from alliance.cases.models import Case, CaseShare, Consent
 from alliance.core import roles as R
 from alliance.directory.services import token_issue
-from alliance.screening.catalogue import load_catalogues
+from alliance.screening.domain.catalogue import load_catalogues
 from alliance.screening.models import Catalogue, Screening
 from tests import factories
 from tests.screening import screening_world

@@ -10,9 +10,9 @@ from alliance.core import roles as R
 from alliance.core.errors import Forbidden, ValidationFailed
 from alliance.core.models import AuditEvent
 from alliance.directory.services import token_issue
-from alliance.screening import catalogue as catalogues
-from alliance.screening import languages
-from alliance.screening.interview import SCREEN, current_interview
+from alliance.screening.domain import catalogue as catalogues
+from alliance.screening.domain import languages
+from alliance.screening.domain.interview import SCREEN, current_interview
 from alliance.screening.models import Catalogue
 from alliance.screening.services import catalogues as editor
 from alliance.screening.services import screening_submit

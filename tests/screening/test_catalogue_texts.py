@@ -10,8 +10,8 @@ import unicodedata
 
 import pytest
 
-from alliance.screening import languages, phrases
-from alliance.screening.catalogue import CATALOGUE_DIR, CatalogueError, check
+from alliance.screening.domain import languages, phrases
+from alliance.screening.domain.catalogue import CATALOGUE_DIR, CatalogueError, check
 from tests.screening import screening_world as world
 
 FILES = sorted(CATALOGUE_DIR.glob("*.json"))

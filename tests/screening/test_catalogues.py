@@ -11,9 +11,9 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from alliance.cases.htcds import MethodOfControl
-from alliance.screening import languages, rules
-from alliance.screening.catalogue import CATALOGUE_DIR, CatalogueError, check, load_catalogues
+from alliance.cases.htcds.vocabulary import MethodOfControl
+from alliance.screening.domain import languages, rules
+from alliance.screening.domain.catalogue import CATALOGUE_DIR, CatalogueError, check, load_catalogues
 from alliance.screening.models import Catalogue
 
 SHIPPED = sorted(CATALOGUE_DIR.glob("*.json"))

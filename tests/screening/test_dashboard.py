@@ -16,9 +16,9 @@ from alliance.core import roles as R
 from alliance.core.errors import Forbidden, ValidationFailed
 from alliance.core.models import AuditEvent
 from alliance.directory.services import token_issue
-from alliance.screening import dashboard as figures
-from alliance.screening.catalogue import load_catalogues
+from alliance.screening.domain.catalogue import load_catalogues
 from alliance.screening.models import Catalogue, Screening
+from alliance.screening.selectors import dashboard as figures
 from alliance.screening.services import screening_refer, screening_submit
 from alliance.screening.views.dashboard import day_bars, horizontal_bars
 from tests import factories

@@ -19,9 +19,9 @@ from alliance.core import roles as R
 from alliance.core.errors import Forbidden, ValidationFailed
 from alliance.core.models import AuditEvent
 from alliance.directory.services import token_issue
-from alliance.screening import catalogue as catalogues
-from alliance.screening import languages, phrases
-from alliance.screening.interview import INTERVIEW_CATALOGUES, SCREEN, current_interview
+from alliance.screening.domain import catalogue as catalogues
+from alliance.screening.domain import languages, phrases
+from alliance.screening.domain.interview import INTERVIEW_CATALOGUES, SCREEN, current_interview
 from alliance.screening.models import Catalogue, InterviewLanguage, Screening
 from alliance.screening.services import catalogues as editor
 from alliance.screening.services import languages as language_editor

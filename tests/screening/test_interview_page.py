@@ -11,11 +11,11 @@ from html.parser import HTMLParser
 import pytest
 
 from alliance.core import roles as R
-from alliance.screening import languages
-from alliance.screening.catalogue import load_catalogues
-from alliance.screening.interview import current_interview
+from alliance.screening.domain import languages
+from alliance.screening.domain.catalogue import load_catalogues
+from alliance.screening.domain.interview import current_interview
+from alliance.screening.domain.tickets import ticket_read
 from alliance.screening.models import Screening
-from alliance.screening.tickets import ticket_read
 from tests import factories
 
 WEIGHT_LIMIT = 100 * 1024  # bytes transferred (gzip), the bound for each screening page

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from alliance.core import roles as R
 from alliance.core.models import AuditEvent
-from alliance.screening.catalogue import load_catalogues
+from alliance.screening.domain.catalogue import load_catalogues
 from alliance.screening.models import Screening
 from alliance.screening.services import screening_refer, screening_submit
 from alliance.screening.services.retention import screenings_expire

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from alliance.screening import rules as r
+from alliance.screening.domain import rules as r
 
 # (ratings, present, the branch that decides)
 DIMENSION_TABLE = [

@@ -20,8 +20,8 @@ from django.utils import translation
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from alliance.screening import explain, scoring
-from alliance.screening.interview import OPERATIONAL, Interview
+from alliance.screening.domain import explain, scoring
+from alliance.screening.domain.interview import OPERATIONAL, Interview
 from alliance.screening.services import screening_submit
 from tests.screening import screening_world as world
 
@@ -55,7 +55,7 @@ def interview(db):
     return _Interview(catalogues=loaded.catalogues, sections=loaded.sections)
 
 
-# -- the rule, stated independently of alliance.screening.rules / scoring ------------------------------------
+# -- the rule, stated independently of alliance.screening.domain.rules / scoring ------------------------------------
 
 def expected_lists(*, is_child: bool, work_type: str) -> list[str]:
     who = "children" if is_child else "adults"

@@ -15,10 +15,10 @@ from alliance.core.errors import Conflict, Forbidden, ValidationFailed
 from alliance.core.key_rotation import blind_keys_rotate
 from alliance.core.keyring import load_keyring
 from alliance.core.models import AuditEvent
-from alliance.screening.interview import CHILD, OPERATIONAL
+from alliance.screening.domain.interview import CHILD, OPERATIONAL
+from alliance.screening.domain.tickets import ticket_issue
 from alliance.screening.models import Catalogue, Screening
 from alliance.screening.services import screening_submit
-from alliance.screening.tickets import ticket_issue
 from tests import factories
 from tests.screening import screening_world as world
 

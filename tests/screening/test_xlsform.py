@@ -11,9 +11,9 @@ from openpyxl import load_workbook
 
 from alliance.core import roles as R
 from alliance.directory.services import token_issue
-from alliance.screening import languages
-from alliance.screening.interview import ANSWERS, SOURCES
-from alliance.screening.xlsform import build_xlsform, column, field_name
+from alliance.screening.domain import languages
+from alliance.screening.domain.interview import ANSWERS, SOURCES
+from alliance.screening.domain.xlsform import build_xlsform, column, field_name
 from tests import factories
 from tests.screening import screening_world as world
 
@@ -160,7 +160,7 @@ def test_no_published_interview_is_not_found_not_a_server_error(client, db):
 
 def test_no_cell_is_a_formula_even_if_a_text_looks_like_one(interview):
     """A catalogue text comes from an editor's form; the export is opened in spreadsheets."""
-    from alliance.screening.catalogue import CatalogueError, check
+    from alliance.screening.domain.catalogue import CatalogueError, check
 
     content = dict(interview.catalogue("mixed-migration-5").content)
     content["indicators"] = [dict(item) for item in content["indicators"]]

@@ -6,9 +6,9 @@ import datetime as dt
 
 import pytest
 
+from alliance.cases.domain.nrm import Stage
 from alliance.cases.models import Case, CaseClock
-from alliance.cases.nrm import Stage
-from alliance.cases.selectors import case_list_for
+from alliance.cases.selectors.register import case_list_for
 from alliance.directory.models import Membership
 from alliance.directory.selectors import actor_for, live_realm
 from alliance.web.demo import load_demo

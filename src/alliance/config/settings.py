@@ -196,7 +196,7 @@ ALLIANCE_MAX_REQUEST_BYTES = int(os.environ.get("ALLIANCE_MAX_REQUEST_BYTES", st
 # they are stored: never a plaintext temporary file on disk. The size middleware refuses larger requests.
 FILE_UPLOAD_HANDLERS = ["django.core.files.uploadhandler.MemoryFileUploadHandler"]
 FILE_UPLOAD_MAX_MEMORY_SIZE = ALLIANCE_MAX_REQUEST_BYTES
-# Case documents (cases/uploads.py); a request also stays under ALLIANCE_MAX_REQUEST_BYTES.
+# Case documents (cases/domain/uploads.py); a request also stays under ALLIANCE_MAX_REQUEST_BYTES.
 ALLIANCE_MAX_UPLOAD_MB = int(os.environ.get("ALLIANCE_MAX_UPLOAD_MB", "10"))
 # A screening that did not become a case is kept this long for the facility's monitoring, then deleted
 # (screening/services/retention.py, nightly). A referred screening follows its case's retention.

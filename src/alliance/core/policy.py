@@ -25,7 +25,7 @@ LIMITED = "limited"
 
 # A limited share exposes these case fields only, on every path (UI, API, search, export).
 # The NRM stage and the trafficking status (the decision) are shared; who decided, when, why, the deadlines
-# and whether the person is a child are not (cases/nrm_selectors.py).
+# and whether the person is a child are not (cases/selectors/nrm.py).
 CASE_LIMITED_FIELDS = frozenset({"id", "number", "status", "pseudonym", "owner_organisation", "created_at",
                                  "nrm_stage", "trafficking_status"})
 

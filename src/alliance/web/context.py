@@ -10,7 +10,7 @@ def shell(request) -> dict:
     actor = getattr(request, "actor", None)
     if actor is None or not actor.is_authenticated:
         return {"actor": actor}
-    from alliance.cases.referral_selectors import unread_count
+    from alliance.cases.selectors.referrals import unread_count
     from alliance.cases.services import transnational
     from alliance.directory.selectors import memberships_of, realms_for
 

@@ -22,7 +22,7 @@ class Card:
 
 
 def dashboard_for(actor: Actor) -> list[Card]:
-    from alliance.cases import selectors as cases
+    from alliance.cases.selectors import register as cases
     from alliance.core import selectors as core
     from alliance.directory import selectors as directory
 
@@ -35,7 +35,7 @@ def dashboard_for(actor: Actor) -> list[Card]:
         cards.append(Card(_("Record a presumed victim"), "+", _("Open a new case file with its person record."),
                           reverse("cases:create"), _("New case")))
     if policy.may(actor, R.SCREENING_CONDUCT):
-        from alliance.screening.selectors import screenings_today_count
+        from alliance.screening.selectors.screenings import screenings_today_count
 
         cards.append(Card(_("Screenings today"), str(screenings_today_count(actor)),
                           _("First identification at reception: indicators, explained result, one step to a "

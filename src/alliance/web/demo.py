@@ -16,7 +16,7 @@ from alliance.core.models import Realm
 from alliance.directory import services as directory_services
 from alliance.directory.models import Membership, Organisation, User
 from alliance.directory.selectors import actor_for, live_realm
-from alliance.screening.catalogue import load_catalogues
+from alliance.screening.domain.catalogue import load_catalogues
 from alliance.web.demo_casefile import enrich
 from alliance.web.demo_desk import load_desk
 from alliance.web.demo_screening import load_screenings

@@ -10,7 +10,7 @@ import uuid
 
 from django.utils import timezone
 
-from alliance.screening.interview import current_interview, section_shown
+from alliance.screening.domain.interview import current_interview, section_shown
 from alliance.screening.services import screening_refer, screening_submit
 
 SCREENINGS = 60

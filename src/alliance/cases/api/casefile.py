@@ -11,14 +11,14 @@ from django.utils import timezone
 from ninja import File, Form, Query, Router, Schema, Status, UploadedFile
 from pydantic import Field
 
-from alliance.cases import casefile_selectors as selectors
 from alliance.cases.api.register import StrictIn
-from alliance.cases.htcds import SupportType
+from alliance.cases.domain.uploads import attachment_response
+from alliance.cases.htcds.vocabulary import SupportType
 from alliance.cases.models import Task
+from alliance.cases.selectors import casefile as selectors
+from alliance.cases.selectors.timeline import timeline_for
 from alliance.cases.services import casefile as services
 from alliance.cases.services.casefile.gate import KEEP
-from alliance.cases.timeline import timeline_for
-from alliance.cases.uploads import attachment_response
 from alliance.core.api_schemas import ISO_DATE, MAX_ID, PAGE, PAGE_SIZE, id_path, with_errors
 from alliance.core.errors import ValidationFailed
 

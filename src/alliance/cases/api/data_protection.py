@@ -8,10 +8,10 @@ from typing import Any
 from ninja import Query, Router, Schema, Status
 from pydantic import ConfigDict, Field, StrictBool
 
-from alliance.cases.selectors_data_protection import access_log_for, access_rows
+from alliance.cases.selectors.data_protection import access_log_for, access_rows
+from alliance.cases.selectors.subject_access import subject_access_for
 from alliance.cases.services import data_protection as services
 from alliance.cases.services.retention import MIN_JUSTIFICATION, retention_ends
-from alliance.cases.subject_access import subject_access_for
 from alliance.core.api_schemas import PAGE, PAGE_SIZE, id_path, with_errors
 from alliance.core.pagination import paginate
 

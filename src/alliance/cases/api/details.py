@@ -1,6 +1,6 @@
 """/api/v1/cases/{case_id}/details: the HTCDS person details and victim context.
 
-The schemas are built from the specs in cases/htcds.py, so the OpenAPI document lists every allowed code
+The schemas are built from the specs in cases/htcds/vocabulary.py, so the OpenAPI document lists every allowed code
 and stays in step with the validation (which the service still runs: dates in the future, route order)."""
 
 from __future__ import annotations
@@ -10,9 +10,9 @@ from typing import Annotated, Literal
 from ninja import Router, Schema
 from pydantic import Field, StrictInt, StringConstraints, create_model
 
-from alliance.cases import htcds
 from alliance.cases.api.register import StrictIn
-from alliance.cases.selectors_details import case_details_for
+from alliance.cases.htcds import vocabulary as htcds
+from alliance.cases.selectors.details import case_details_for
 from alliance.cases.services.details import case_details_update
 from alliance.core.api_schemas import ISO_DATE, id_path, with_errors
 from alliance.core.countries import COUNTRY_CODES

@@ -7,7 +7,7 @@ from typing import Literal
 from ninja import File, Form, Query, Router, Schema
 from ninja.files import UploadedFile
 
-from alliance.cases.services.htcds_io import ALL_OR_NOTHING, htcds_export, htcds_import
+from alliance.cases.services.htcds import ALL_OR_NOTHING, htcds_export, htcds_import
 from alliance.cases.views.htcds import attachment
 from alliance.core.api_schemas import with_errors
 

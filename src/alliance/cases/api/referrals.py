@@ -10,7 +10,7 @@ from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from alliance.cases.api.register import StrictIn
-from alliance.cases.referral_selectors import (
+from alliance.cases.selectors.referrals import (
     notification_row,
     notifications_for,
     referral_list_for,

@@ -10,9 +10,10 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from pydantic import ConfigDict, Field
 
-from alliance.cases import selectors, services
-from alliance.cases.nrm import Stage
-from alliance.cases.nrm_selectors import deadlines_for, nrm_view_for
+from alliance.cases import services
+from alliance.cases.domain.nrm import Stage
+from alliance.cases.selectors import register as selectors
+from alliance.cases.selectors.nrm import deadlines_for, nrm_view_for
 from alliance.core.api_schemas import ISO_DATE, MAX_ID, PAGE, PAGE_SIZE, id_path, with_errors
 from alliance.core.errors import ValidationFailed
 from alliance.core.pagination import paginate

@@ -8,7 +8,7 @@ from django.http import HttpResponse
 from ninja import File, Router, Schema, Status, UploadedFile
 from pydantic import ConfigDict, Field
 
-from alliance.cases import selectors_transnational as selectors
+from alliance.cases.selectors import transnational as selectors
 from alliance.cases.services import transnational as services
 from alliance.core.api_schemas import MAX_ID, id_path, with_errors
 from alliance.core.errors import Forbidden

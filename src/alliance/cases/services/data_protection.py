@@ -1,7 +1,7 @@
 """The owning organisation's duties as controller: legal holds, deletion, and the duty to notify.
 
 Retention and anonymisation: services/retention.py. The access tab and the subject-access export are reads:
-cases/selectors_data_protection.py and cases/subject_access.py.
+cases/selectors/data_protection.py and cases/selectors/subject_access.py.
 """
 
 from __future__ import annotations
@@ -12,10 +12,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from alliance.cases import deidentify
-from alliance.cases.country_rules import ProfileError, rules_for
+from alliance.cases.domain import deidentify
+from alliance.cases.domain.country_rules import ProfileError, rules_for
 from alliance.cases.models import Case, CaseShare, Consent, DutyNotification, Person, TransnationalPackage
-from alliance.cases.selectors_data_protection import case_for_controller
+from alliance.cases.selectors.data_protection import case_for_controller
 from alliance.cases.services.retention import MIN_JUSTIFICATION
 from alliance.core import audit
 from alliance.core.actor import Actor
@@ -137,7 +137,7 @@ def duty_to_notify_blockers(case: Case) -> list[str]:
 
 def duty_notification_send(*, actor: Actor, case_id: int) -> DutyNotification:
     """An adult who does not consent to referral is counted, not named: the authority receives categories,
-    a month and country codes only (cases/deidentify.py)."""
+    a month and country codes only (cases/domain/deidentify.py)."""
     case = case_for_controller(actor, case_id, "duty_notification")
     with transaction.atomic():
         case = Case.objects.select_for_update().select_related("person").get(pk=case.pk)

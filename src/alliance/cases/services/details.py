@@ -7,8 +7,8 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from alliance.cases import htcds
-from alliance.cases.htcds_mapping import PLAIN_MAX_LENGTH
+from alliance.cases.htcds import vocabulary as htcds
+from alliance.cases.htcds.mapping import PLAIN_MAX_LENGTH
 from alliance.cases.models import Case
 from alliance.cases.services.casefile import gate as casefile_gate
 from alliance.core import audit

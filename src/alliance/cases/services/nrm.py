@@ -9,10 +9,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from alliance.cases import nrm
-from alliance.cases.country_rules import rules_for
+from alliance.cases.domain import nrm
+from alliance.cases.domain.country_rules import rules_for
+from alliance.cases.domain.nrm import NEGATIVE, POSITIVE, Stage, TraffickingStatus
 from alliance.cases.models import Case, CaseClock, NrmEvent
-from alliance.cases.nrm import NEGATIVE, POSITIVE, Stage, TraffickingStatus
 from alliance.core import audit, policy
 from alliance.core import roles as R
 from alliance.core.actor import Actor

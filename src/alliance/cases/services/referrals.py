@@ -19,7 +19,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from alliance.cases.country_rules import rules_for
+from alliance.cases.domain.country_rules import rules_for
 from alliance.cases.models import Case, CaseShare, Notification
 from alliance.cases.services.notifications import members_where, notify
 from alliance.cases.services.register import (

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from alliance.cases.country_rules import ProfileError, rules_for
+from alliance.cases.domain.country_rules import ProfileError, rules_for
 from alliance.cases.models import Case, CaseCounter, CaseShare, Consent, Person
 from alliance.core import audit, policy
 from alliance.core import roles as R

@@ -3,7 +3,7 @@ period has passed, unless a legal hold stands.
 
 Anonymisation wipes every name, number, date of birth and free text about the person and keeps the facts
 that statistics need: the case number, stage, status and dates, and the de-identified residue of
-cases/deidentify.py. The audit chain is never touched: its rows name fields and ids, not values.
+cases/domain/deidentify.py. The audit chain is never touched: its rows name fields and ids, not values.
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from alliance.cases import deidentify
-from alliance.cases.country_rules import ProfileError, rules_for
+from alliance.cases.domain import deidentify
+from alliance.cases.domain.country_rules import ProfileError, rules_for
 from alliance.cases.models import (
     Case,
     CaseShare,

@@ -19,9 +19,9 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from alliance.cases import htcds
-from alliance.cases import transnational_payload as payloads
-from alliance.cases.country_rules import ProfileError, rules_for
+from alliance.cases.domain import transnational_payload as payloads
+from alliance.cases.domain.country_rules import ProfileError, rules_for
+from alliance.cases.htcds import vocabulary as htcds
 from alliance.cases.models import (
     Case,
     Consent,

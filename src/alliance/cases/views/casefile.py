@@ -13,8 +13,8 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from alliance.cases import casefile_selectors as selectors
-from alliance.cases.casefile_forms import (
+from alliance.cases.domain.uploads import allowed_labels, attachment_response, max_upload_bytes
+from alliance.cases.forms.casefile import (
     DocumentForm,
     NoteForm,
     SupportPlanForm,
@@ -23,10 +23,10 @@ from alliance.cases.casefile_forms import (
     TaskEditForm,
     TaskForm,
 )
+from alliance.cases.selectors import casefile as selectors
+from alliance.cases.selectors.timeline import timeline_for, timeline_items
 from alliance.cases.services import casefile as services
 from alliance.cases.services.casefile.gate import editable_case
-from alliance.cases.timeline import timeline_for, timeline_items
-from alliance.cases.uploads import allowed_labels, attachment_response, max_upload_bytes
 from alliance.core import policy
 from alliance.core import roles as R
 from alliance.core.errors import Forbidden, NotFound, ValidationFailed
@@ -65,7 +65,7 @@ def panel(request, view) -> dict | None:
 
 
 def _support_type_labels(codes: list[str]) -> list[str]:
-    from alliance.cases.htcds import SupportType
+    from alliance.cases.htcds.vocabulary import SupportType
 
     labels = dict(SupportType.choices)
     return [str(labels.get(code, code)) for code in codes]

@@ -14,12 +14,12 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from alliance.cases.country_rules import ProfileError, rules_for
-from alliance.cases.data_protection_forms import DeleteForm, LegalHoldForm
-from alliance.cases.selectors_data_protection import access_log_for, access_rows, case_for_controller
+from alliance.cases.domain.country_rules import ProfileError, rules_for
+from alliance.cases.forms.data_protection import DeleteForm, LegalHoldForm
+from alliance.cases.selectors.data_protection import access_log_for, access_rows, case_for_controller
+from alliance.cases.selectors.subject_access import subject_access_for
 from alliance.cases.services import data_protection as services
 from alliance.cases.services.retention import retention_ends
-from alliance.cases.subject_access import subject_access_for
 from alliance.core import policy
 from alliance.core import roles as R
 from alliance.core.errors import NotFound, ValidationFailed

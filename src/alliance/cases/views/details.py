@@ -10,9 +10,9 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from alliance.cases import htcds
-from alliance.cases.forms_details import DetailsForm
-from alliance.cases.selectors_details import case_details_for, details_of, labelled
+from alliance.cases.forms.details import DetailsForm
+from alliance.cases.htcds import vocabulary as htcds
+from alliance.cases.selectors.details import case_details_for, details_of, labelled
 from alliance.cases.services.details import case_details_update
 from alliance.core import roles as R
 from alliance.core.errors import NotFound, ValidationFailed

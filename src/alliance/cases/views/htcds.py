@@ -13,8 +13,8 @@ from django.urls import path
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
-from alliance.cases.htcds_files import FORMATS
-from alliance.cases.services.htcds_io import ALL_OR_NOTHING, PARTIAL, Exported, htcds_export, htcds_import
+from alliance.cases.htcds.files import FORMATS
+from alliance.cases.services.htcds import ALL_OR_NOTHING, PARTIAL, Exported, htcds_export, htcds_import
 from alliance.core import policy
 from alliance.core import roles as R
 from alliance.core.errors import Forbidden, ValidationFailed

@@ -12,9 +12,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from alliance.cases.forms.referrals import ReasonForm, ReferForm
 from alliance.cases.models import CaseShare
-from alliance.cases.referral_forms import ReasonForm, ReferForm
-from alliance.cases.referral_selectors import (
+from alliance.cases.selectors.referrals import (
     BOXES,
     case_referrals_for,
     notifications_for,

@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from alliance.cases import selectors, services
-from alliance.cases.forms import (
+from alliance.cases import services
+from alliance.cases.forms.register import (
     CaseCreateForm,
     CaseSearchForm,
     CaseShareForm,
@@ -21,7 +21,8 @@ from alliance.cases.forms import (
     TransitionForm,
 )
 from alliance.cases.models import Case
-from alliance.cases.nrm_selectors import deadlines_for, nrm_view_for
+from alliance.cases.selectors import register as selectors
+from alliance.cases.selectors.nrm import deadlines_for, nrm_view_for
 from alliance.cases.views.panels import panels_for
 from alliance.core import audit, policy
 from alliance.core import roles as R

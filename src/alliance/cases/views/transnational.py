@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from alliance.cases import selectors_transnational as selectors
+from alliance.cases.selectors import transnational as selectors
 from alliance.cases.services import transnational as services
 from alliance.core.api_schemas import MAX_ID
 from alliance.core.countries import COUNTRY_CHOICES

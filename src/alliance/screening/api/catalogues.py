@@ -17,11 +17,11 @@ from alliance.core import policy
 from alliance.core import roles as R
 from alliance.core.api_schemas import with_errors
 from alliance.core.errors import Forbidden
-from alliance.screening import languages
-from alliance.screening.interview import ANSWERS, SOURCES, InterviewUnavailable, current_interview
+from alliance.screening.domain import languages
+from alliance.screening.domain.interview import ANSWERS, SOURCES, InterviewUnavailable, current_interview
+from alliance.screening.domain.tickets import ticket_issue
+from alliance.screening.domain.xlsform import FORM_ID, build_xlsform, field_name
 from alliance.screening.services import catalogues as service
-from alliance.screening.tickets import ticket_issue
-from alliance.screening.xlsform import FORM_ID, build_xlsform, field_name
 
 router = Router(tags=["screening"])
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -1,6 +1,6 @@
 """/api/v1/screening/dashboard: the facility dashboard's aggregates as JSON (counts only, never a person).
 
-The same disclosure control as the page (alliance.screening.dashboard): with fewer than `min_total` (10)
+The same disclosure control as the page (alliance.screening.selectors.dashboard): with fewer than `min_total` (10)
 screenings only `total` and `per_day` are given, every other figure is null and `suppressed_reason` says why;
 otherwise a count from 0 to 4 (breakdowns, outcome bands, indicator frequencies, referrals, urgent, offline) is
 the string "<5", and a cell withheld so that the total does not give a "<5" back is the string "hidden".
@@ -14,7 +14,7 @@ from ninja import Query, Router, Schema
 from pydantic import Field
 
 from alliance.core.api_schemas import ISO_DATE, MAX_ID, with_errors
-from alliance.screening import dashboard as figures
+from alliance.screening.selectors import dashboard as figures
 
 router = Router(tags=["screening"])
 

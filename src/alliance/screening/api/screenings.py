@@ -15,9 +15,11 @@ from pydantic import ConfigDict, Field
 from alliance.cases.api.register import StrictIn
 from alliance.core.api_schemas import ISO_DATE, MAX_ID, PAGE, PAGE_SIZE, ErrorOut, id_path, with_errors
 from alliance.core.pagination import paginate
-from alliance.screening import explain, languages, selectors, services
-from alliance.screening.interview import ANSWERS, SOURCES
+from alliance.screening import services
+from alliance.screening.domain import explain, languages
+from alliance.screening.domain.interview import ANSWERS, SOURCES
 from alliance.screening.models import Screening
+from alliance.screening.selectors import screenings as selectors
 
 router = Router(tags=["screening"])
 
@@ -192,7 +194,7 @@ class ScreeningDetail(ScreeningRow):
 class ScoreOut(Schema):
     id: int
     outcome: str
-    explanation: dict[str, Any]  # as stored: codes, ids and counts (screening/scoring.py)
+    explanation: dict[str, Any]  # as stored: codes, ids and counts (screening/domain/scoring.py)
     worded: ExplainedOut
 
 

@@ -26,9 +26,9 @@ from alliance.core import audit, policy
 from alliance.core import roles as R
 from alliance.core.actor import Actor
 from alliance.core.errors import Forbidden, NotFound, ValidationFailed
-from alliance.screening import catalogue as catalogues
-from alliance.screening import languages
-from alliance.screening.interview import INTERVIEW_CATALOGUES
+from alliance.screening.domain import catalogue as catalogues
+from alliance.screening.domain import languages
+from alliance.screening.domain.interview import INTERVIEW_CATALOGUES
 from alliance.screening.models import Catalogue
 
 VERSION = re.compile(r"^[0-9]{4}\.[1-9][0-9]{0,5}$")  # YYYY.N, as the shipped files are numbered
@@ -93,7 +93,7 @@ def catalogue_set_texts(actor: Actor, catalogue_id: int, language: str, texts: d
     """Set the question texts of a draft in one language: {indicator id: text}. A blank text removes it
     (the draft then cannot be published until it is filled in again).
 
-    The language is one of the nine built in or an added one (screening/languages.py). An added language
+    The language is one of the nine built in or an added one (screening/domain/languages.py). An added language
     is then carried by the draft (its content's "languages"), which cannot be published until every question
     has a text in it; a draft left with no text at all in an added language no longer carries it."""
     _require_editor(actor)

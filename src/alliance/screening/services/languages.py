@@ -24,9 +24,9 @@ from alliance.core import audit, policy
 from alliance.core import roles as R
 from alliance.core.actor import Actor
 from alliance.core.errors import Forbidden, NotFound, ValidationFailed
-from alliance.screening import catalogue as catalogues
-from alliance.screening import languages, phrases
-from alliance.screening.interview import INTERVIEW_CATALOGUES
+from alliance.screening.domain import catalogue as catalogues
+from alliance.screening.domain import languages, phrases
+from alliance.screening.domain.interview import INTERVIEW_CATALOGUES
 from alliance.screening.models import InterviewLanguage
 
 MAX_NAME = 60

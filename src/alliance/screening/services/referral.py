@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from alliance.cases.country_rules import ProfileError, rules_for
+from alliance.cases.domain.country_rules import ProfileError, rules_for
 from alliance.cases.models import Case, CaseShare
 from alliance.cases.services import case_create, consent_record
 from alliance.cases.services.details import case_details_update
@@ -25,7 +25,7 @@ from alliance.core import roles as R
 from alliance.core.actor import Actor
 from alliance.core.errors import Forbidden, NotFound, ValidationFailed
 from alliance.directory.models import Organisation
-from alliance.screening import languages
+from alliance.screening.domain import languages
 from alliance.screening.models import Catalogue, Screening
 
 SEX_TO_HTCDS = {"female": "Female", "male": "Male", "other": "Unknown", "unknown": "Unknown"}

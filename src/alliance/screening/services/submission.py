@@ -24,8 +24,8 @@ from alliance.core.actor import Actor
 from alliance.core.countries import COUNTRY_CODES
 from alliance.core.encryption import content_digest, content_digest_matches
 from alliance.core.errors import Conflict, Forbidden, ValidationFailed
-from alliance.screening import languages, scoring
-from alliance.screening.interview import (
+from alliance.screening.domain import languages, scoring
+from alliance.screening.domain.interview import (
     ANSWERS,
     INTERVIEW_CATALOGUES,
     SOURCES,
@@ -33,8 +33,8 @@ from alliance.screening.interview import (
     interview_for,
     section_shown,
 )
+from alliance.screening.domain.tickets import ticket_read
 from alliance.screening.models import Catalogue, Screening
-from alliance.screening.tickets import ticket_read
 
 CLOCK_SKEW = dt.timedelta(minutes=10)
 OLDEST = dt.timedelta(days=30)  # an offline queue older than this is refused: it should have been sent
@@ -271,7 +271,7 @@ def _validate_catalogues(payload: dict, clean: dict, fail, *, resent: bool, tick
 def _taken_before_retirement(row: Catalogue, clean: dict, ticket) -> bool:
     """A version retired while a phone was offline with it is still received (nothing lost): the phone could
     not know. That takes a copy of the interview the server issued before the retirement (the ticket,
-    screening/tickets.py), and an interview begun before the retirement or taken offline: a collector that
+    screening/domain/tickets.py), and an interview begun before the retirement or taken offline: a collector that
     was online when it began should have asked for the interview again."""
     if ticket is None:
         return False

@@ -1,6 +1,6 @@
 """The facility dashboard page: the filters, the figures and their charts, aggregated only.
 
-What is withheld and why is decided in alliance.screening.dashboard (fewer than 10 screenings: only the total
+What is withheld and why is decided in alliance.screening.selectors.dashboard (fewer than 10 screenings: only the total
 and the days; counts from 0 to 4 as "<5"; cells hidden with them so the total does not give them back); the
 page only draws what it is given, and explains the rule in one paragraph.
 
@@ -23,8 +23,8 @@ from django.views.decorators.http import require_GET
 
 from alliance.core import disclosure
 from alliance.core.errors import ValidationFailed
-from alliance.screening import dashboard as figures
-from alliance.screening.interview import CHILD, OPERATIONAL, SCREEN
+from alliance.screening.domain.interview import CHILD, OPERATIONAL, SCREEN
+from alliance.screening.selectors import dashboard as figures
 from alliance.web.forms_errors import apply_errors
 
 WIDTH = 400  # viewBox units; the SVG is drawn at 100% of its box, capped in dashboard.css

@@ -1,5 +1,5 @@
 """Screening pages: the start page, the interview and its no-JS submission. Thin: the questions come from
-screening/interview.py, every write goes through the submission service.
+screening/domain/interview.py, every write goes through the submission service.
 
 The interview is ONE page holding every section, so that once cached it works with no connection.
 interview.js guides it step by step and hands the finished screening to offline.js (which sends or queues
@@ -28,10 +28,10 @@ from django.views.decorators.http import require_GET, require_POST
 from alliance.core import policy
 from alliance.core import roles as R
 from alliance.core.errors import Conflict, ValidationFailed
-from alliance.screening import explain, languages, selectors, services
-from alliance.screening import phrases as phrase_texts
-from alliance.screening.forms import PersonForm
-from alliance.screening.interview import (
+from alliance.screening import services
+from alliance.screening.domain import explain, languages
+from alliance.screening.domain import phrases as phrase_texts
+from alliance.screening.domain.interview import (
     ANSWER_LABELS,
     OPERATIONAL,
     SOURCE_LABELS,
@@ -41,9 +41,11 @@ from alliance.screening.interview import (
     current_interview,
     section_shown,
 )
+from alliance.screening.domain.tickets import ticket_issue
+from alliance.screening.forms.interview import PersonForm
 from alliance.screening.models import Screening
+from alliance.screening.selectors import screenings as selectors
 from alliance.screening.services.submission import CHILD_GROUPS, age_group_of
-from alliance.screening.tickets import ticket_issue
 from alliance.web.forms_errors import apply_errors
 
 PHRASES = Path(__file__).resolve().parent.parent / "phrases.json"

@@ -15,9 +15,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from alliance.core import roles as R
 from alliance.core.errors import Forbidden, ValidationFailed
-from alliance.screening import catalogue as catalogues
-from alliance.screening import languages, phrases
-from alliance.screening.interview import InterviewUnavailable, current_interview
+from alliance.screening.domain import catalogue as catalogues
+from alliance.screening.domain import languages, phrases
+from alliance.screening.domain.interview import InterviewUnavailable, current_interview
 from alliance.screening.services import catalogues as catalogue_service
 from alliance.screening.services import languages as service
 from alliance.web.forms_errors import apply_errors

@@ -21,7 +21,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from alliance.screening import languages
+from alliance.screening.domain import languages
 
 # The shell every page loads, then every script and style sheet of the screening app.
 CORE_ASSETS = ("web/alliance.css", "web/alliance.js", "web/favicon.svg", "django_htmx/htmx-2.min.js")

@@ -9,9 +9,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from alliance.core.errors import ValidationFailed
-from alliance.screening import explain, languages, phrases, services
-from alliance.screening.referral_forms import ScreeningReferForm
-from alliance.screening.selectors import screening_get
+from alliance.screening import services
+from alliance.screening.domain import explain, languages, phrases
+from alliance.screening.forms.referral import ScreeningReferForm
+from alliance.screening.selectors.screenings import screening_get
 from alliance.screening.services.referral import referable
 from alliance.web.forms_errors import apply_errors
 
@@ -57,7 +58,7 @@ def refer(request, screening_id: int):
 def _observations(screening) -> list[dict]:
     """The answers as the interviewer recorded them, with each indicator's label (no narrative exists)."""
     labels = {(c.code, i["id"]): i["label"] for c in screening.catalogues.all() for i in c.content["indicators"]}
-    from alliance.screening.interview import ANSWER_LABELS, SOURCE_LABELS
+    from alliance.screening.domain.interview import ANSWER_LABELS, SOURCE_LABELS
 
     rows = [{"label": labels.get((o["catalogue"], o["indicator"]), o["indicator"]),
              "answer": ANSWER_LABELS.get(o["answer"], o["answer"]), "yes": o["answer"] == "yes",

@@ -11,8 +11,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from alliance.cases import selectors_transnational as selectors
 from alliance.cases.models import Case
+from alliance.cases.selectors import transnational as selectors
 from alliance.cases.services import transnational as services
 from alliance.core.errors import Forbidden, NotFound, ValidationFailed
 from alliance.core.sealed_package import format_fingerprint

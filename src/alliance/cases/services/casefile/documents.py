@@ -1,4 +1,4 @@
-"""Case documents: checked on their content (cases/uploads.py), stored encrypted and bound to their row,
+"""Case documents: checked on their content (cases/domain/uploads.py), stored encrypted and bound to their row,
 served only through the policy, every download audited."""
 
 from __future__ import annotations
@@ -8,10 +8,10 @@ import hashlib
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from alliance.cases.casefile_selectors import document_get_for
+from alliance.cases.domain.uploads import checked_upload, read_bounded
 from alliance.cases.models import Document, Note
+from alliance.cases.selectors.casefile import document_get_for
 from alliance.cases.services.casefile.gate import choice, clean_text, editable_case
-from alliance.cases.uploads import checked_upload, read_bounded
 from alliance.core import audit
 from alliance.core.actor import Actor
 from alliance.core.encryption import DecryptionError, decrypt_bytes, encrypt_bytes, row_context

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from alliance.cases.htcds import SupportType
+from alliance.cases.htcds.vocabulary import SupportType
 from alliance.cases.models import Case, SupportPlan, SupportService
 from alliance.cases.services.casefile.gate import KEEP, choice, clean_text, editable_case, in_order
 from alliance.core import audit

@@ -8,8 +8,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from alliance.cases.casefile_selectors import assignable_members
 from alliance.cases.models import Notification, Task
+from alliance.cases.selectors.casefile import assignable_members
 from alliance.cases.services.casefile.gate import KEEP, clean_text, editable_case
 from alliance.cases.services.notifications import notify
 from alliance.core import audit

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 
-from alliance.screening.catalogue import CatalogueError, load_catalogues
+from alliance.screening.domain.catalogue import CatalogueError, load_catalogues
 from alliance.screening.models import Catalogue
 
 

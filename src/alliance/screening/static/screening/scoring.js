@@ -1,5 +1,5 @@
 // The ILO/EC combination rule in the browser, for the PROVISIONAL result shown when a screening is kept
-// offline. The same rule as screening/rules.py and screening/scoring.py (a test compares the two on generated
+// offline. The same rule as screening/domain/rules.py and screening/domain/scoring.py (a test compares the two on generated
 // answer sets); the server always computes the result that counts.
 //
 //   window.AllianceScoring.score(context, answers, {isChild, workType, urgent})

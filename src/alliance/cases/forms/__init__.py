@@ -1,0 +1,1 @@
+"""The forms of the case pages, one module per area (the same names as views/ and services/)."""

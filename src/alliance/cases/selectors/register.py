@@ -1,0 +1,223 @@
+"""Every read of case data: narrowed by the policy and the realm, limited to the shared fields, audited."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from alliance.cases.domain.nrm import Stage
+from alliance.cases.models import Case, CaseClock
+from alliance.core import audit, policy
+from alliance.core import roles as R
+from alliance.core.actor import Actor
+from alliance.core.encryption import blind_index_candidates
+from alliance.core.errors import Forbidden, NotFound, ValidationFailed
+
+PERSON_FIELDS = ("given_name", "family_name", "identity_number", "birth_date")
+CASE_FIELDS = ("id", "number", "status", "pseudonym", "owner_organisation", "created_at", "summary")
+ALL_FIELDS = CASE_FIELDS + PERSON_FIELDS
+# What a list shows: never names (SECURITY.md, 14.2.6).
+LIST_FIELDS = ("id", "number", "status", "pseudonym", "owner_organisation", "created_at")
+
+
+@dataclass(frozen=True)
+class CaseView:
+    case: Case
+    fields: dict[str, object]
+    scope: str  # "full" or "limited"
+
+    @property
+    def withheld(self) -> list[str]:
+        return [f for f in ALL_FIELDS if f not in self.fields]
+
+
+def _values(case: Case, allowed: frozenset[str] | None) -> dict[str, object]:
+    out: dict[str, object] = {}
+    for name in ALL_FIELDS:
+        if allowed is not None and name not in allowed:
+            continue
+        if name == "owner_organisation":
+            out[name] = case.owner_organisation.name
+        elif name in PERSON_FIELDS:
+            out[name] = getattr(case.person, name)
+        else:
+            out[name] = getattr(case, name)
+    return out
+
+
+def _scoped(actor: Actor, action: str) -> QuerySet:
+    return policy.CASE.scope(actor, action, Case.objects.select_related("owner_organisation"))
+
+
+def case_get_for(*, actor: Actor, case_id: int, reason: str = "") -> CaseView:
+    """The one gate for a single case: 'not found' alike for missing and forbidden."""
+    # [:1], not first(): first() adds ORDER BY id, which makes SQLite build a sort even for one row.
+    found = (
+        list(Case.objects.select_related("owner_organisation", "person")
+             .filter(pk=case_id, realm_id=actor.realm_id)[:1])
+        if isinstance(case_id, int)
+        else []
+    )
+    case = found[0] if found else None
+    relation = policy.CASE.relation(actor, R.CASE_VIEW, case) if case is not None else None
+    if relation is None:
+        audit.record(actor=actor, action="denied", object_type="case", object_id=case_id, reason="case.view")
+        raise NotFound("case")
+    allowed = policy.fields_of_scope(relation.field_scope)
+    values = _values(case, allowed)
+    audit.record(
+        actor=actor,
+        action="view",
+        object_type="case",
+        object_id=case.pk,
+        fields=values.keys(),
+        reason=reason or ("emergency override" if relation.name == "override" else ""),
+    )
+    return CaseView(case=case, fields=values, scope="limited" if allowed is not None else "full")
+
+
+LIST_BOXES = ("all", "mine", "shared", "overdue")
+
+
+def case_list_for(*, actor: Actor, status: str | None = None, box: str = "all", stage: str | None = None) -> QuerySet:
+    """Cases the actor may list, newest first. The caller pages it and then calls case_list_audit.
+
+    Boxes: mine (owned by the actor's organisation), shared (shared with or referred to it and accepted or
+    pending), overdue (a running NRM clock past its date; only where the actor sees the full file, since
+    deadlines are outside a limited share)."""
+    if not policy.may(actor, R.CASE_LIST):
+        raise Forbidden(R.CASE_LIST)
+    queryset = _scoped(actor, R.CASE_LIST).order_by("-created_at", "-id")
+    if box == "mine":
+        queryset = queryset.filter(owner_organisation_id=actor.organisation_id)
+    elif box == "shared":
+        queryset = queryset.exclude(owner_organisation_id=actor.organisation_id)
+    elif box == "overdue":
+        overdue = CaseClock.objects.filter(case_id=OuterRef("pk"), stopped_on__isnull=True,
+                                           due_on__lt=timezone.localdate())
+        queryset = (policy.CASE.with_field_scope(actor, R.CASE_LIST, queryset)
+                    .filter(full_scope=True).filter(Exists(overdue)))
+    if status:
+        queryset = queryset.filter(status=status)
+    if stage:
+        queryset = queryset.filter(nrm_stage=stage)
+    return queryset
+
+
+def shown_cases(ids) -> str:
+    """Which cases a list, search or export showed, so that a breach or a consultation can be traced to
+    the people concerned (GDPR Art. 33, LED Art. 25). Ids only; the hash chain covers them."""
+    ids = list(ids)
+    return f"{len(ids)} cases: " + ",".join(str(i) for i in ids)
+
+
+def case_list_audit(*, actor: Actor, ids: list[int]) -> None:
+    audit.record(actor=actor, action="list", object_type="case", fields=LIST_FIELDS, reason=shown_cases(ids))
+
+
+def list_row(case: Case) -> dict[str, object]:
+    return _values(case, frozenset(LIST_FIELDS))
+
+
+_ROW_COLUMNS = ("id", "number", "status", "pseudonym", "owner_organisation__name", "created_at")
+
+
+def as_rows(queryset: QuerySet) -> QuerySet:
+    """Lists read plain columns, not model instances: a page of 50 cost 10 ms in objects (profiled)."""
+    return queryset.values_list(*_ROW_COLUMNS)
+
+
+def rows_of(values: list[tuple]) -> list[dict[str, object]]:
+    return [dict(zip(LIST_FIELDS, row, strict=True)) for row in values]
+
+
+def case_count_for(*, actor: Actor) -> int:
+    if not policy.may(actor, R.CASE_LIST):
+        return 0
+    return _scoped(actor, R.CASE_LIST).count()
+
+
+SEARCH_CRITERIA = ("name", "identity_number", "number", "status", "nrm_stage", "organisation", "opened_from",
+                   "opened_to")
+
+
+def case_search_for(
+    *, actor: Actor, name: str = "", identity_number: str = "", number: str = "", status: str = "",
+    nrm_stage: str = "", organisation: int | None = None, opened_from: dt.date | None = None,
+    opened_to: dt.date | None = None,
+) -> list[dict[str, object]]:
+    """Exact search on blind indexes (after normalisation and transliteration) or the case number, narrowed by
+    status, NRM stage, owning organisation and opening dates. A name or an identity number searches only the
+    cases whose full file the actor sees: otherwise a limited share, or a referral not yet answered, would
+    tell by what it finds whose case it holds. The other criteria are fields a limited share sees."""
+    if not policy.may(actor, R.CASE_SEARCH):
+        raise Forbidden(R.CASE_SEARCH)
+    texts = {k: v.strip() for k, v in {"name": name, "identity_number": identity_number, "number": number,
+                                        "status": status, "nrm_stage": nrm_stage}.items() if v and v.strip()}
+    criteria = sorted([*texts, *(k for k, v in (("organisation", organisation), ("opened_from", opened_from),
+                                                 ("opened_to", opened_to)) if v)])
+    if not criteria:
+        raise ValidationFailed({"__all__": [_("Give at least one criterion: a name, an identity number, a case "
+                                              "number, a status, a stage, an organisation or dates.")]})
+    errors: dict[str, list[str]] = {}
+    if opened_from and opened_to and opened_from > opened_to:
+        errors["opened_to"] = [_("The end date is before the start date.")]
+    if "status" in texts and texts["status"] not in Case.Status.values:
+        errors["status"] = [_("Unknown status.")]
+    if "nrm_stage" in texts and texts["nrm_stage"] not in Stage.values:
+        errors["nrm_stage"] = [_("Unknown NRM stage.")]
+    queryset = _scoped(actor, R.CASE_SEARCH)
+    if "name" in texts or "identity_number" in texts:
+        queryset = policy.CASE.with_field_scope(actor, R.CASE_SEARCH, queryset).filter(full_scope=True)
+    if "name" in texts:
+        keys = blind_index_candidates(texts["name"], kind="name")
+        if not keys:
+            errors["name"] = [_("The name has no letters or digits to search for.")]
+        queryset = queryset.filter(person__full_name_index__in=keys)
+    if "identity_number" in texts:
+        keys = blind_index_candidates(texts["identity_number"], kind="document")
+        if not keys:
+            errors["identity_number"] = [_("The identity number has no letters or digits.")]
+        queryset = queryset.filter(person__identity_number_index__in=keys)
+    if errors:
+        raise ValidationFailed(errors)
+    if "number" in texts:
+        queryset = queryset.filter(number=texts["number"].upper())
+    if "status" in texts:
+        queryset = queryset.filter(status=texts["status"])
+    if "nrm_stage" in texts:
+        queryset = queryset.filter(nrm_stage=texts["nrm_stage"])
+    if organisation:
+        queryset = queryset.filter(owner_organisation_id=organisation)
+    if opened_from:
+        queryset = queryset.filter(created_at__date__gte=opened_from)
+    if opened_to:
+        queryset = queryset.filter(created_at__date__lte=opened_to)
+    rows = rows_of(as_rows(queryset.order_by("-created_at", "-id"))[:SEARCH_LIMIT])
+    audit.record(actor=actor, action="search", object_type="case", fields=criteria,
+                 reason=shown_cases(row["id"] for row in rows))
+    return rows
+
+
+SEARCH_LIMIT = 100
+
+
+def case_export_for(*, actor: Actor) -> tuple[list[str], list[list[object]]]:
+    """Every visible case, each limited to its shared fields; withheld fields stay empty."""
+    if not policy.may(actor, R.CASE_EXPORT):
+        raise Forbidden(R.CASE_EXPORT)
+    rows, exported = [], []
+    queryset = policy.CASE.with_field_scope(
+        actor, R.CASE_EXPORT, _scoped(actor, R.CASE_EXPORT).select_related("person").order_by("id")
+    )
+    for case in queryset.iterator(chunk_size=1000):
+        values = _values(case, None if case.full_scope else policy.CASE_LIMITED_FIELDS)
+        rows.append([values.get(name, "") for name in ALL_FIELDS])
+        exported.append(case.pk)
+    audit.record(actor=actor, action="export", object_type="case", fields=ALL_FIELDS,
+                 reason=shown_cases(exported))
+    return list(ALL_FIELDS), rows

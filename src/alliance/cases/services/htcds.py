@@ -1,0 +1,328 @@
+"""HTCDS export and import of cases (the columns: cases/htcds/mapping.py; the files: cases/htcds/files.py).
+
+Export: every case the actor may export, each limited to its field scope row by row (a limited share
+carries only the columns of policy.CASE_LIMITED_FIELDS), audited with the case ids, as CSV, XLSX or JSON.
+
+Import: into the actor's organisation, as new cases (source "import") at the start of the NRM with their
+reasonable-grounds clock, numbered from one block of case numbers. Every row is validated as the edit page
+validates it, each error reported as {row, column, reason}. By default nothing is written when any row
+fails; in partial mode the good rows are written and the rejected ones come back as a CSV with an error
+column. Rows are written with bulk inserts in batches.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from alliance.cases.domain.bulk_insert import bulk_insert
+from alliance.cases.domain.country_rules import ProfileError, rules_for
+from alliance.cases.htcds import vocabulary as htcds
+from alliance.cases.htcds.files import (
+    CSV,
+    DEFAULT_LIMITS,
+    FORMATS,
+    JSON,
+    REJECTION_COLUMN,
+    XLSX,
+    Limits,
+    read_table,
+    write_csv,
+    write_xlsx,
+)
+from alliance.cases.htcds.mapping import (
+    CASE_STATUS,
+    DECIDING_SECTOR,
+    GROUP_SIZE,
+    MAPPING,
+    PERPETRATORS,
+    PLAIN_MAX_LENGTH,
+    ROUTE,
+    TRAFFICKING_STATUS,
+    Column,
+    column_of_error,
+    flat_columns,
+    flat_header,
+    group_columns,
+    single_columns,
+)
+from alliance.cases.models import Case, CaseClock, Person
+from alliance.cases.selectors.register import shown_cases
+from alliance.cases.services.nrm import detection_clock
+from alliance.cases.services.register import _next_numbers
+from alliance.core import audit, policy
+from alliance.core import roles as R
+from alliance.core.actor import Actor
+from alliance.core.errors import Forbidden, ValidationFailed
+
+ALL_OR_NOTHING, PARTIAL = "all_or_nothing", "partial"
+MODES = (ALL_OR_NOTHING, PARTIAL)
+MAX_REPORTED_ERRORS = 1_000
+CONTENT_TYPES = {CSV: "text/csv; charset=utf-8", JSON: "application/json",
+                 XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+_SECTION_OF_PREFIX = {"cas": "case", "prs": "person", "vic": "victim"}
+
+
+# --- Export ---------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Exported:
+    filename: str
+    content_type: str
+    body: bytes
+    count: int
+
+
+def _case_value(case: Case, column: Column) -> object:
+    key = column.key
+    if column.section == "person":
+        return getattr(case.person, key)
+    if column.section == "details":
+        return (case.person.details or {}).get(key)
+    if column.section == "victim_context":
+        return (case.victim_context or {}).get(key)
+    if key == "status":
+        return CASE_STATUS.get(case.status, case.status)
+    if key == "trafficking_status":
+        return str(TRAFFICKING_STATUS.get(case.trafficking_status, case.trafficking_status))
+    if key == "deciding_organisation":
+        organisation = case.deciding_organisation
+        return None if organisation is None else str(DECIDING_SECTOR.get(organisation.sector, "Other"))
+    if key == "owner_organisation":
+        return case.owner_organisation.name
+    if key == "created_at":
+        return timezone.localdate(case.created_at).isoformat()
+    return getattr(case, key)
+
+
+def _exported_record(case: Case, *, full: bool) -> dict[str, object]:
+    """Column name -> value for the single columns the scope allows, and for a full scope the route and
+    perpetrators as lists of {column name: value}."""
+    record = {c.name: _case_value(case, c) for c in single_columns() if full or c.limited}
+    if full:
+        context = case.victim_context or {}
+        for group in (ROUTE, PERPETRATORS):
+            columns = group_columns(group)
+            record[group] = [{c.name: entry.get(c.key) for c in columns} for entry in context.get(group, [])]
+    return record
+
+
+def _flat_row(record: dict[str, object]) -> list[object]:
+    row = [record.get(c.name) for c in single_columns()]
+    for group in (ROUTE, PERPETRATORS):
+        entries = record.get(group, [])
+        for number in range(GROUP_SIZE[group]):
+            entry = entries[number] if number < len(entries) else {}
+            row += [entry.get(c.name) for c in group_columns(group)]
+    return row
+
+
+def _nested(record: dict[str, object]) -> dict[str, object]:
+    nested: dict[str, object] = {"case": {}, "person": {}, "victim": {}}
+    for name, value in record.items():
+        if name in (ROUTE, PERPETRATORS):
+            nested[name] = value
+        else:
+            nested[_SECTION_OF_PREFIX[name.split("_", 1)[0]]][name] = value
+    return nested
+
+
+def htcds_export(*, actor: Actor, fmt: str = CSV) -> Exported:
+    if not policy.may(actor, R.CASE_EXPORT):
+        raise Forbidden(R.CASE_EXPORT)
+    if fmt not in FORMATS:
+        raise ValidationFailed({"format": [_("Choose csv, xlsx or json.")]})
+    queryset = policy.CASE.scope(actor, R.CASE_EXPORT, Case.objects.select_related(
+        "person", "owner_organisation", "deciding_organisation")).order_by("id")
+    records, exported = [], []
+    for case in policy.CASE.with_field_scope(actor, R.CASE_EXPORT, queryset).iterator(chunk_size=1000):
+        records.append(_exported_record(case, full=case.full_scope))
+        exported.append(case.pk)
+    audit.record(actor=actor, action="export", object_type="case", fields=[c.path for c in MAPPING],
+                 reason=f"HTCDS {fmt}: {shown_cases(exported)}")
+    header = flat_header()
+    if fmt == JSON:
+        body = json.dumps({"standard": "HTCDS 2.0", "cases": [_nested(r) for r in records]}, ensure_ascii=False,
+                          indent=1).encode()
+    elif fmt == XLSX:
+        body = write_xlsx(header, (_flat_row(r) for r in records))
+    else:
+        body = write_csv(header, (_flat_row(r) for r in records))
+    return Exported(filename=f"htcds-cases.{fmt}", content_type=CONTENT_TYPES[fmt], body=body, count=len(records))
+
+
+# --- Import ---------------------------------------------------------------------------------------
+
+@dataclass
+class ImportResult:
+    mode: str
+    rows: int = 0
+    created: int = 0
+    rejected: int = 0
+    error_count: int = 0
+    errors: list[dict] = field(default_factory=list)  # {row, column, reason}, the first MAX_REPORTED_ERRORS
+    numbers: list[str] = field(default_factory=list)  # the first and last case number given
+    ignored_columns: list[str] = field(default_factory=list)
+    rejected_csv: bytes | None = None
+
+
+@dataclass
+class _Row:
+    number: int
+    names: dict[str, str | None]
+    pseudonym: str | None
+    summary: str | None
+    details: dict
+    context: dict
+    is_child: bool
+
+
+_MULTI = (htcds.CHOICES, htcds.COUNTRIES, htcds.TEXTS)
+
+
+@dataclass(frozen=True)
+class _Cell:
+    """How one imported column of the file is read."""
+
+    column: Column
+    group_number: int
+    spec: htcds.Spec | None
+    multi: bool
+
+
+def _plan(header: list[str]) -> dict[str, _Cell]:
+    columns = flat_columns()
+    plan = {}
+    for name in header:
+        if name in columns and columns[name][0].imported:
+            column, number = columns[name]
+            spec = column.spec()
+            plan[name] = _Cell(column, number, spec, spec is not None and spec.kind in _MULTI)
+    return plan
+
+
+def _read_row(number: int, cells: dict[str, object], plan: dict[str, _Cell], today
+              ) -> tuple[_Row | None, list[tuple[str, str]]]:
+    errors: dict[str, list[str]] = {}
+    plain: dict[str, str | None] = {}
+    details: dict[str, object] = {}
+    context: dict[str, object] = {}
+    entries: dict[str, dict[int, dict]] = {ROUTE: {}, PERPETRATORS: {}}
+    for name, value in cells.items():
+        cell = plan.get(name)
+        if cell is None:
+            continue
+        column = cell.column
+        if cell.multi and isinstance(value, str):
+            value = [part.strip() for part in value.split(";") if part.strip()]
+        if cell.spec is None:
+            if column.path == "person.birth_date":
+                plain[column.key] = htcds.clean_date(value, path=name, errors=errors, today=today)
+            elif isinstance(value, list):
+                errors.setdefault(name, []).append(_("Expected one value."))
+            else:
+                plain[column.key] = htcds.clean_text(value, max_length=PLAIN_MAX_LENGTH[column.path], path=name,
+                                                     errors=errors)
+        elif cell.group_number:
+            entries[column.group].setdefault(cell.group_number, {})[column.key] = value
+        else:
+            (details if column.section == "details" else context)[column.key] = value
+    for key, column_name in (("given_name", "prs_FirstName"), ("family_name", "prs_SecondName")):
+        if not plain.get(key) and column_name not in errors:
+            errors[column_name] = [_("This field is required.")]
+    origins = {group: sorted(found) for group, found in entries.items()}
+    for group, numbers in origins.items():
+        if numbers:
+            context[group] = [entries[group][n] for n in numbers]
+    clean_details, found = htcds.person_details_errors(details)
+    for path, messages in found.items():
+        errors.setdefault(column_of_error("details", path), []).extend(messages)
+    clean_context, found = htcds.victim_context_errors(context)
+    for path, messages in found.items():
+        errors.setdefault(_victim_column(path, origins), []).extend(messages)
+    if errors:
+        return None, [(column, message) for column, messages in errors.items() for message in messages]
+    birth_date = plain.get("birth_date")
+    names = {k: plain.get(k) for k in ("given_name", "middle_name", "family_name", "identity_number")}
+    names["birth_date"] = birth_date
+    return _Row(number=number, names=names, pseudonym=plain.get("pseudonym"), summary=plain.get("summary"),
+                details=clean_details, context=clean_context,
+                is_child=htcds.is_presumed_child(birth_date=birth_date, details=clean_details, today=today)), []
+
+
+def _victim_column(path: str, origins: dict[str, list[int]]) -> str:
+    """Entry i of a group came from column group origins[group][i] (blank groups are skipped)."""
+    parts = path.split(".")
+    if parts[0] in origins and len(parts) >= 2 and parts[1].isdigit() and int(parts[1]) < len(origins[parts[0]]):
+        parts[1] = str(origins[parts[0]][int(parts[1])] - 1)
+    return column_of_error("victim_context", ".".join(parts))
+
+
+def _write(actor: Actor, rows: list[_Row], country: str) -> list[str]:
+    numbers = _next_numbers(actor.realm_id, len(rows), exercise=actor.realm_is_exercise)
+    people = bulk_insert(Person, [{**row.names, "details": row.details or None} for row in rows],
+                         common={"realm_id": actor.realm_id}, returning=True)
+    cases = bulk_insert(Case, [
+        {"number": number, "pseudonym": row.pseudonym or f"Person {number[-4:]}", "person_id": person_id,
+         "summary": row.summary, "is_child": row.is_child, "victim_context": row.context or None}
+        for row, person_id, number in zip(rows, people, numbers, strict=True)
+    ], common={"realm_id": actor.realm_id, "owner_organisation_id": actor.organisation_id,
+               "created_by_id": actor.user_id, "country": country, "source": "import"}, returning=True)
+    clock = detection_clock(Case(country=country), today=timezone.localdate())
+    bulk_insert(CaseClock, [{"case_id": case_id} for case_id in cases],
+                common={"kind": clock.kind, "starts_on": clock.starts_on, "due_on": clock.due_on, "rule": clock.rule})
+    return numbers
+
+
+def htcds_import(*, actor: Actor, data: bytes, filename: str = "", mode: str = ALL_OR_NOTHING,
+                 country: str = "XD", limits: Limits = DEFAULT_LIMITS) -> ImportResult:
+    """Raises Forbidden without the right to import, ValidationFailed({"file": ...}) for a file that cannot
+    be read at all; row errors come back in the result."""
+    if not policy.may(actor, R.CASE_IMPORT) or actor.organisation_id is None:
+        raise Forbidden(R.CASE_IMPORT)
+    if mode not in MODES:
+        raise ValidationFailed({"mode": [_("Choose all_or_nothing or partial.")]})
+    try:
+        rules_for(country)
+    except ProfileError:
+        raise ValidationFailed({"country": [_("No NRM country profile exists for this country.")]}) from None
+    table = read_table(data, filename=filename, limits=limits)
+    plan = _plan(table.header)
+    result = ImportResult(mode=mode, rows=len(table.rows),
+                          ignored_columns=[name for name in table.header if name not in plan])
+    today = timezone.localdate()
+    good: list[_Row] = []
+    rejected: list[tuple[dict, list[tuple[str, str]]]] = []
+    for number, cells in table.rows:
+        row, errors = _read_row(number, cells, plan, today)
+        if row is not None:
+            good.append(row)
+            continue
+        rejected.append((cells, errors))
+        result.error_count += len(errors)
+        room = MAX_REPORTED_ERRORS - len(result.errors)
+        result.errors += [{"row": number, "column": column, "reason": reason} for column, reason in errors[:room]]
+    result.rejected = len(rejected)
+    if rejected and mode == PARTIAL:
+        result.rejected_csv = _rejected_csv(table.header, rejected)
+    if not good or (rejected and mode == ALL_OR_NOTHING):
+        return result
+    with transaction.atomic():
+        numbers = _write(actor, good, country)
+        audit.record(actor=actor, action="create", object_type="case",
+                     fields=sorted({cell.column.path for cell in plan.values()}),
+                     reason=f"HTCDS import: {len(numbers)} cases {numbers[0]}..{numbers[-1]}, "
+                            f"{len(rejected)} rows rejected")
+    result.created, result.numbers = len(numbers), [numbers[0], numbers[-1]]
+    return result
+
+
+def _rejected_csv(header: list[str], rejected: list[tuple[dict, list[tuple[str, str]]]]) -> bytes:
+    rows = ([cells.get(name) for name in header if name != REJECTION_COLUMN]
+            + ["; ".join(f"{c}: {r}" for c, r in errors)]
+            for cells, errors in rejected)
+    return write_csv([*(n for n in header if n != REJECTION_COLUMN), REJECTION_COLUMN], rows)

@@ -1,0 +1,1 @@
+"""Interview rules that hold whoever asks: catalogues, scoring, explanations, languages, tickets."""

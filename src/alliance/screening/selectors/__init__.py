@@ -1,0 +1,1 @@
+"""Every read of screening data, narrowed by core.policy and the realm."""

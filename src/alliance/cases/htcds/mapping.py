@@ -218,7 +218,7 @@ def mapping_markdown() -> str:
         lines = [
             "# HTCDS 2.0 mapping",
             "",
-            "Generated from `src/alliance/cases/htcds_mapping.py` by "
+            "Generated from `src/alliance/cases/htcds/mapping.py` by "
             "`python -m alliance.cases.htcds.mapping > docs/htcds-mapping.md`; a test fails when they differ.",
             "",
             "Exports (CSV, XLSX, JSON) carry every column below; a case shared with a limited scope carries only "

@@ -204,10 +204,14 @@ def test_another_organisation_cannot_read_or_score_it(client, api, catalogues):
     _error(other.post(f"/api/v1/screenings/{screening_id}/referral",
                       {"given_name": "A", "family_name": "B", "organisation_id": api.membership.organisation_id,
                        "consent": True}), 404)
-    # The same screening id sent by the other organisation is not theirs to overwrite or to read.
+    # The same phone id sent by the other organisation is neither overwritten nor revealed: ids are unique
+    # within one organisation, so theirs is a screening of their own (a 409 would tell that one exists).
     body = payload(catalogues)
-    assert api.post("/api/v1/screenings", body).status_code == 201
-    _error(other.post("/api/v1/screenings", body), 409)
+    ours = api.post("/api/v1/screenings", body)
+    assert ours.status_code == 201
+    theirs = other.post("/api/v1/screenings", body)
+    assert theirs.status_code == 201 and theirs.json()["id"] != ours.json()["id"]
+    _error(other.get(f"/api/v1/screenings/{ours.json()['id']}"), 404)
 
 
 def test_refer_opens_the_case_with_consent_and_referral_once(api, catalogues):

@@ -424,15 +424,19 @@ def test_the_same_uuid_with_other_content_is_a_conflict_and_the_stored_row_is_un
     assert _snapshot(stored) == kept and kept["outcome"] == "none"
 
 
-def test_the_same_uuid_from_another_organisation_is_a_conflict_that_leaks_nothing(interview, actor):
+def test_the_same_uuid_from_another_organisation_is_its_own_screening_and_tells_nothing(interview, actor):
+    """The phone's id is unique within one organisation (issue 9): a stranger sending an id another
+    organisation already used gets its own screening, never a conflict, which would tell that one exists."""
     body = world.payload(interview, yes=POSITIVE)
     stored, _created = screening_submit(actor=actor, payload=body)
     kept = _snapshot(stored)
     stranger = world.conductor()
-    for attempt in (body, world.payload(interview, client_uuid=body["client_uuid"])):
-        conflict = _conflict(stranger, attempt)
-        assert conflict.existing_id is None
-        assert str(stored.pk) not in str(conflict) and body["client_uuid"] not in str(conflict)
+    theirs, created = screening_submit(actor=stranger, payload=body)
+    assert created and theirs.pk != stored.pk and theirs.organisation_id == stranger.organisation_id
+    assert screening_submit(actor=stranger, payload=body) == (theirs, False)  # their own resend: counted once
+    # A clash is only ever with the organisation's own screening, which it may see.
+    conflict = _conflict(stranger, world.payload(interview, client_uuid=body["client_uuid"]))
+    assert conflict.existing_id == theirs.pk
     assert _snapshot(stored) == kept
 
 

@@ -79,7 +79,8 @@ class Screening(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["realm", "client_uuid"], name="screening_once_per_client_uuid"),
+            models.UniqueConstraint(fields=["realm", "organisation", "client_uuid"],
+                                    name="screening_once_per_organisation_client_uuid"),
         ]
         indexes = [
             models.Index(fields=["realm", "organisation", "finished_at"], name="screening_facility_day"),

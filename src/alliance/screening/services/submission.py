@@ -114,18 +114,20 @@ def _known_uuid(actor: Actor, payload) -> bool:
         client_uuid = uuid.UUID(str(payload.get("client_uuid", ""))) if isinstance(payload, dict) else None
     except ValueError:
         return False
-    return client_uuid is not None and Screening.objects.filter(realm_id=actor.realm_id,
-                                                                 client_uuid=client_uuid).exists()
+    return client_uuid is not None and Screening.objects.filter(
+        realm_id=actor.realm_id, organisation_id=actor.organisation_id, client_uuid=client_uuid).exists()
 
 
 def _existing(actor: Actor, client_uuid: str, content: str) -> Screening | None:
-    found = Screening.objects.filter(realm_id=actor.realm_id, client_uuid=client_uuid).first()
+    # The id is the phone's, unique within one organisation: looking wider would tell a stranger that another
+    # organisation holds a screening with it (found by the attack), even through a conflict naming nothing.
+    found = Screening.objects.filter(realm_id=actor.realm_id, organisation_id=actor.organisation_id,
+                                     client_uuid=client_uuid).first()
     if found is None:
         return None
-    if found.organisation_id != actor.organisation_id or not content_digest_matches(found.content_digest, content):
+    if not content_digest_matches(found.content_digest, content):
         raise Conflict(_("Another screening was already received with this id; this one differs from it and was "
-                         "not stored. Keep it and tell your administrator."),
-                       existing_id=found.pk if found.organisation_id == actor.organisation_id else None)
+                         "not stored. Keep it and tell your administrator."), existing_id=found.pk)
     return found
 
 

@@ -3,16 +3,18 @@
 Each row's hash covers its content and the previous row's hash. Appends are serialised (a transaction
 advisory lock on PostgreSQL; SQLite's IMMEDIATE transactions already serialise writers) so concurrent
 requests cannot fork the chain. The head hash is anchored outside the database so that cutting off the
-tail of the chain shows.
+tail of the chain shows. Verifications run one at a time and hold no transaction (see `verify`).
 """
 
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import functools
 import hashlib
 import json
 import os
+import threading
 from collections.abc import Iterable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -150,29 +152,119 @@ class VerifyResult:
     problem: str = ""
 
 
-def _events() -> Iterator[AuditEvent]:
-    return AuditEvent.objects.order_by("seq").iterator(chunk_size=5000)
+_CHUNK = 5000
+_VERIFY_LOCK_ID = 0x41_4C_4C_56  # "ALLV": one verification at a time, beside the append lock
 
 
-def verify(*, progress=None, anchor_file: Path | None = None) -> VerifyResult:
-    """Recompute the chain; name the first row that is edited, missing, inserted or out of order."""
+def _chunks(head_seq: int) -> Iterator[list[AuditEvent]]:
+    """The chain up to `head_seq`, in chunks each read whole by its own statement. No read stays open while
+    the caller works on a chunk: a job writes its progress then, and on SQLite a connection that writes
+    while its read is open must upgrade a snapshot that is stale as soon as anyone else wrote, which fails
+    at once with "database is locked" (busy_timeout does not apply)."""
+    after = 0
+    while after < head_seq:
+        chunk = list(AuditEvent.objects.filter(seq__gt=after, seq__lte=head_seq).order_by("seq")[:_CHUNK])
+        if not chunk:
+            return
+        yield chunk
+        after = chunk[-1].seq
+
+
+class _Flight:
+    def __init__(self):
+        self.done = threading.Event()
+        self.result: VerifyResult | None = None
+
+
+_flights: dict[tuple, _Flight] = {}
+_flights_lock = threading.Lock()
+
+
+def verify(*, progress=None, anchor_file: Path | None = None, on_wait=None) -> VerifyResult:
+    """Recompute the chain; name the first row that is edited, missing, inserted or out of order.
+
+    One verification runs at a time. In this process a call made while another is running waits for it and
+    returns its result; other processes wait their turn (a PostgreSQL advisory lock, or a file lock in the
+    var directory for SQLite) and `on_wait` is called before they block. No transaction is opened."""
+    anchor_file = Path(anchor_file or settings.ALLIANCE_AUDIT_ANCHOR_FILE)
+    db = connection.settings_dict
+    key = (connection.vendor, db.get("HOST"), db.get("PORT"), str(db.get("NAME")), str(anchor_file))
+    while True:
+        with _flights_lock:
+            flight = _flights.get(key)
+            leading = flight is None
+            if leading:
+                flight = _flights[key] = _Flight()
+        if leading:
+            break
+        if on_wait is not None:
+            on_wait()
+        flight.done.wait()
+        if flight.result is not None:
+            if progress is not None:
+                progress(flight.result.checked)
+            return flight.result
+        # The one we waited for failed (its error went to its caller): run our own.
+    try:
+        with _one_verification(on_wait):
+            flight.result = _verify(progress, anchor_file)
+        return flight.result
+    finally:
+        with _flights_lock:
+            del _flights[key]
+        flight.done.set()
+
+
+@contextlib.contextmanager
+def _one_verification(on_wait):
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_try_advisory_lock(%s)", [_VERIFY_LOCK_ID])
+            if not cursor.fetchone()[0]:
+                if on_wait is not None:
+                    on_wait()
+                cursor.execute("SELECT pg_advisory_lock(%s)", [_VERIFY_LOCK_ID])
+        try:
+            yield
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s)", [_VERIFY_LOCK_ID])
+        return
+    path = Path(settings.VAR_DIR) / "audit-verify.lock"
+    with open(path, "a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if on_wait is not None:
+                on_wait()
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _verify(progress, anchor_file: Path) -> VerifyResult:
     prev_hash, expected_seq, checked, last = GENESIS, 1, 0, None
-    for event in _events():
-        if event.seq != expected_seq:
-            return VerifyResult(False, checked, expected_seq - 1, prev_hash, expected_seq,
-                                f"row {expected_seq} is missing (next row is {event.seq})")
-        if event.prev_hash != prev_hash:
-            return VerifyResult(False, checked, event.seq - 1, prev_hash, event.seq,
-                                f"row {event.seq} does not follow row {event.seq - 1} (inserted or reordered)")
-        if _digest(_content(event)) != event.hash:
-            return VerifyResult(False, checked, event.seq - 1, prev_hash, event.seq,
-                                f"row {event.seq} was changed after it was written")
-        prev_hash, expected_seq, last = event.hash, event.seq + 1, event
-        checked += 1
-        if progress is not None:
-            progress(1)
+    # Rows appended while this runs are left for the next verification: the result is the chain as it was.
+    head = AuditEvent.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
+    for chunk in _chunks(head):
+        for event in chunk:
+            if event.seq != expected_seq:
+                return VerifyResult(False, checked, expected_seq - 1, prev_hash, expected_seq,
+                                    f"row {expected_seq} is missing (next row is {event.seq})")
+            if event.prev_hash != prev_hash:
+                return VerifyResult(False, checked, event.seq - 1, prev_hash, event.seq,
+                                    f"row {event.seq} does not follow row {event.seq - 1} (inserted or reordered)")
+            if _digest(_content(event)) != event.hash:
+                return VerifyResult(False, checked, event.seq - 1, prev_hash, event.seq,
+                                    f"row {event.seq} was changed after it was written")
+            prev_hash, expected_seq, last = event.hash, event.seq + 1, event
+            checked += 1
+            if progress is not None:
+                progress(1)
     head_seq = last.seq if last else None
-    anchored = _check_anchors(anchor_file or settings.ALLIANCE_AUDIT_ANCHOR_FILE, head_seq)
+    anchored = _check_anchors(anchor_file, head_seq)
     if anchored:
         return VerifyResult(False, checked, head_seq, prev_hash, anchored[0], anchored[1])
     return VerifyResult(True, checked, head_seq, prev_hash if last else None)

@@ -31,7 +31,7 @@ class Command(BaseCommand):
 
     def _verify(self, anchor_file: Path) -> None:
         with tqdm(total=AuditEvent.objects.count(), unit="rows", desc="verifying", disable=None) as bar:
-            result = audit.verify(progress=bar.update, anchor_file=anchor_file)
+            result = audit.verify(progress=bar.update, anchor_file=anchor_file, on_wait=self._waiting)
         if not result.ok:
             raise CommandError(f"audit chain BROKEN at row {result.first_bad_seq}: {result.problem} "
                                f"({result.checked} rows verified before it)")
@@ -41,6 +41,10 @@ class Command(BaseCommand):
         anchors = f"checked against {anchor_file}" if anchor_file.exists() else f"no anchor file at {anchor_file}"
         self.stdout.write(f"Audit chain intact: {result.checked} rows, head row {result.head_seq} "
                           f"hash {result.head_hash}; {anchors}.")
+
+    def _waiting(self) -> None:
+        self.stderr.write("Another verification of the audit chain is running: waiting for it to finish.")
+        self.stderr.flush()
 
     def _anchor(self, anchor_file: Path) -> None:
         head = audit.anchor(anchor_file=anchor_file)

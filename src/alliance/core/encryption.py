@@ -72,7 +72,7 @@ def decrypt_text(token: str, *, context: str) -> str:
 
 def row_context(label: str, field: str, pk: object) -> str:
     """The associated data of a file bound to one row, so content copied onto another row fails to decrypt.
-    Key rotation rebuilds it from the same three parts (core/key_rotation.py: ENCRYPTED_BLOBS)."""
+    Key rotation rebuilds it from the same three parts (EncryptedBinaryField.context_for)."""
     return f"{label}.{field}:{pk}"
 
 
@@ -152,6 +152,21 @@ class EncryptedJSONField(EncryptedTextField):
 
     def to_python(self, value):
         return json.loads(value) if isinstance(value, str) else value
+
+
+class EncryptedBinaryField(models.BinaryField):
+    """Bytes stored as encrypt_bytes values bound to their row (row_context). The owning service encrypts and
+    decrypts them, because the context holds the row's id, which an insert does not know yet; this type is
+    how key rotation and `alliance keys status` find the column."""
+
+    def context_for(self, pk: object) -> str:
+        return row_context(self.model._meta.label, self.name, pk)
+
+    def deconstruct(self):
+        # In the database it is the BinaryField it was: no migration, and no rebuild of a table of files on
+        # SQLite, which alters a column whose field class changed by copying the whole table.
+        name, _path, args, kwargs = super().deconstruct()
+        return name, "django.db.models.BinaryField", args, kwargs
 
 
 _SPACES = re.compile(r"\s+")

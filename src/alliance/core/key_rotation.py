@@ -22,12 +22,11 @@ from alliance.core.encryption import (
     PREFIX,
     BlindIndexField,
     DecryptionError,
+    EncryptedBinaryField,
     EncryptedTextField,
     decrypt_bytes,
-    decrypt_text,
     encrypt_bytes,
     key_id_of,
-    row_context,
 )
 from alliance.core.keyring import KeyRing, KeyRingError, KeySet, load_keyring, new_key, save_keyring
 
@@ -70,24 +69,16 @@ def _columns_of(kind: type[models.Field]) -> list[tuple[type[models.Model], list
 
 
 def encrypted_columns() -> list[tuple[type[models.Model], list[models.Field]]]:
+    """Text columns holding encrypt_text values (EncryptedJSONField included: it is one)."""
     return _columns_of(EncryptedTextField)
 
 
-# Binary columns holding encrypt_bytes values (uploaded files), each bound to its row by row_context. They are
-# plain BinaryFields, so they are named here; rotation and retirement treat them like encrypted text.
-ENCRYPTED_BLOBS = (("cases.Document", "content"),)
-BLOB_BATCH = 10  # a file may be megabytes: few rows per transaction
-
-
 def encrypted_blob_columns() -> list[tuple[type[models.Model], list[models.Field]]]:
-    found = []
-    for label, name in ENCRYPTED_BLOBS:
-        try:
-            model = apps.get_model(label)
-        except LookupError:
-            continue
-        found.append((model, [model._meta.get_field(name)]))
-    return found
+    """Binary columns holding encrypt_bytes values (uploaded files), each bound to its row."""
+    return _columns_of(EncryptedBinaryField)
+
+
+BLOB_BATCH = 10  # a file may be megabytes: few rows per transaction
 
 
 def blind_index_columns() -> list[tuple[type[models.Model], list[models.Field]]]:
@@ -281,7 +272,7 @@ def _blob_work(model: type[models.Model], field: models.Field, key_id: str) -> C
     def reencrypt(rows: list[tuple]) -> int:
         stale = [(pk, raw) for pk, raw in rows if raw is not None and blob_key_of(raw) != key_id]
         for pk, raw in stale:
-            context = row_context(model._meta.label, field.name, pk)
+            context = field.context_for(pk)
             try:
                 plaintext = decrypt_bytes(raw, context=context)
             except (DecryptionError, KeyRingError) as exc:
@@ -297,8 +288,10 @@ def _with_plaintexts(model: type[models.Model], fields: list[models.Field], row:
     obj = model(pk=pk)
     for field, raw in zip(fields, raw_values, strict=True):
         try:
-            plaintext = None if raw is None else decrypt_text(raw, context=field.context)
-        except (DecryptionError, KeyRingError) as exc:
+            # The field's own decoding (a JSON field's document, not its text), so that saving it again
+            # through the field encodes it once.
+            plaintext = None if raw is None else field.from_db_value(raw, None, connection)
+        except (DecryptionError, KeyRingError, ValueError) as exc:  # ValueError: a JSON field's text is not JSON
             # Name the row (its id, never its value) so the operator can find it; nothing is rewritten.
             raise KeyRingError(f"{field.context}, row {pk}: {exc}") from None
         setattr(obj, field.attname, plaintext)

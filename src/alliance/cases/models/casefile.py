@@ -6,7 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from alliance.cases.models.register import Case
-from alliance.core.encryption import EncryptedTextField
+from alliance.core.encryption import EncryptedBinaryField, EncryptedTextField
 from alliance.directory.models import Organisation, User
 
 
@@ -64,7 +64,7 @@ class Document(models.Model):
     sha256 = models.CharField(max_length=64)
     sensitivity = models.CharField(max_length=12, choices=Note.Sensitivity.choices,
                                    default=Note.Sensitivity.STANDARD)
-    content = models.BinaryField()  # AES-GCM ciphertext; never loaded by lists (defer it)
+    content = EncryptedBinaryField()  # never loaded by lists (defer it)
     uploaded_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
     uploaded_at = models.DateTimeField(auto_now_add=True)
 

@@ -59,8 +59,18 @@ class NulCharacterMiddleware:
         return self.get_response(request)
 
 
+def stamp_session(sender, request, user, **kwargs) -> None:
+    """On every log-in (the log-in page, and Django's own `login()` wherever it is called): the stamps the
+    lifetime checks read. Connected in core/apps.py."""
+    if request is not None and hasattr(request, "session"):
+        now = time.time()
+        request.session[SESSION_STARTED] = now
+        request.session[SESSION_SEEN] = now
+
+
 class SessionLifetimeMiddleware:
-    """Idle timeout and absolute lifetime (SECURITY.md, 7.3.1 and 7.3.2)."""
+    """Idle timeout and absolute lifetime (SECURITY.md, 7.3.1 and 7.3.2). A signed-in session without both
+    stamps is expired too: its age is unknown, so it cannot be shown to be within either limit."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -68,16 +78,41 @@ class SessionLifetimeMiddleware:
     def __call__(self, request):
         session = request.session
         now = time.time()
-        started, seen = session.get(SESSION_STARTED), session.get(SESSION_SEEN)
-        if started is not None and (
-            now - seen > settings.ALLIANCE_IDLE_TIMEOUT.total_seconds()
-            or now - started > settings.ALLIANCE_SESSION_LIFETIME.total_seconds()
-        ):
-            session.flush()
-            request.session_expired = True
-        elif started is not None and now - seen > 30:
+        why = self._expired(session, now)
+        if why:
+            self._end(request, why)
+        elif session.get(SESSION_STARTED) is not None and now - session[SESSION_SEEN] > 30:
             session[SESSION_SEEN] = now  # coarse, so that most requests do not write the session
         return self.get_response(request)
+
+    @staticmethod
+    def _expired(session, now: float) -> str:
+        from django.contrib.auth import SESSION_KEY
+
+        started, seen = session.get(SESSION_STARTED), session.get(SESSION_SEEN)
+        if started is None and seen is None and SESSION_KEY not in session:
+            return ""  # nobody signed in: nothing to end
+        if not isinstance(started, int | float) or not isinstance(seen, int | float):
+            return "no start stamp" if not isinstance(started, int | float) else "no activity stamp"
+        if now - seen > settings.ALLIANCE_IDLE_TIMEOUT.total_seconds():
+            return "idle timeout"
+        if now - started > settings.ALLIANCE_SESSION_LIFETIME.total_seconds():
+            return "absolute lifetime"
+        return ""
+
+    @staticmethod
+    def _end(request, why: str) -> None:
+        from django.contrib.auth import SESSION_KEY
+
+        from alliance.core import audit
+
+        user_id = request.session.get(SESSION_KEY)
+        request.session.flush()
+        request.session_expired = True
+        if user_id is not None:
+            user_id = int(user_id)
+            audit.record(actor=None, action="logout", object_type="user", object_id=user_id, user_id=user_id,
+                         address=client_address(request), reason=f"session expired: {why}")
 
 
 class ActorMiddleware:

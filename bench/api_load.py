@@ -14,31 +14,21 @@ Run through bench/run.py, which prepares the database and var dir.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import inspect
 import json
 import os
 import secrets
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 from common import BENCH_DIR, BIN, Result, Table, fmt_ms, fmt_rate, fmt_ratio, log, ratio, worker_setup
+from serving import Server, free_port, get, leftovers, wait_ready
 
 CONNECTIONS = (16, 64)
 WRK_THREADS = 2
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def setup_data(n_cases: int):
@@ -67,77 +57,6 @@ def setup_data(n_cases: int):
         case_create(actor=police_actor, given_name=f"Bako{i}", family_name="Dunmore")
     _token, raw = token_issue(actor=actor, name="load test", days=1)
     return raw, n_cases, actor
-
-
-class Server:
-    """A server process in its own session; stop() signals its group and any child groups it made."""
-
-    def __init__(self, name: str, command: list[str], env: dict[str, str], cwd: Path, log_path: Path) -> None:
-        self.name = name
-        self.command = command
-        self.log_path = log_path
-        self._log = open(log_path, "wb")  # noqa: SIM115 (closed in stop())
-        self.process = subprocess.Popen(command, env=env, cwd=cwd, stdout=self._log, stderr=subprocess.STDOUT,
-                                        start_new_session=True)
-        self.groups: set[int] = {self.process.pid}
-
-    def remember_children(self) -> None:
-        """`alliance serve` puts granian in its own process group: note it, to be able to kill it too."""
-        pending = [self.process.pid]
-        while pending:
-            pid = pending.pop()
-            for task in Path(f"/proc/{pid}/task").glob("*"):
-                with contextlib.suppress(OSError, ValueError):
-                    for child in (task / "children").read_text().split():
-                        pending.append(int(child))
-                        with contextlib.suppress(ProcessLookupError):
-                            self.groups.add(os.getpgid(int(child)))
-
-    def tail(self, lines: int = 30) -> str:
-        with contextlib.suppress(OSError):
-            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
-        return ""
-
-    def stop(self) -> None:
-        self.remember_children()
-        if self.process.poll() is None:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=40)
-            except subprocess.TimeoutExpired:
-                log(f"{self.name} did not stop after SIGTERM; killing it")
-        for group in self.groups:
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.killpg(group, signal.SIGKILL)
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            self.process.wait(timeout=5)
-        self._log.close()
-
-
-def get(url: str, token: str | None = None, timeout: float = 5.0) -> tuple[int, bytes]:
-    if not url.startswith("http://127.0.0.1:"):
-        raise ValueError("loopback only")
-    request = urllib.request.Request(url, headers={"Authorization": f"Bearer {token}"} if token else {})  # noqa: S310
-    try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 (loopback only)
-            return response.status, response.read()
-    except urllib.error.HTTPError as exc:
-        return exc.code, exc.read()
-
-
-def wait_ready(server: Server, url: str, token: str | None, timeout: float = 90.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if server.process.poll() is not None:
-            raise RuntimeError(f"{server.name} exited with code {server.process.returncode}:\n{server.tail()}")
-        with contextlib.suppress(OSError):
-            status, _body = get(url, token, timeout=2)
-            if status == 200:
-                server.remember_children()
-                return
-        time.sleep(0.25)
-    raise RuntimeError(f"{server.name} did not answer 200 on {url} within {timeout:.0f} s:\n{server.tail()}")
 
 
 def wrk(url: str, *, connections: int, duration: int, token: str | None) -> dict:
@@ -215,7 +134,7 @@ def in_process(token: str, actor, calls: int) -> tuple[dict[str, dict], dict[str
     without HTTP, granian or concurrency; then the parts of a /cases call, timed one by one."""
     from django.test import Client
 
-    from alliance.cases.api import CasePage
+    from alliance.cases.api.register import CasePage
     from alliance.cases.selectors import register as selectors
     from alliance.directory.services import token_resolve
     from common import summarise_ns
@@ -244,25 +163,16 @@ def in_process(token: str, actor, calls: int) -> tuple[dict[str, dict], dict[str
     parts = {"token_resolve (bearer token lookup)": (lambda: token_resolve(token, address="127.0.0.1"))
              if resolve_takes_address else (lambda: token_resolve(token)),
              "count of the policy-scoped list": lambda: scoped(actor=actor).count()}
-    if hasattr(selectors, "as_rows"):  # the list endpoint reads plain columns
-        values = list(selectors.as_rows(scoped(actor=actor))[:50])
+    values = list(selectors.as_rows(scoped(actor=actor))[:50])
 
-        def rows_and_schema():
-            rows = selectors.rows_of(values)
-            CasePage(items=rows, count=len(rows), page=1, page_size=50).model_dump_json()
+    def rows_and_schema():
+        rows = selectors.rows_of(values)
+        CasePage(items=rows, count=len(rows), page=1, page_size=50).model_dump_json()
 
-        parts["page of 50 rows (selectors.as_rows)"] = lambda: list(selectors.as_rows(scoped(actor=actor))[:50])
-    else:  # the list endpoint reads model instances
-        cases = list(scoped(actor=actor)[:50])
-
-        def rows_and_schema():
-            rows = [selectors.list_row(case) for case in cases]
-            CasePage(items=rows, count=len(rows), page=1, page_size=50).model_dump_json()
-
-        parts["page of 50 cases (decrypts each summary)"] = lambda: list(scoped(actor=actor)[:50])
-        parts["same page with .defer('summary')"] = lambda: list(scoped(actor=actor).defer("summary")[:50])
+    parts["page of 50 rows (selectors.as_rows)"] = lambda: list(selectors.as_rows(scoped(actor=actor))[:50])
     parts["50 list rows + response schema"] = rows_and_schema
-    parts["case_list_audit (one audit append)"] = lambda: selectors.case_list_audit(actor=actor, shown=50)
+    shown = [row[0] for row in values]
+    parts["case_list_audit (one audit append)"] = lambda: selectors.case_list_audit(actor=actor, ids=shown)
     breakdown = {label: timed(fn, max(50, calls // 2)) for label, fn in parts.items()}
     return whole, breakdown
 
@@ -369,7 +279,7 @@ def main() -> None:
     finally:
         alliance.stop()
         counter.close()
-    log(f"servers stopped; processes left in their groups: {_leftovers(alliance.groups | hello.groups)}")
+    log(f"servers stopped; processes left in their groups: {leftovers(alliance.groups | hello.groups)}")
     kept = BENCH_DIR / "results" / "api-server-last.log"
     shutil.copyfile(alliance.log_path, kept)
     problems = _server_problems(alliance.log_path)
@@ -464,17 +374,6 @@ def _server_problems(path: Path) -> str:
             exceptions[line[:160]] = exceptions.get(line[:160], 0) + 1
     top = "; ".join(f"{n}x {e}" for e, n in sorted(exceptions.items(), key=lambda kv: -kv[1])[:3])
     return f"{errors} 'Internal Server Error' entries; most frequent exceptions: {top or 'none parsed'}"
-
-
-def _leftovers(groups: set[int]) -> str:
-    alive = []
-    for group in groups:
-        try:
-            os.killpg(group, 0)
-            alive.append(group)
-        except (ProcessLookupError, PermissionError):
-            continue
-    return ", ".join(map(str, alive)) if alive else "none"
 
 
 if __name__ == "__main__":

@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/run.py                 # full run (about 10-15 minutes on 2 cores)
     .venv/bin/python bench/run.py --quick         # smaller scale, for smoke-checking the benchmarks
-    .venv/bin/python bench/run.py --only api      # one benchmark: audit, encryption, api, desk, htcds or screening
+    .venv/bin/python bench/run.py --only api      # one of: audit, encryption, api, desk, htcds, screening, idle
     .venv/bin/python bench/run.py --markdown out.md   # also write the tables and summary as Markdown
     .venv/bin/python bench/run.py --only api --api-threads 4   # compare a bounded thread count per worker
 
@@ -38,7 +38,7 @@ from common import (
     sandbox,
 )
 
-BENCHMARKS = ("audit", "encryption", "api", "desk", "htcds", "screening")
+BENCHMARKS = ("audit", "encryption", "api", "desk", "htcds", "screening", "idle")
 BUSY_LOAD = 1.0  # 1-minute load average above which the machine was not quiet when a benchmark started
 
 
@@ -142,6 +142,13 @@ class Run:
                 args.append("--no-pages")  # the pages weigh the same on either database
             with sandbox(f"screening-{backend}", backend) as box:
                 self.show(run_worker("screening_bench.py", box, args))
+
+    # --- 7. the production server with hundreds of idle or slow clients ----------------------------
+    def idle(self) -> None:
+        crowd, requests, limit = ("200", "40", "6") if self.quick else ("500", "6000", "30")
+        with sandbox("idle", "sqlite", profile="production") as box:
+            self.show(run_worker("idle_clients.py", box, ["--crowd", crowd, "--requests", requests,
+                                                         "--limit", limit]))
 
 
 def wait_quiet(limit: int) -> None:

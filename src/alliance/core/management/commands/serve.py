@@ -22,6 +22,8 @@ from django.db.migrations.executor import MigrationExecutor
 
 GRACE_SECONDS = 30
 WSGI_TARGET = "alliance.config.wsgi:application"
+# The kernel's queue of connections not yet accepted (Linux caps it at net.core.somaxconn).
+BACKLOG = 2048
 
 
 class _Stop(Exception):
@@ -43,14 +45,24 @@ class Command(BaseCommand):
         # Each thread may hold a database connection (PostgreSQL's default limit is 100), and Django's work is
         # CPU-bound under the GIL: a few threads per worker serve as much as granian's default of 128.
         parser.add_argument("--threads", type=int, default=8, help="threads per web worker, default 8")
+        # granian's --backpressure caps the connections a worker holds open, not the requests it runs: at 8, eight
+        # idle sockets stalled the server for everyone (issue 9). Idle connections cost a socket each in
+        # granian's async runtime; the threads above still bound the requests run at once, and the rest queue.
+        parser.add_argument("--connections", type=int, default=1024,
+                            help="open connections per web worker, idle ones included, default 1024")
+        parser.add_argument("--header-timeout", type=int, default=10,
+                            help="seconds a client has to send its request headers, and the longest a kept-alive "
+                                 "connection may sit idle; default 10, at most 60")
         parser.add_argument("--job-workers", type=int, default=2, help="concurrent background jobs, default 2")
         parser.add_argument("--no-jobs", action="store_true",
                             help="do not start the job worker (run `alliance jobs worker` elsewhere)")
         parser.add_argument("--demo", action="store_true", help="say that this serves the demonstration")
 
     def handle(self, *args, **options):
-        if min(options["workers"], options["job_workers"], options["threads"]) < 1:
-            raise CommandError("--workers, --threads and --job-workers must be at least 1")
+        if min(options["workers"], options["job_workers"], options["threads"], options["connections"]) < 1:
+            raise CommandError("--workers, --threads, --connections and --job-workers must be at least 1")
+        if not 1 <= options["header_timeout"] <= 60:
+            raise CommandError("--header-timeout must be between 1 and 60 seconds")
         if options["demo"]:
             self.stdout.write("Serving the Alliance demonstration: fictitious Dreamland data only.")
         # whitenoise serves from STATIC_ROOT; collecting at every start keeps it in step with the code.
@@ -92,7 +104,12 @@ class Command(BaseCommand):
         args = [sys.executable, "-m", "granian", "--interface", "wsgi", "--host", options["host"],
                 "--port", str(options["port"]), "--workers", str(options["workers"]),
                 "--respawn-failed-workers"]
-        args += ["--blocking-threads", str(options["threads"]), "--backpressure", str(options["threads"])]
+        args += ["--blocking-threads", str(options["threads"]), "--backpressure", str(options["connections"]),
+                 "--backlog", str(BACKLOG)]
+        # HTTP/1 only: in granian's "auto" mode a connection that never sends a byte waits, with no timeout,
+        # for the bytes that would tell HTTP/1 from HTTP/2, so the header timeout never starts. The
+        # TLS-terminating proxy in front speaks HTTP/1.1 to us anyway.
+        args += ["--http", "1", "--http1-header-read-timeout", str(options["header_timeout"] * 1000)]
         return [*args, WSGI_TARGET]
 
     def _spawn(self, args: list[str], env: dict[str, str]) -> subprocess.Popen:

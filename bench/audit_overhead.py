@@ -8,6 +8,14 @@ Three ways to read the same case, timed per call on the same random ids, interle
   full          alliance.cases.selectors.register.case_get_for (policy + decryption + one audit append)
 and, to say where the cost is, audit.record alone (the append of one "view" event).
 
+Then the audit append per page and endpoint, the whole Django request in process (test client, no
+network), each timed with the real append and with the append switched off, interleaved on the same ids:
+  case page       GET /cases/<id>/                 case list     GET /cases/
+  search          POST /cases/search/ (a name)     screenings    GET /screening/ (the recent screenings)
+  API list        GET /api/v1/cases?page_size=50   API case      GET /api/v1/cases/<id>
+The switch is this benchmark's own: it replaces audit._append (which every audit.record and every
+audit.deferred() block ends in) for the "without" runs only. Production code has no such switch.
+
 Run through bench/run.py, which prepares the database and var dir.
 """
 
@@ -73,12 +81,92 @@ def build(n_cases: int, seed: int):
     return actor, own
 
 
+PAGES = (("case page", "GET /cases/<id>/"), ("case list", "GET /cases/"), ("search", "POST /cases/search/"),
+         ("screenings", "GET /screening/"), ("API list", "GET /api/v1/cases?page_size=50"),
+         ("API case", "GET /api/v1/cases/<id>"))
+
+
+def screener_with_screenings(organisation_id: int, count: int):
+    """A frontline responder of the reader's agency who has stored `count` generated screenings."""
+    from alliance.directory.models import Membership, User
+    from alliance.directory.selectors import actor_for, live_realm
+    from alliance.screening.domain.catalogue import load_catalogues
+    from alliance.screening.domain.interview import current_interview
+    from alliance.screening.services import screening_submit
+    from screening_bench import generate
+
+    load_catalogues()
+    user = User.objects.create_user(email="screener@dreamland.test", password=None, display_name="Bench Screener")
+    membership = Membership.objects.create(user=user, organisation_id=organisation_id, roles=["frontline_responder"])
+    actor = actor_for(user=user, membership=membership, realm=live_realm(), address="127.0.0.1", channel="web")
+    for payload in generate(current_interview(), count, seed=5, offline=False):
+        screening_submit(actor=actor, payload=payload)
+    return user
+
+
+def per_page(actor, own: list[int], requests: int) -> tuple[dict[str, dict], dict[str, float]]:
+    """Each page and endpoint with the audit append and without it; returns the timings and, per page, the
+    audit rows one request appends."""
+    from django.test import Client
+
+    from alliance.cases.models import Case
+    from alliance.core import audit
+    from alliance.core.models import AuditEvent
+    from alliance.directory.models import User
+    from alliance.directory.services import token_issue
+
+    reader = User.objects.get(pk=actor.user_id)
+    _token, raw = token_issue(actor=actor, name="bench", days=1)
+    web = Client(HTTP_HOST="localhost")
+    web.force_login(reader)
+    api = Client(HTTP_HOST="localhost", HTTP_AUTHORIZATION=f"Bearer {raw}")
+    screens = Client(HTTP_HOST="localhost")
+    screens.force_login(screener_with_screenings(actor.organisation_id, 30))
+    names = [f"{c.person.given_name} {c.person.family_name}"
+             for c in Case.objects.filter(pk__in=own[:200]).select_related("person")]
+
+    def ok(response):
+        if response.status_code != 200:
+            raise RuntimeError(f"{response.request['PATH_INFO']} answered {response.status_code}")
+
+    calls = {
+        "case page": lambda i: ok(web.get(f"/cases/{own[i % len(own)]}/")),
+        "case list": lambda i: ok(web.get("/cases/")),
+        "search": lambda i: ok(web.post("/cases/search/", {"name": names[i % len(names)]})),
+        "screenings": lambda i: ok(screens.get("/screening/")),
+        "API list": lambda i: ok(api.get("/api/v1/cases?page_size=50")),
+        "API case": lambda i: ok(api.get(f"/api/v1/cases/{own[i % len(own)]}")),
+    }
+    real_append = audit._append
+
+    def without_append(fn):
+        def call(i):
+            audit._append = lambda events: None
+            try:
+                fn(i)
+            finally:
+                audit._append = real_append
+        return call
+
+    rows_per_request: dict[str, float] = {}
+    timings: dict[str, dict] = {}
+    for name, fn in calls.items():
+        before = AuditEvent.objects.count()
+        for i in range(5):
+            fn(i)  # also the warm-up, and a page that no longer answers 200 fails here
+        rows_per_request[name] = (AuditEvent.objects.count() - before) / 5
+        samples = interleaved({"with": fn, "without": without_append(fn)}, list(range(requests)), rounds=10)
+        timings[name] = {variant: summarise_ns(values) for variant, values in samples.items()}
+    return timings, rows_per_request
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--result", required=True)
     parser.add_argument("--cases", type=int, default=10_000)
     parser.add_argument("--calls", type=int, default=3000)
     parser.add_argument("--backend", required=True)
+    parser.add_argument("--page-requests", type=int, default=200, help="requests per page and variant")
     args = parser.parse_args()
     worker_setup()
 
@@ -171,8 +259,30 @@ def main() -> None:
     result.notes.append(
         f"{label}: each case_get_for and audit.record call appended one hash-chained audit row "
         f"({appended:,} rows appended while timing). Setup: {args.cases:,} cases via bulk_create in {build_s:.1f} s.")
+
+    audit.record = real_record
+    log(f"per page and endpoint: {args.page_requests} requests each, with and without the audit append")
+    started = time.perf_counter()
+    pages, appended_per = per_page(actor, own, args.page_requests)
+    log(f"pages timed in {time.perf_counter() - started:.1f} s")
+    page_rows, shares = [], []
+    for name, route in PAGES:
+        on, off = pages[name]["with"], pages[name]["without"]
+        share = (on["mean"] - off["mean"]) / on["mean"] if on["mean"] else float("nan")
+        shares.append(f"{name} {fmt_ratio(ratio(on['mean'], off['mean']))}")
+        page_rows.append([f"{name}: {route}", f"{appended_per[name]:g}", fmt_ms(on["p50"]), fmt_ms(on["p95"]),
+                          fmt_ms(off["p50"]), fmt_ms(off["p95"]), fmt_ratio(ratio(on["mean"], off["mean"])),
+                          fmt_ratio(ratio(on["p95"], off["p95"])), f"{share:.0%}"])
+    result.tables.append(Table(
+        caption=(f"{label}: the whole request in process (test client), {args.page_requests} requests per page "
+                 "and variant, interleaved; ms; 'without' switches the audit append off in this benchmark only"),
+        headers=["page or endpoint", "audit rows", "p50 with", "p95 with", "p50 without", "p95 without",
+                 "mean ratio", "p95 ratio", "audit share"],
+        rows=page_rows))
+    result.summary.append(f"Audit append per page, {label} (mean with / without): {'; '.join(shares)}.")
     result.figures = {"backend": args.backend, "cases": args.cases, "calls": args.calls, "stats": stats,
-                      "full_ratio": full_ratio, "policy_ratio": policy_ratio, "audit_share": audit_share}
+                      "full_ratio": full_ratio, "policy_ratio": policy_ratio, "audit_share": audit_share,
+                      "pages": pages, "audit_rows_per_request": appended_per}
     result.write(args.result)
 
 

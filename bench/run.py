@@ -70,14 +70,15 @@ class Run:
 
     # --- 1. audit and policy overhead ------------------------------------------------------------
     def audit(self) -> None:
-        cases, calls = (2_000, 500) if self.quick else (10_000, 3_000)
+        cases, calls, pages = (300, 100, 10) if self.quick else (10_000, 3_000, 200)
         for backend in ("sqlite", "postgres"):
             if backend == "postgres" and not self.pg_ok:
                 self.skip(f"audit overhead on PostgreSQL: {self.pg_text}")
                 continue
             with sandbox(f"audit-{backend}", backend) as box:
                 self.show(run_worker("audit_overhead.py", box, ["--backend", backend, "--cases", str(cases),
-                                                                "--calls", str(calls)]))
+                                                                "--calls", str(calls), "--page-requests",
+                                                                str(pages)]))
 
     # --- 2. field encryption and blind-index lookups ---------------------------------------------
     def encryption(self) -> None:

@@ -12,6 +12,12 @@ Three things make a live server work with this project:
   table's append-only triggers so that it can. `_database_restored`, set up before the database and so
   torn down after the flush, recreates the live realm (a row that migration 0003 creates and the flush
   removes), so that tests running later in the same session find the database as the migrations left it.
+* The live server answers each request in its own thread, on the test's own database connection (SQLite)
+  or its own (PostgreSQL). A request still running when the flush starts (a page that was closing, a
+  service worker's last sync) would work on the database under it: "no such savepoint". The server's
+  application is therefore wrapped in a `_Quiescer`: before the flush, the `server` fixture refuses new
+  requests (503) and waits, bounded, for the running ones to finish; `_live_server_reopened`, torn down
+  after the flush, lets requests in again.
 * Playwright's sync API keeps an asyncio event loop running in the test thread, which trips Django's
   "async unsafe" guard on every database call from test code and makes Django look its connections up
   in a different store. While the browser session is alive DJANGO_ALLOW_ASYNC_UNSAFE is set and the
@@ -23,7 +29,8 @@ from __future__ import annotations
 
 import importlib
 import os
-from collections.abc import Iterator
+import threading
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 import pytest
@@ -150,6 +157,69 @@ class Server:
     url: str
 
 
+# A request in the browser layer takes milliseconds; this only bounds a server that never settles.
+QUIESCE_SECONDS = 30
+
+
+class _Quiescer:
+    """WSGI wrapper around the live server's application: counts the requests in flight, from the call
+    until the server closes the response, and can close the door to new ones while the database is reset."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+        self._changed = threading.Condition()
+        self._in_flight = 0
+        self._open = True
+
+    def __call__(self, environ, start_response) -> Iterable[bytes]:
+        with self._changed:
+            if not self._open:
+                start_response("503 Service Unavailable", [("Content-Type", "text/plain"), ("Retry-After", "1")])
+                return [b"the test database is being reset"]
+            self._in_flight += 1
+        try:
+            return _Closing(self.app(environ, start_response), self._done)
+        except BaseException:
+            self._done()
+            raise
+
+    def _done(self) -> None:
+        with self._changed:
+            self._in_flight -= 1
+            self._changed.notify_all()
+
+    def quiesce(self, timeout: float) -> None:
+        with self._changed:
+            self._open = False
+            if not self._changed.wait_for(lambda: self._in_flight == 0, timeout=timeout):
+                raise RuntimeError(f"the live server still has {self._in_flight} requests in flight after "
+                                   f"{timeout:.0f} s; the test database is not safe to reset")
+
+    def reopen(self) -> None:
+        with self._changed:
+            self._open = True
+
+
+class _Closing:
+    """The response iterable, reporting when the server has closed it (Django's request_finished runs there,
+    so the request is done with the database)."""
+
+    def __init__(self, response: Iterable[bytes], done) -> None:
+        self._response = response
+        self._done = done
+
+    def __iter__(self) -> Iterator[bytes]:
+        return iter(self._response)
+
+    def close(self) -> None:
+        try:
+            close = getattr(self._response, "close", None)
+            if close is not None:
+                close()
+        finally:
+            self._done()
+
+
 @pytest.fixture(scope="session")
 def _live_server_session(django_db_setup, django_db_blocker) -> Iterator[object]:
     """pytest-django's live server (static files served by django.contrib.staticfiles' handler), started
@@ -161,22 +231,36 @@ def _live_server_session(django_db_setup, django_db_blocker) -> Iterator[object]
     with django_db_blocker.unblock():
         live = LiveServer(address)
     live._live_server_modified_settings.enable()  # adds the host to ALLOWED_HOSTS
+    # Nothing has been asked of the server yet, so no request can slip past the wrapper.
+    live.quiescer = _Quiescer(live.thread.httpd.get_app())
+    live.thread.httpd.set_app(live.quiescer)
     yield live
     live._live_server_modified_settings.disable()
     live.stop()
 
 
 @pytest.fixture
-def server(_database_restored, transactional_db, _audit_rows_released, _live_server_session) -> Server:
+def _live_server_reopened(_live_server_session) -> Iterator[None]:
+    """Torn down after the flush: the live server takes requests again, for the next test."""
+    _live_server_session.quiescer.reopen()
+    yield
+    _live_server_session.quiescer.reopen()
+
+
+@pytest.fixture
+def server(_database_restored, _live_server_reopened, transactional_db, _audit_rows_released,
+           _live_server_session) -> Iterator[Server]:
     """The live server with transactional database access. The order of the arguments is the order of
     set-up (and the reverse of tear-down): see the module docstring. Naming transactional_db here, not
-    through request.getfixturevalue, also tells pytest-django to create the test database at all."""
+    through request.getfixturevalue, also tells pytest-django to create the test database at all.
+    Torn down after the browser contexts (which depend on it) and before the flush: the server goes idle."""
     from django.db import connections
 
     for alias, shared in _live_server_session.thread.connections_override.items():
         # In-memory SQLite: test code and server must hold the very same connection (see above).
         assert connections[alias] is shared, "test code and live server use different database connections"
-    return Server(url=_live_server_session.url)
+    yield Server(url=_live_server_session.url)
+    _live_server_session.quiescer.quiesce(QUIESCE_SECONDS)
 
 
 # --- Helpers for tests ---------------------------------------------------------------------------------

@@ -297,6 +297,8 @@ def main() -> None:
             f"failed requests add none); the chain of {verified.checked:,} rows verifies "
             f"{'intact' if verified.ok else 'BROKEN: ' + verified.problem} ({time.perf_counter() - t0:.1f} s).")
 
+    if not verified.ok:
+        failures.append(f"the audit chain does not verify after the load: {verified.problem}")
     labels = {"hello": "baseline: hello_wsgi (granian, 2 workers)", "me": "GET /api/v1/me",
               "cases": "GET /api/v1/cases?page_size=50"}
     if runs:
@@ -357,7 +359,8 @@ def main() -> None:
     result.notes.extend(notes)
     result.figures = {"server": how, "duration": args.duration, "in_process": inproc, "cases_breakdown": breakdown,
                       "runs": {f"{name}-c{c}": r for (name, c), r in runs.items()},
-                      "audit_list_events": lists_after - lists_before, "audit_ok": verified.ok}
+                      "audit_list_events": lists_after - lists_before, "audit_ok": verified.ok,
+                      "failures": failures}
     result.write(args.result)
 
 

@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install demo test test-sqlite test-postgres test-browser lint bench messages clean
+.PHONY: install demo test test-sqlite test-postgres test-browser lint bench bench-quick messages clean
 
 $(STAMP): requirements/lock.txt requirements/build.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,10 @@ test: install lint
 
 bench: install
 	$(BIN)/python bench/run.py
+
+# Every benchmark whole on tiny data (about 2 minutes): CI runs it so that the benchmarks cannot rot.
+bench-quick: install
+	$(BIN)/python bench/run.py --quick
 
 messages: install
 	cd src/alliance && ALLIANCE_PROFILE=test ALLIANCE_VAR_DIR=$$(mktemp -d) ../../$(BIN)/django-admin makemessages -l ru --ignore=migrations --settings=alliance.config.settings

@@ -17,6 +17,10 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
 ALLIANCE = Path(sys.executable).parent / "alliance"
 ROOT = Path(__file__).resolve().parents[2]
 SILENT = 50
@@ -77,3 +81,10 @@ def test_login_page_answers_while_fifty_silent_connections_are_open(tmp_path):
                 server.kill()
                 server.wait()
         log.close()
+
+
+@pytest.mark.parametrize(("option", "value"), [("--header-timeout", "0"), ("--header-timeout", "61"),
+                                               ("--connections", "0")])
+def test_serve_refuses_limits_granian_cannot_keep_before_starting_anything(option, value):
+    with pytest.raises(CommandError, match=option.removeprefix("-").removeprefix("-")):
+        call_command("serve", option, value)

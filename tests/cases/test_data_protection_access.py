@@ -8,7 +8,7 @@ import pytest
 
 from alliance.cases.models import Case, CaseShare, Document, Note, NrmEvent, Task
 from alliance.cases.selectors.data_protection import access_log_for, access_rows
-from alliance.cases.selectors.register import case_get_for, case_list_audit, case_search_for, shown_cases
+from alliance.cases.selectors.register import case_view_for, case_list_audit, case_search_for, shown_cases
 from alliance.cases.selectors.subject_access import subject_access_for
 from alliance.cases.services import case_create, case_transition
 from alliance.core import audit
@@ -40,7 +40,7 @@ def _log(member, case) -> list[dict]:
 
 
 def test_the_tab_lists_a_view_by_the_shared_organisation_and_is_refused_to_it(client, desk):
-    case_get_for(actor=factories.actor(desk["officer"]), case_id=desk["case"].pk)
+    case_view_for(actor=factories.actor(desk["officer"]), case_id=desk["case"].pk)
     rows = _log(desk["worker"], desk["case"])
     views = [r for r in rows if r["action"] == "view" and r["organisation"] == "Dreamland Police"]
     assert views and views[0]["user_email"] == desk["officer"].user.email
@@ -56,7 +56,7 @@ def test_the_tab_lists_a_view_by_the_shared_organisation_and_is_refused_to_it(cl
 
 
 def test_the_owning_organisations_auditor_sees_the_tab(client, desk):
-    case_get_for(actor=factories.actor(desk["officer"]), case_id=desk["case"].pk)
+    case_view_for(actor=factories.actor(desk["officer"]), case_id=desk["case"].pk)
     client.force_login(desk["auditor"].user)
     page = client.get(f"/cases/{desk['case'].pk}/access/")
     assert page.status_code == 200
@@ -74,7 +74,7 @@ def test_the_tab_shows_changes_shares_lists_searches_and_refusals(desk):
     case_transition(actor=worker, case_id=case.pk, transition="close", reason="Moved abroad")
     stranger = factories.member(factories.organisation("Elsewhere"), [R.CASE_WORKER])
     with pytest.raises(NotFound):
-        case_get_for(actor=factories.actor(stranger), case_id=case.pk)
+        case_view_for(actor=factories.actor(stranger), case_id=case.pk)
     actions = [r["action"] for r in _log(desk["worker"], case)]
     for expected in ("create", "share", "list", "search", "update", "denied"):
         assert expected in actions, expected

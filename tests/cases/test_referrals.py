@@ -9,7 +9,7 @@ from django.core import mail
 from django.utils import timezone
 
 from alliance.cases.models import Case, CaseShare, Consent, Notification
-from alliance.cases.selectors.register import case_get_for
+from alliance.cases.selectors.register import case_view_for
 from alliance.cases.services import case_create, case_share, consent_record, consent_withdraw
 from alliance.cases.services.referrals import (
     case_refer,
@@ -272,18 +272,18 @@ def test_refused_steps_are_audited(desk):
 
 def test_pending_referral_shows_the_receiver_the_limited_fields_only(desk):
     _refer(desk, scope="full")
-    view = case_get_for(actor=desk["worker"], case_id=desk["case"].pk)
+    view = case_view_for(actor=desk["worker"], case_id=desk["case"].pk)
     assert view.scope == "limited" and "given_name" not in view.fields
 
 
 def test_accepted_referral_gives_its_scope_and_done_or_decline_ends_it(desk):
     share = _accepted(desk)
     assert share.status == "accepted" and share.responded_by_id == desk["worker"].user_id
-    assert case_get_for(actor=desk["worker"], case_id=desk["case"].pk).fields["given_name"] == "Mariam"
+    assert case_view_for(actor=desk["worker"], case_id=desk["case"].pk).fields["given_name"] == "Mariam"
     done = referral_done(actor=desk["worker"], share_id=share.pk, reason="Moved on to her own flat")
     assert done.status == "done" and done.done_at is not None and done.revoked_at is not None
     with pytest.raises(NotFound):
-        case_get_for(actor=desk["worker"], case_id=desk["case"].pk)
+        case_view_for(actor=desk["worker"], case_id=desk["case"].pk)
     assert CaseShare.objects.get(pk=share.pk).response_reason == "Moved on to her own flat"
 
 
@@ -291,7 +291,7 @@ def test_declined_referral_can_be_sent_again(desk):
     first = _declined(desk)
     assert first.status == "declined" and first.response_reason == "No bed free"
     with pytest.raises(NotFound):
-        case_get_for(actor=desk["worker"], case_id=desk["case"].pk)
+        case_view_for(actor=desk["worker"], case_id=desk["case"].pk)
     again = _refer(desk)
     assert again.status == "pending" and CaseShare.objects.count() == 2
 
@@ -300,7 +300,7 @@ def test_revoking_an_accepted_referral_ends_access(desk):
     share = _accepted(desk)
     referral_revoke(actor=desk["officer"], share_id=share.pk, reason="The person asked us to")
     with pytest.raises(NotFound):
-        case_get_for(actor=desk["worker"], case_id=desk["case"].pk)
+        case_view_for(actor=desk["worker"], case_id=desk["case"].pk)
 
 
 def test_the_sender_revokes_a_plain_share_too(desk):
@@ -318,10 +318,10 @@ def test_transfer_moves_the_case_and_its_consents_on_acceptance(desk):
     case = Case.objects.get()
     assert case.owner_organisation == desk["shelter"]
     assert Consent.objects.filter(case=case).count() == 1
-    assert case_get_for(actor=desk["worker"], case_id=case.pk).scope == "full"
+    assert case_view_for(actor=desk["worker"], case_id=case.pk).scope == "full"
     # The former owner keeps nothing, unless the new owner shares the case with it.
     with pytest.raises(NotFound):
-        case_get_for(actor=desk["officer"], case_id=case.pk)
+        case_view_for(actor=desk["officer"], case_id=case.pk)
     assert AuditEvent.objects.filter(action="update", object_type="case", object_id=str(case.pk),
                                      fields=["owner_organisation"]).exists()
     transferred = CaseShare.objects.get(pk=share.pk)
@@ -333,7 +333,7 @@ def test_withdrawn_consent_revokes_a_pending_referral(desk):
     consent_withdraw(actor=desk["officer"], consent_id=share.consent_id)
     assert CaseShare.objects.get().status == "revoked"
     with pytest.raises(NotFound):
-        case_get_for(actor=desk["worker"], case_id=desk["case"].pk)
+        case_view_for(actor=desk["worker"], case_id=desk["case"].pk)
 
 
 def test_every_step_is_audited_by_field_name(desk):

@@ -254,7 +254,7 @@ def case_deadlines(request, filters: Query[DeadlineFilter]):
 
 @router.get("/{case_id}", response=with_errors(CaseDetail), operation_id="case_get")
 def case_get(request, case_id: int = id_path()):
-    view = selectors.case_get_for(actor=request.actor, case_id=case_id)
+    view = selectors.case_view_for(actor=request.actor, case_id=case_id)
     nrm = nrm_view_for(actor=request.actor, case=view.case, full_scope=view.scope == "full")
     return {"scope": view.scope, "withheld": view.withheld, "fields": view.fields,
             "nrm": {"stage": nrm.stage, "trafficking_status": nrm.trafficking_status, "is_child": nrm.is_child,

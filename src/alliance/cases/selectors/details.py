@@ -50,7 +50,7 @@ def case_details_for(*, actor: Actor, case_id: int, action: str = R.CASE_VIEW) -
 
 
 def details_of(*, actor: Actor, view: CaseView) -> DetailsView | None:
-    """For the case page, whose gate (selectors.case_get_for) already passed and audited the names it shows;
+    """For the case page, whose gate (selectors.case_view_for) already passed and audited the names it shows;
     None for a limited scope."""
     if view.scope != policy.FULL:
         return None

@@ -51,7 +51,7 @@ def _clock(clock: CaseClock, today: dt.date) -> ClockView:
 
 
 def nrm_view_for(*, actor: Actor, case: Case, full_scope: bool) -> NrmView:
-    """For a case the actor already passed the gate for (cases.selectors.case_get_for). A limited share sees
+    """For a case the actor already passed the gate for (cases.selectors.case_view_for). A limited share sees
     the stage and the decision only: not the deadlines, the history (who decided, when, why) or the steps."""
     if not full_scope:
         return NrmView(stage=case.nrm_stage, stage_label=str(nrm.Stage(case.nrm_stage).label),

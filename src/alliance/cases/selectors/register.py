@@ -53,7 +53,7 @@ def _scoped(actor: Actor, action: str) -> QuerySet:
     return policy.CASE.scope(actor, action, Case.objects.select_related("owner_organisation"))
 
 
-def case_get_for(*, actor: Actor, case_id: int, reason: str = "") -> CaseView:
+def case_view_for(*, actor: Actor, case_id: int, reason: str = "") -> CaseView:
     """The one gate for a single case: 'not found' alike for missing and forbidden."""
     # [:1], not first(): first() adds ORDER BY id, which makes SQLite build a sort even for one row.
     found = (

@@ -132,7 +132,7 @@ def case_detail(request, case_id: int):
 
 def _case_page(request, case_id: int):
     try:
-        view = selectors.case_get_for(actor=request.actor, case_id=case_id)
+        view = selectors.case_view_for(actor=request.actor, case_id=case_id)
     except NotFound:
         raise Http404 from None
     labels = {**FIELD_LABELS, "status": _("Status")}

@@ -8,7 +8,7 @@ import pytest
 
 from alliance.cases.models import Case, CaseShare, Document, Note, NrmEvent, Task
 from alliance.cases.selectors.data_protection import access_log_for, access_rows
-from alliance.cases.selectors.register import case_view_for, case_list_audit, case_search_for, shown_cases
+from alliance.cases.selectors.register import case_list_audit, case_search_for, case_view_for, shown_cases
 from alliance.cases.selectors.subject_access import subject_access_for
 from alliance.cases.services import case_create, case_transition
 from alliance.core import audit

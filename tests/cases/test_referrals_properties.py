@@ -14,12 +14,12 @@ from alliance.cases.services import case_create, consent_record, consent_withdra
 from alliance.cases.services.referrals import (
     TABLE,
     case_refer,
-    may_answer,
     referral_accept,
     referral_decline,
     referral_done,
     referral_revoke,
 )
+from alliance.core import policy
 from alliance.core import roles as R
 from alliance.core.errors import Forbidden, NotFound, ValidationFailed
 from tests import factories
@@ -116,7 +116,7 @@ class ReferralMachine(RuleBasedStateMachine):
         if step == "revoke":
             assert self.orgs[org].pk in {share.from_organisation_id, owner_before} and R.CASE_SHARE in actor.actions
         else:
-            assert self.orgs[org].pk == share.organisation_id and may_answer(actor.actions)
+            assert self.orgs[org].pk == share.organisation_id and policy.may_answer(actor.actions)
         if step in ("decline", "revoke"):
             assert reason
         if share.kind == "transfer" and step == "accept":

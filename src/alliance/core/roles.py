@@ -38,6 +38,7 @@ CASE_SEARCH = "case.search"
 CASE_EXPORT = "case.export"
 CASE_CREATE = "case.create"
 CASE_SHARE = "case.share"
+CASE_SEND_ABROAD = "case.send_abroad"  # a transnational referral package: whoever may share, for cases they own
 CASE_OVERRIDE = "case.override"
 CASE_DECIDE = "case.decide"  # NRM identification decisions: competent authorities only
 CASE_PROGRESS = "case.progress"  # move a case through the NRM stages, record the child procedure
@@ -58,7 +59,8 @@ STAFF_MANAGE = "staff.manage"
 JOB_VIEW = "job.view"
 
 _CASE_READ = {CASE_VIEW, CASE_LIST, CASE_SEARCH}
-_CASE_WORK = _CASE_READ | {CASE_EXPORT, CASE_CREATE, CASE_SHARE, CASE_EDIT, CASE_ACCESS_LOG, CASE_DATA_PROTECTION}
+_CASE_WORK = _CASE_READ | {CASE_EXPORT, CASE_CREATE, CASE_SHARE, CASE_SEND_ABROAD, CASE_EDIT, CASE_ACCESS_LOG,
+                           CASE_DATA_PROTECTION}
 _SCREENING = {SCREENING_CONDUCT, SCREENING_VIEW}
 
 ROLE_ACTIONS: dict[str, frozenset[str]] = {
@@ -66,7 +68,8 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
     # Aggregated screening figures only: the dashboard never names or lists a person.
     NATIONAL_COORDINATOR: frozenset({JOB_VIEW, SCREENING_DASHBOARD}),
     CASE_WORKER: frozenset(_CASE_WORK | _SCREENING | {CASE_OVERRIDE, CASE_PROGRESS, CASE_IMPORT, JOB_VIEW}),
-    FRONTLINE_RESPONDER: frozenset(_SCREENING | {CASE_VIEW, CASE_LIST, CASE_CREATE, CASE_SHARE, CASE_EDIT}),
+    FRONTLINE_RESPONDER: frozenset(_SCREENING | {CASE_VIEW, CASE_LIST, CASE_CREATE, CASE_SHARE, CASE_SEND_ABROAD,
+                                                 CASE_EDIT}),
     INVESTIGATOR: frozenset(_CASE_WORK | _SCREENING | {CASE_OVERRIDE, CASE_PROGRESS, CASE_IMPORT, JOB_VIEW}),
     PROSECUTOR: frozenset(_CASE_READ | {CASE_EXPORT, CASE_OVERRIDE, CASE_PROGRESS, CASE_EDIT, CASE_ACCESS_LOG,
                                        CASE_DATA_PROTECTION}),

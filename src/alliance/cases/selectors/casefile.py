@@ -1,11 +1,9 @@
 """Reads of the case file (tasks, notes, documents, support plan), for the pages and the API alike.
 
-Who reads what:
+Who reads what (the rules are core.policy's):
 - The case file belongs to the full file: a reader through a limited share (or a referral still waiting
   for an answer) sees none of it, and asking for one of its items answers "not found".
-- Notes and documents carry a sensitivity: standard ones are read by everyone with the full file,
-  confidential ones by the author's organisation only, restricted ones by their author only. The rule is
-  written twice below, for one row and for a queryset, side by side; a test checks that the two agree.
+- Notes and documents carry a sensitivity (core/policy/casefile.py).
 Every read is audited with the ids it showed.
 """
 
@@ -14,20 +12,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import Case as Conditional
-from django.db.models import F, Q, QuerySet, Value, When
+from django.db.models import F, QuerySet, Value, When
 from django.utils import timezone
 
 from alliance.cases.domain.uploads import ALLOWED
 from alliance.cases.htcds.vocabulary import SupportType
 from alliance.cases.models import Case, Document, Note, SupportPlan, SupportService, Task
+from alliance.cases.selectors.register import CaseAccess, case_access_or_none, case_get_for
 from alliance.cases.services.notifications import members_who_may
 from alliance.core import audit, policy
 from alliance.core import roles as R
 from alliance.core.actor import Actor
 from alliance.core.errors import Forbidden, NotFound
+from alliance.core.policy.casefile import may_read_part, readable_parts
 from alliance.directory.models import User
 
-STANDARD, CONFIDENTIAL, RESTRICTED = Note.Sensitivity.values
 TASK_FIELDS = ["task.title", "task.due_on", "task.assignee", "task.status"]
 NOTE_FIELDS = ["note.body", "note.sensitivity", "note.author"]
 DOCUMENT_FIELDS = ["document.title", "document.filename", "document.content_type", "document.size",
@@ -37,36 +36,15 @@ PLAN_FIELDS = ["support_plan.objectives", "support_plan.action_plan", "support_p
                "support_service.provider", "support_service.status"]
 
 
-# --- The sensitivity rule, for one row and for a queryset ------------------------------------------------
-def may_read(actor: Actor, *, sensitivity: str, organisation_id: int | None, author_id: int | None) -> bool:
-    if sensitivity == STANDARD:
-        return True
-    if sensitivity == CONFIDENTIAL:
-        return organisation_id is not None and organisation_id == actor.organisation_id
-    return sensitivity == RESTRICTED and author_id is not None and author_id == actor.user_id
-
-
-def readable(actor: Actor, *, author_field: str) -> Q:
-    return (Q(sensitivity=STANDARD)
-            | Q(sensitivity=CONFIDENTIAL, organisation_id=actor.organisation_id)
-            | Q(sensitivity=RESTRICTED, **{author_field: actor.user_id}))
-
-
-# --- Gates ----------------------------------------------------------------------------------------------
-def full_file(actor: Actor, case: Case) -> bool:
-    relation = policy.CASE.relation(actor, R.CASE_VIEW, case)
-    return relation is not None and relation.field_scope == policy.FULL
+# --- Gates: the case's (cases.selectors.register.case_access_for), then the part's sensitivity ---------
+def _full_file(actor: Actor, case_id: object) -> CaseAccess | None:
+    return case_access_or_none(actor=actor, case_id=case_id, action=R.CASE_VIEW, need_full=True)
 
 
 def readable_case(actor: Actor, case_id: object, *, what: str) -> Case:
     """The case, if the actor reads its full file; otherwise "not found", audited as a denial."""
-    found = list(Case.objects.filter(pk=case_id, realm_id=actor.realm_id)[:1]) if isinstance(case_id, int) else []
-    case = found[0] if found else None
-    if case is None or not full_file(actor, case):
-        audit.record(actor=actor, action="denied", object_type="case", object_id=case_id,
-                     reason=f"case file: {what}")
-        raise NotFound("case")
-    return case
+    return case_get_for(actor=actor, case_id=case_id, action=R.CASE_VIEW, need_full=True,
+                        what=f"case file: {what}")
 
 
 def _ids(rows) -> str:
@@ -101,9 +79,10 @@ def task_list_for(*, actor: Actor, case_id: int) -> list[Task]:
 def task_get_for(*, actor: Actor, task_id: int) -> Task:
     """The one gate for a task: its case's full file."""
     found = list(Task.objects.filter(pk=task_id, case__realm_id=actor.realm_id)
-                 .select_related("case", "assignee", "organisation")[:1]) if isinstance(task_id, int) else []
+                 .select_related("case", "assignee", "organisation")[:1]) if type(task_id) is int else []
     task = found[0] if found else None
-    if task is None or not full_file(actor, task.case):
+    # The case's gate runs for a missing task too (on no case), so both cost the same work.
+    if _full_file(actor, task.case_id if task else 0) is None or task is None:
         audit.record(actor=actor, action="denied", object_type="task", object_id=task_id, reason="case file: task")
         raise NotFound("task")
     audit.record(actor=actor, action="view", object_type="task", object_id=task.pk, fields=TASK_FIELDS,
@@ -137,7 +116,7 @@ def assignable_members(actor: Actor) -> list[User]:
 
 # --- Notes and documents ---------------------------------------------------------------------------------
 def _notes(actor: Actor, case: Case) -> list[Note]:
-    return list(case.notes.filter(readable(actor, author_field="author_id"))
+    return list(case.notes.filter(readable_parts(actor, author_field="author_id"))
                 .select_related("organisation", "author").order_by("-created_at", "-id"))
 
 
@@ -150,7 +129,7 @@ def note_list_for(*, actor: Actor, case_id: int) -> list[Note]:
 
 
 def _documents(actor: Actor, case: Case) -> QuerySet:
-    return (case.documents.filter(readable(actor, author_field="uploaded_by_id"))
+    return (case.documents.filter(readable_parts(actor, author_field="uploaded_by_id"))
             .select_related("organisation", "uploaded_by").defer("content").order_by("-uploaded_at", "-id"))
 
 
@@ -172,9 +151,9 @@ def document_list_for(*, actor: Actor, case_id: int) -> list[Document]:
 def document_get_for(*, actor: Actor, document_id: int) -> Document:
     """The one gate for a document (without its content): its case's full file and its sensitivity."""
     found = list(Document.objects.filter(pk=document_id, case__realm_id=actor.realm_id).select_related("case")
-                 .defer("content")[:1]) if isinstance(document_id, int) else []
+                 .defer("content")[:1]) if type(document_id) is int else []
     document = found[0] if found else None
-    if document is None or not full_file(actor, document.case) or not may_read(
+    if _full_file(actor, document.case_id if document else 0) is None or document is None or not may_read_part(
             actor, sensitivity=document.sensitivity, organisation_id=document.organisation_id,
             author_id=document.uploaded_by_id):
         audit.record(actor=actor, action="denied", object_type="document", object_id=document_id,
@@ -226,7 +205,7 @@ class CaseFile:
 
 def casefile_for(*, actor: Actor, case: Case) -> CaseFile | None:
     """For a case the actor passed the case gate for; None when they read only the limited fields."""
-    if not full_file(actor, case):
+    if _full_file(actor, case.pk) is None:
         return None
     result = CaseFile(tasks=_tasks(case), notes=_notes(actor, case),
                       documents=_with_kind(list(_documents(actor, case))), plan=_plan(case))

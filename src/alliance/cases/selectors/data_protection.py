@@ -22,10 +22,10 @@ from alliance.cases.models import (
     Task,
     TransnationalPackage,
 )
-from alliance.core import audit, policy
+from alliance.cases.selectors.register import case_get_for
+from alliance.core import audit
 from alliance.core import roles as R
 from alliance.core.actor import Actor
-from alliance.core.errors import NotFound
 from alliance.core.models import AuditEvent
 from alliance.directory.models import Organisation, User
 
@@ -40,22 +40,14 @@ PARTS_BY_ID = {"consent": Consent, "referral": CaseShare, "task": Task, "note": 
 
 
 def case_for_access_log(*, actor: Actor, case_id: int) -> Case:
-    case = Case.objects.filter(pk=case_id, realm_id=actor.realm_id).first() if isinstance(case_id, int) else None
-    if case is None or not policy.CASE.can(actor, R.CASE_ACCESS_LOG, case):
-        audit.record(actor=actor, action="denied", object_type="case", object_id=case_id, reason="case.access_log")
-        raise NotFound("case")
-    return case
+    return case_get_for(actor=actor, case_id=case_id, action=R.CASE_ACCESS_LOG)
 
 
 def case_for_controller(actor: Actor, case_id: int, what: str) -> Case:
     """The gate for the controller's duties (subject access, holds, deletion, the duty to notify): 'not found'
     alike for missing and forbidden, the refusal audited."""
-    case = (Case.objects.select_related("person", "owner_organisation").filter(pk=case_id, realm_id=actor.realm_id)
-            .first() if isinstance(case_id, int) else None)
-    if case is None or not policy.CASE.can(actor, R.CASE_DATA_PROTECTION, case):
-        audit.record(actor=actor, action="denied", object_type="case", object_id=case_id, reason=what)
-        raise NotFound("case")
-    return case
+    return case_get_for(actor=actor, case_id=case_id, action=R.CASE_DATA_PROTECTION, what=what,
+                        related=("person", "owner_organisation"))
 
 
 def _shown(pk: str) -> Q:

@@ -7,11 +7,10 @@ from dataclasses import dataclass
 
 from alliance.cases.htcds import vocabulary as htcds
 from alliance.cases.models import Case
-from alliance.cases.selectors.register import CaseView
+from alliance.cases.selectors.register import CaseView, case_get_for
 from alliance.core import audit, policy
 from alliance.core import roles as R
 from alliance.core.actor import Actor
-from alliance.core.errors import NotFound
 
 NAME_FIELDS = ("given_name", "middle_name", "family_name", "identity_number", "birth_date")
 
@@ -40,13 +39,8 @@ def _view_of(actor: Actor, case: Case, *, with_names: bool) -> DetailsView:
 def case_details_for(*, actor: Actor, case_id: int, action: str = R.CASE_VIEW) -> DetailsView:
     """The gate for the details alone (API, edit page with action=case.edit): 'not found' alike for
     missing, forbidden and limited-scope cases."""
-    found = (list(Case.objects.select_related("person").filter(pk=case_id, realm_id=actor.realm_id)[:1])
-             if isinstance(case_id, int) else [])
-    relation = policy.CASE.relation(actor, action, found[0]) if found else None
-    if relation is None or relation.field_scope != policy.FULL:
-        audit.record(actor=actor, action="denied", object_type="case", object_id=case_id, reason=action)
-        raise NotFound("case")
-    return _view_of(actor, found[0], with_names=True)
+    case = case_get_for(actor=actor, case_id=case_id, action=action, need_full=True, related=("person",))
+    return _view_of(actor, case, with_names=True)
 
 
 def details_of(*, actor: Actor, view: CaseView) -> DetailsView | None:

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import NoReturn
 
+from django.db import transaction
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -53,21 +57,100 @@ def _scoped(actor: Actor, action: str) -> QuerySet:
     return policy.CASE.scope(actor, action, Case.objects.select_related("owner_organisation"))
 
 
-def case_view_for(*, actor: Actor, case_id: int, reason: str = "") -> CaseView:
-    """The one gate for a single case: 'not found' alike for missing and forbidden."""
-    # [:1], not first(): first() adds ORDER BY id, which makes SQLite build a sort even for one row.
-    found = (
-        list(Case.objects.select_related("owner_organisation", "person")
-             .filter(pk=case_id, realm_id=actor.realm_id)[:1])
-        if isinstance(case_id, int)
-        else []
-    )
-    case = found[0] if found else None
-    relation = policy.CASE.relation(actor, R.CASE_VIEW, case) if case is not None else None
-    if relation is None:
-        audit.record(actor=actor, action="denied", object_type="case", object_id=case_id, reason="case.view")
-        raise NotFound("case")
-    allowed = policy.fields_of_scope(relation.field_scope)
+@dataclass(frozen=True)
+class CaseAccess:
+    """A case the gate let through and the policy relation that lets the actor in (own, shared, override)."""
+    case: Case
+    relation: policy.Relation
+
+    @property
+    def full(self) -> bool:
+        return self.relation.field_scope == policy.FULL
+
+
+def case_access_or_none(*, actor: Actor, case_id: object, action: str, need_full: bool = False,
+                        lock: bool = False, related: tuple[str, ...] = ()) -> CaseAccess | None:
+    """The gate's decision without the refusal, for the gate of a part of a case (a task, a document),
+    which audits its own refusal, and for pages that show an action only to those who may take it."""
+    if type(case_id) is not int:
+        return None
+    if lock:
+        # Lock first and decide after, so the decision sees the shares and overrides as they are once the
+        # row is ours (a share revoked meanwhile wins).
+        if not transaction.get_connection().in_atomic_block:
+            raise RuntimeError("locking a case needs a transaction")
+        list(Case.objects.select_for_update().filter(pk=case_id, realm_id=actor.realm_id)
+             .values_list("pk", flat=True))
+    cases = Case.objects.select_related(*related) if related else Case.objects.all()
+    found = policy.CASE.granted(actor, action, cases.filter(pk=case_id))
+    if not found or (need_full and found[0][1].field_scope != policy.FULL):
+        return None
+    return CaseAccess(case=found[0][0], relation=found[0][1])
+
+
+def _refuse(actor: Actor, case_id: object, reason: str) -> NoReturn:
+    audit.record(actor=actor, action="denied", object_type="case", object_id=case_id, reason=reason[:200])
+    raise NotFound("case")
+
+
+def case_access_for(*, actor: Actor, case_id: object, action: str, need_full: bool = False, lock: bool = False,
+                    what: str = "", related: tuple[str, ...] = ()) -> CaseAccess:
+    """The one gate of the Case type: every read and write of one case passes here.
+
+    Missing, in another realm, forbidden, or (with need_full) shared with a limited scope are all "not
+    found", and every refusal is audited (reason: `what`, else the action). A missing and a forbidden case
+    cost the same work: one scoped query that finds nothing, then the audit row. An id that is not an
+    integer is "not found" too, never an error. lock=True locks the row inside the caller's transaction
+    before deciding; a refusal's audit row then shares that transaction's fate, so a write that is a
+    transaction of its own uses case_locked_for, which records the refusal after the rollback.
+    """
+    access = case_access_or_none(actor=actor, case_id=case_id, action=action, need_full=need_full, lock=lock,
+                                 related=related)
+    if access is None:
+        _refuse(actor, case_id, what or action)
+    return access
+
+
+@contextlib.contextmanager
+def case_locked_for(*, actor: Actor, case_id: object, action: str, need_full: bool = False, what: str = "",
+                    related: tuple[str, ...] = ()) -> Iterator[CaseAccess]:
+    """The gate under the row lock, as a transaction: the body runs with the case locked and the access
+    decided after the lock was taken. A refusal leaves the transaction first, so its audit row stays."""
+    with transaction.atomic():
+        access = case_access_or_none(actor=actor, case_id=case_id, action=action, need_full=need_full,
+                                     lock=True, related=related)
+        if access is not None:
+            yield access
+            return
+    _refuse(actor, case_id, what or action)
+
+
+def case_of_part_for(*, actor: Actor, part: str, part_id: object, case_id: int | None, action: str,
+                     need_full: bool = False, what: str = "") -> Case:
+    """The gate for one part of a case (a task, a consent, a share): the case's gate for `action`. A
+    missing part and a forbidden one are both "not found" under the part's name, both audited, and both
+    cost one scoped query."""
+    access = case_access_or_none(actor=actor, case_id=case_id if case_id is not None else 0, action=action,
+                                 need_full=need_full)
+    if access is None or case_id is None:
+        audit.record(actor=actor, action="denied", object_type=part, object_id=part_id,
+                     reason=(what or action)[:200])
+        raise NotFound(part)
+    return access.case
+
+
+def case_get_for(*, actor: Actor, case_id: object, action: str, need_full: bool = False, lock: bool = False,
+                 what: str = "", related: tuple[str, ...] = ()) -> Case:
+    """The case behind the gate (case_access_for), for callers that need no more than the row."""
+    return case_access_for(actor=actor, case_id=case_id, action=action, need_full=need_full, lock=lock,
+                           what=what, related=related).case
+
+
+def case_view_for(*, actor: Actor, case_id: object, reason: str = "") -> CaseView:
+    """The case page's and the API's view of one case: the fields its scope allows, the read audited."""
+    access = case_access_for(actor=actor, case_id=case_id, action=R.CASE_VIEW, what="case.view",
+                             related=("owner_organisation", "person"))
+    case, allowed = access.case, policy.fields_of_scope(access.relation.field_scope)
     values = _values(case, allowed)
     audit.record(
         actor=actor,
@@ -75,7 +158,7 @@ def case_view_for(*, actor: Actor, case_id: int, reason: str = "") -> CaseView:
         object_type="case",
         object_id=case.pk,
         fields=values.keys(),
-        reason=reason or ("emergency override" if relation.name == "override" else ""),
+        reason=reason or ("emergency override" if access.relation.name == "override" else ""),
     )
     return CaseView(case=case, fields=values, scope="limited" if allowed is not None else "full")
 

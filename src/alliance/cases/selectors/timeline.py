@@ -31,12 +31,12 @@ from alliance.cases.models import (
     Task,
     TransnationalPackage,
 )
-from alliance.cases.selectors.casefile import readable
-from alliance.core import audit, policy
+from alliance.cases.selectors.register import case_access_for
+from alliance.core import audit
 from alliance.core import roles as R
 from alliance.core.actor import Actor
-from alliance.core.errors import NotFound
 from alliance.core.pagination import paginate
+from alliance.core.policy import readable_parts
 
 
 @dataclass(frozen=True)
@@ -139,12 +139,12 @@ def _tasks(case: Case) -> list[TimelineItem]:
 
 def _notes_and_documents(actor: Actor, case: Case) -> list[TimelineItem]:
     items = []
-    for note in Note.objects.filter(case=case).filter(readable(actor, author_field="author_id")) \
+    for note in Note.objects.filter(case=case).filter(readable_parts(actor, author_field="author_id")) \
             .select_related("organisation", "author").defer("body"):
         label = {Note.Sensitivity.CONFIDENTIAL: _("Confidential note"),
                  Note.Sensitivity.RESTRICTED: _("Restricted note")}.get(note.sensitivity, _("Note"))
         items.append(TimelineItem(note.created_at, "note", _name(note.organisation), _name(note.author), label))
-    for document in Document.objects.filter(case=case).filter(readable(actor, author_field="uploaded_by_id")) \
+    for document in Document.objects.filter(case=case).filter(readable_parts(actor, author_field="uploaded_by_id")) \
             .select_related("organisation", "uploaded_by").defer("content", "filename"):
         items.append(TimelineItem(document.uploaded_at, "document", _name(document.organisation),
                                   _name(document.uploaded_by), _("Document: %(title)s") % {"title": document.title}))
@@ -214,14 +214,9 @@ def timeline_items(*, actor: Actor, case: Case, full: bool) -> list[TimelineItem
 def timeline_for(*, actor: Actor, case_id: int, page: int = 1, page_size: int = 50) -> tuple[list[TimelineItem],
                                                                                                 int, bool]:
     """One page of the case's timeline, the total, and whether the actor reads the full file."""
-    found = list(Case.objects.select_related("owner_organisation").filter(pk=case_id, realm_id=actor.realm_id)[:1]) \
-        if isinstance(case_id, int) else []
-    case = found[0] if found else None
-    relation = policy.CASE.relation(actor, R.CASE_VIEW, case) if case is not None else None
-    if relation is None:
-        audit.record(actor=actor, action="denied", object_type="case", object_id=case_id, reason="timeline")
-        raise NotFound("case")
-    full = relation.field_scope == policy.FULL
+    access = case_access_for(actor=actor, case_id=case_id, action=R.CASE_VIEW, what="timeline",
+                             related=("owner_organisation",))
+    case, full = access.case, access.full
     items, count = (paginate(timeline_items(actor=actor, case=case, full=full), page=page, page_size=page_size)
                     if full else ([], 0))
     audit.record(actor=actor, action="view", object_type="case", object_id=case.pk,

@@ -85,8 +85,7 @@ def sending_options_for(*, actor: Actor, case: Case) -> dict | None:
 
     Partners whose country the person consented to come first; the others only for a role that may state
     a legal basis instead (an override, audited)."""
-    if (actor.realm_is_exercise or case.owner_organisation_id != actor.organisation_id
-            or not policy.CASE.can(actor, R.CASE_SHARE, case)):
+    if not policy.CASE.can(actor, R.CASE_SEND_ABROAD, case):
         return None
     partners = list(svc.trusted_partners(actor))
     if not partners:

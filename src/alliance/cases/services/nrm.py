@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -13,10 +12,11 @@ from alliance.cases.domain import nrm
 from alliance.cases.domain.country_rules import rules_for
 from alliance.cases.domain.nrm import NEGATIVE, POSITIVE, Stage, TraffickingStatus
 from alliance.cases.models import Case, CaseClock, NrmEvent
+from alliance.cases.selectors.register import case_get_for, case_locked_for
 from alliance.core import audit, policy
 from alliance.core import roles as R
 from alliance.core.actor import Actor
-from alliance.core.errors import Forbidden, NotFound, ValidationFailed
+from alliance.core.errors import Forbidden, ValidationFailed
 
 MAX_REFLECTION_DAYS = 365
 
@@ -88,9 +88,10 @@ def case_transition(
     step = nrm.TRANSITIONS.get(transition)
     # Checked before the transaction so that the refusal's audit row is not rolled back with it.
     _check_rights(actor, case_id, transition, step)
-    with transaction.atomic():
-        # Locked, so two people recording steps at once cannot both act on the same stage.
-        case = Case.objects.select_for_update().get(pk=case_id)
+    # Locked, so two people recording steps at once cannot both act on the same stage; the right to take
+    # the step is decided again under the lock (a share revoked meanwhile wins).
+    with case_locked_for(actor=actor, case_id=case_id, action=step.action, what=step.name) as access:
+        case = access.case
         effective_on = effective_on or timezone.localdate()
         errors = _validate(case, step, outcome=outcome, reason=reason, effective_on=effective_on,
                            reflection_days=reflection_days, closure_status=closure_status)
@@ -111,10 +112,8 @@ def case_transition(
 
 
 def _check_rights(actor: Actor, case_id: int, transition: str, step: nrm.Transition | None) -> None:
-    case = Case.objects.filter(pk=case_id, realm_id=actor.realm_id).first()
-    if case is None or not policy.CASE.can(actor, R.CASE_VIEW, case):
-        audit.record(actor=actor, action="denied", object_type="case", object_id=case_id, reason=transition[:64])
-        raise NotFound("case")
+    """Who cannot see the case is told "not found"; who sees it but may not take this step, "forbidden"."""
+    case = case_get_for(actor=actor, case_id=case_id, action=R.CASE_VIEW, what=transition[:64])
     if step is None:
         raise ValidationFailed({"transition": [_("Unknown step.")]})
     if not policy.CASE.can(actor, step.action, case):

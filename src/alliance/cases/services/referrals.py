@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import NoReturn
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -36,7 +37,7 @@ from alliance.core.errors import Forbidden, NotFound, ValidationFailed
 from alliance.directory.models import Organisation
 
 Kind, Status = CaseShare.Kind, CaseShare.Status
-RECEIVER, SENDER = "receiver", "sender"
+RECEIVER, SENDER = policy.RECEIVER, policy.SENDER
 MAX_REASON = 2000
 MAX_RESPONSE_DAYS = 366
 
@@ -68,38 +69,11 @@ STEPS = {
 }
 
 
-def may_answer(actions: frozenset[str]) -> bool:
-    """Roles that work cases answer referrals: they read the case and edit it or decide on it."""
-    return R.CASE_VIEW in actions and bool({R.CASE_EDIT, R.CASE_DECIDE} & actions)
-
-
-def _sender_organisations(share: CaseShare) -> set[int]:
-    """The sending side is whoever owns the case now: after a transfer the new owner answers for the shares
-    made before it, and the former owner, which no longer sees the case, can no longer touch them."""
-    return {share.case.owner_organisation_id} - {share.organisation_id}
-
-
-def side_of(actor: Actor, share: CaseShare) -> str | None:
-    if share.case.realm_id != actor.realm_id or actor.organisation_id is None:
-        return None
-    if share.organisation_id == actor.organisation_id:
-        return RECEIVER
-    if actor.organisation_id in _sender_organisations(share):
-        return SENDER
-    return None
-
-
-def _role_allows(actor: Actor, side: str) -> bool:
-    if side == RECEIVER:
-        return may_answer(actor.actions)
-    return policy.may(actor, R.CASE_SHARE)
-
-
 def steps_for(actor: Actor, share: CaseShare, *, case_visible: bool | None = None) -> list[str]:
     """The steps this actor may take on this share now: what the pages offer, by the same rules. A list
     that already knows whether the actor may view the case passes `case_visible` (policy.CASE.scope)."""
-    side = side_of(actor, share)
-    if side is None or not _role_allows(actor, side):
+    side = policy.referral_side(actor, share)
+    if side is None or not policy.may_act_for_side(actor, side):
         return []
     steps = [name for name in TABLE.get((share.kind, share.status), {}) if STEPS[name].side == side]
     if steps and side == RECEIVER:
@@ -119,7 +93,7 @@ def case_refer(
 ) -> CaseShare:
     """Refer (or transfer) a case to another organisation, which accepts or declines it. The same consent
     gate as a share; the answer is due by `respond_by`, by default the country profile's working days."""
-    case = case_for_sharing(actor, case_id, reason="case.refer")
+    case = case_for_sharing(actor=actor, case_id=case_id, reason="case.refer")
     try:
         with transaction.atomic():
             # Locked, so two transfers of one case cannot both be sent at once.
@@ -195,29 +169,33 @@ def referral_done(*, actor: Actor, share_id: int, reason: str = "") -> CaseShare
     return _take(actor, share_id, "done", reason)
 
 
-def _gate(actor: Actor, share_id: int, step: Step) -> CaseShare:
-    """Parties only (others: "not found"); then the right side, with a role that may take the step and,
-    for the receiver of a live referral, the case in view through it (core/policy.py)."""
-    share = (CaseShare.objects.select_related("case").filter(pk=share_id, case__realm_id=actor.realm_id).first()
-             if isinstance(share_id, int) else None)
-    side = side_of(actor, share) if share is not None else None
-    if side is None:
-        audit.record(actor=actor, action="denied", object_type="referral", object_id=share_id,
-                     reason=f"referral.{step.name}")
-        raise NotFound("referral")
+def _refusal(actor: Actor, share: CaseShare | None, step: Step) -> Exception | None:
+    """Why the actor may not take the step on this share, if they may not: a non-party is told "not found",
+    a party on the wrong side or without the role "forbidden" (core/policy/referral.py)."""
+    if share is None or policy.referral_side(actor, share) is None:
+        return NotFound("referral")
     live = step.name in TABLE.get((share.kind, share.status), {})
-    if (side != step.side or not _role_allows(actor, side)
-            or (live and side == RECEIVER and not policy.CASE.can(actor, R.CASE_VIEW, share.case))):
-        audit.record(actor=actor, action="denied", object_type="referral", object_id=share_id,
-                     reason=f"referral.{step.name}")
-        raise Forbidden(f"referral.{step.name}")
-    return share
+    visible = policy.CASE.can(actor, R.CASE_VIEW, share.case) if live else True
+    if not policy.may_take_referral_step(actor, share, step_side=step.side, live=live, case_visible=visible):
+        return Forbidden(f"referral.{step.name}")
+    return None
+
+
+def _refuse(actor: Actor, share_id: object, step: Step, refusal: Exception) -> NoReturn:
+    audit.record(actor=actor, action="denied", object_type="referral", object_id=share_id,
+                 reason=f"referral.{step.name}")
+    raise refusal
 
 
 def _take(actor: Actor, share_id: int, name: str, reason: str) -> CaseShare:
     step = STEPS[name]
-    # Checked before the transaction so that a refusal's audit row is not rolled back with it.
-    share = _gate(actor, share_id, step)
+    share = (CaseShare.objects.select_related("case").filter(pk=share_id, case__realm_id=actor.realm_id).first()
+             if type(share_id) is int else None)
+    # Decided before the transaction, so that a refusal's audit row is not rolled back with it; and again
+    # on the locked row below, so that a share revoked or a case transferred meanwhile wins.
+    refusal = _refusal(actor, share, step)
+    if refusal is not None:
+        _refuse(actor, share_id, step, refusal)
     refuse_if_anonymised(share.case)
     errors: dict[str, list[str]] = {}
     reason = _clean_text(reason, "reason", required=step.needs_reason, max_length=MAX_REASON, errors=errors)
@@ -226,32 +204,39 @@ def _take(actor: Actor, share_id: int, name: str, reason: str) -> CaseShare:
     with transaction.atomic():
         # Locked, so two people answering at once cannot both move the same referral.
         share = CaseShare.objects.select_for_update().select_related("case").get(pk=share_id)
-        target = TABLE.get((share.kind, share.status), {}).get(name)
-        if target is None:
-            raise ValidationFailed({"status": [_("This step is not possible now (status: %(status)s).")
-                                               % {"status": Status(share.status).label}]})
-        now = timezone.now()
-        share.status = target
-        changed = ["status"]
-        if step.side == RECEIVER and share.responded_at is None:  # the answer; who finished it is audited
-            share.responded_at, share.responded_by_id = now, actor.user_id
-            changed += ["responded_at", "responded_by"]
-        if target == Status.DONE:
-            share.done_at = now
-            changed.append("done_at")
-        if target in (Status.DECLINED, Status.REVOKED, Status.DONE) or share.kind == Kind.TRANSFER:
-            share.revoked_at = now
-            changed.append("revoked_at")
-        if reason:
-            share.response_reason = reason
-            changed.append("response_reason")
-        if share.kind == Kind.TRANSFER and target == Status.ACCEPTED:
-            _hand_over(actor, share)
-        share.save(update_fields=changed)
-        audit.record(actor=actor, action="update", object_type="referral", object_id=share.pk,
-                     fields=[f"share.{f}" for f in changed], reason=f"case {share.case_id}: {share.kind}.{name}")
-        notify(realm_id=share.case.realm_id, kind=step.notice, case=share.case, share=share,
-               user_ids=_other_side(share, step.side, actor))
+        refusal = _refusal(actor, share, step)
+        if refusal is None:
+            return _apply(actor, share, step, name, reason)
+    _refuse(actor, share_id, step, refusal)
+
+
+def _apply(actor: Actor, share: CaseShare, step: Step, name: str, reason: str) -> CaseShare:
+    target = TABLE.get((share.kind, share.status), {}).get(name)
+    if target is None:
+        raise ValidationFailed({"status": [_("This step is not possible now (status: %(status)s).")
+                                           % {"status": Status(share.status).label}]})
+    now = timezone.now()
+    share.status = target
+    changed = ["status"]
+    if step.side == RECEIVER and share.responded_at is None:  # the answer; who finished it is audited
+        share.responded_at, share.responded_by_id = now, actor.user_id
+        changed += ["responded_at", "responded_by"]
+    if target == Status.DONE:
+        share.done_at = now
+        changed.append("done_at")
+    if target in (Status.DECLINED, Status.REVOKED, Status.DONE) or share.kind == Kind.TRANSFER:
+        share.revoked_at = now
+        changed.append("revoked_at")
+    if reason:
+        share.response_reason = reason
+        changed.append("response_reason")
+    if share.kind == Kind.TRANSFER and target == Status.ACCEPTED:
+        _hand_over(actor, share)
+    share.save(update_fields=changed)
+    audit.record(actor=actor, action="update", object_type="referral", object_id=share.pk,
+                 fields=[f"share.{f}" for f in changed], reason=f"case {share.case_id}: {share.kind}.{name}")
+    notify(realm_id=share.case.realm_id, kind=step.notice, case=share.case, share=share,
+           user_ids=_other_side(share, step.side, actor))
     return share
 
 
@@ -269,7 +254,7 @@ def _hand_over(actor: Actor, share: CaseShare) -> None:
 
 
 def _answerers(organisation_id: int, realm_id: int, *, but: Actor | None = None) -> list[int]:
-    found = members_where(organisation_id, may_answer, realm_id=realm_id)
+    found = members_where(organisation_id, policy.may_answer, realm_id=realm_id)
     return [uid for uid in found if but is None or uid != but.user_id]
 
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from alliance.cases.domain.country_rules import ProfileError, rules_for
 from alliance.cases.models import Case, CaseCounter, CaseShare, Consent, Person
+from alliance.cases.selectors.register import case_get_for, case_of_part_for
 from alliance.core import audit, policy
 from alliance.core import roles as R
 from alliance.core.actor import Actor
@@ -118,13 +119,10 @@ def refuse_if_anonymised(case: Case) -> None:
         raise ValidationFailed({"__all__": [_("This case was anonymised; it can no longer be changed or shared.")]})
 
 
-def case_for_sharing(actor: Actor, case_id: int, *, reason: str) -> Case:
+def case_for_sharing(*, actor: Actor, case_id: int, reason: str) -> Case:
     """The gate for every share, referral and transfer: only an organisation that may share the case (its
     owner) sends it anywhere; missing and forbidden alike are "not found", and the refusal is audited."""
-    case = Case.objects.filter(pk=case_id, realm_id=actor.realm_id).first()
-    if case is None or not policy.CASE.can(actor, R.CASE_SHARE, case):
-        audit.record(actor=actor, action="denied", object_type="case", object_id=case_id, reason=reason)
-        raise NotFound("case")
+    case = case_get_for(actor=actor, case_id=case_id, action=R.CASE_SHARE, what=reason)
     refuse_if_anonymised(case)
     return case
 
@@ -167,7 +165,7 @@ def case_share(
 ) -> CaseShare:
     """Share a case with another organisation, in force at once (a referral waits for an answer:
     services/referrals.py)."""
-    case = case_for_sharing(actor, case_id, reason="case.share")
+    case = case_for_sharing(actor=actor, case_id=case_id, reason="case.share")
     errors: dict[str, list[str]] = {}
     if scope not in CaseShare.Scope.values:
         errors["scope"] = [_("Choose full or limited.")]
@@ -211,11 +209,7 @@ def consent_record(
     *, actor: Actor, case_id: int, purpose: str, language: str, interpreter: bool = False,
     organisation_id: int | None = None, sector: str = "", country: str = "", given_on: dt.date | None = None,
 ) -> Consent:
-    case = Case.objects.filter(pk=case_id, realm_id=actor.realm_id).first()
-    if case is None or not policy.CASE.can(actor, R.CASE_SHARE, case):
-        audit.record(actor=actor, action="denied", object_type="case", object_id=case_id, reason="consent")
-        raise NotFound("case")
-    refuse_if_anonymised(case)
+    case = case_for_sharing(actor=actor, case_id=case_id, reason="consent")
     errors: dict[str, list[str]] = {}
     given_on = given_on or timezone.localdate()
     if purpose not in Consent.Purpose.values:
@@ -247,9 +241,10 @@ def consent_record(
 
 def consent_withdraw(*, actor: Actor, consent_id: int) -> int:
     """Withdrawal takes effect at once: every share made under this consent is revoked. Returns how many."""
-    consent = Consent.objects.select_related("case").filter(pk=consent_id, case__realm_id=actor.realm_id).first()
-    if consent is None or not policy.CASE.can(actor, R.CASE_SHARE, consent.case):
-        raise NotFound("consent")
+    consent = (Consent.objects.select_related("case").filter(pk=consent_id, case__realm_id=actor.realm_id).first()
+               if type(consent_id) is int else None)
+    case_of_part_for(actor=actor, part="consent", part_id=consent_id, case_id=consent.case_id if consent else None,
+                     action=R.CASE_SHARE, what="consent.withdraw")
     if consent.withdrawn_on is not None:
         raise ValidationFailed({"consent": [_("This consent was already withdrawn.")]})
     with transaction.atomic():
@@ -263,9 +258,10 @@ def consent_withdraw(*, actor: Actor, consent_id: int) -> int:
 
 
 def case_share_revoke(*, actor: Actor, share_id: int) -> None:
-    share = CaseShare.objects.select_related("case").filter(pk=share_id, case__realm_id=actor.realm_id).first()
-    if share is None or not policy.CASE.can(actor, R.CASE_SHARE, share.case):
-        raise NotFound("share")
+    share = (CaseShare.objects.select_related("case").filter(pk=share_id, case__realm_id=actor.realm_id).first()
+             if type(share_id) is int else None)
+    case_of_part_for(actor=actor, part="share", part_id=share_id, case_id=share.case_id if share else None,
+                     action=R.CASE_SHARE, what="share.revoke")
     with transaction.atomic():
         share = CaseShare.objects.select_for_update().get(pk=share.pk)
         if share.revoked_at is not None:  # declined, revoked, done or a completed transfer

@@ -30,10 +30,11 @@ from alliance.cases.models import (
     Task,
     TransnationalPackage,
 )
-from alliance.core import audit, policy
+from alliance.cases.selectors.register import case_get_for
+from alliance.core import audit
 from alliance.core import roles as R
 from alliance.core.actor import Actor, system_actor
-from alliance.core.errors import NotFound, ValidationFailed
+from alliance.core.errors import ValidationFailed
 
 MIN_JUSTIFICATION = 20
 CLOSED_STATUSES = (Case.Status.CLOSED, Case.Status.CLOSED_REFERRED)
@@ -124,10 +125,7 @@ def _anonymise_locked(case_id: int, *, actor: Actor, today: dt.date | None, reas
 
 def case_anonymise(*, actor: Actor, case_id: int, justification: str) -> Case:
     """Anonymise a closed case before its period ends (for example on an erasure request)."""
-    case = Case.objects.filter(pk=case_id, realm_id=actor.realm_id).first()
-    if case is None or not policy.CASE.can(actor, R.CASE_DATA_PROTECTION, case):
-        audit.record(actor=actor, action="denied", object_type="case", object_id=case_id, reason="anonymise")
-        raise NotFound("case")
+    case = case_get_for(actor=actor, case_id=case_id, action=R.CASE_DATA_PROTECTION, what="anonymise")
     justification = (justification or "").strip()
     errors: dict[str, list[str]] = {}
     if len(justification) < MIN_JUSTIFICATION:

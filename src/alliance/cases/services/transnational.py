@@ -31,6 +31,7 @@ from alliance.cases.models import (
     SupportPlan,
     TransnationalPackage,
 )
+from alliance.cases.selectors.register import case_get_for
 from alliance.cases.services.notifications import members_who_may, notify
 from alliance.cases.services.register import MIN_LEGAL_BASIS, _next_number
 from alliance.core import audit, policy
@@ -80,16 +81,9 @@ class PackageRefusal(ValidationFailed):
 
 # --- Who may ---------------------------------------------------------------------------------------
 
-def may_administer(actor: Actor) -> bool:
-    """Organisation admins and system administrators, for their own organisation, in the live realm."""
-    return (actor.is_authenticated and actor.organisation_id is not None and not actor.realm_is_exercise
-            and (actor.is_organisation_admin or actor.has_role(R.SYSTEM_ADMINISTRATOR)))
-
-
-def may_receive(actor: Actor) -> bool:
-    """Accepting a package opens a case in one's organisation: an import, for those whose role imports."""
-    return (actor.is_authenticated and actor.organisation_id is not None and not actor.realm_is_exercise
-            and policy.may(actor, R.CASE_IMPORT))
+# The rules are core.policy's (core/policy/transnational.py); these names serve the pages and menus.
+may_administer = policy.may_administer_transnational
+may_receive = policy.may_receive_from_abroad
 
 
 def _require_admin(actor: Actor) -> None:
@@ -257,11 +251,8 @@ def package_send(*, actor: Actor, case_id: int, partner_id: int,
     """Seal the transnational field set of one of our cases for a partner. It rests on the person's
     consent to a transfer to the partner's country or, without one, on a legal basis stated by someone
     whose role allows an override (audited as an override). Returns the record and the file."""
-    case = Case.objects.select_related("person").filter(pk=case_id, realm_id=actor.realm_id).first()
-    if (case is None or case.owner_organisation_id != actor.organisation_id
-            or not policy.CASE.can(actor, R.CASE_SHARE, case)):
-        audit.record(actor=actor, action="denied", object_type="case", object_id=case_id, reason="transnational")
-        raise NotFound("case")
+    case = case_get_for(actor=actor, case_id=case_id, action=R.CASE_SEND_ABROAD, what="transnational",
+                        related=("person",))
     errors: dict[str, list[str]] = {}
     partner = trusted_partners(actor).filter(pk=partner_id).first()
     if partner is None:

@@ -19,6 +19,15 @@ from alliance.core.policy.base import (
     may,
 )
 from alliance.core.policy.case import CASE
+from alliance.core.policy.casefile import may_read_part, readable_parts
+from alliance.core.policy.referral import (
+    RECEIVER,
+    SENDER,
+    may_act_for_side,
+    may_answer,
+    may_take_referral_step,
+    referral_side,
+)
 from alliance.core.policy.screening import (
     SCREENING,
     SCREENING_AGGREGATES_REALM_WIDE,
@@ -26,6 +35,7 @@ from alliance.core.policy.screening import (
     screening_aggregates_realm_wide,
 )
 from alliance.core.policy.staff import AUDIT_EVENT, JOB, MEMBERSHIP
+from alliance.core.policy.transnational import may_administer_transnational, may_receive_from_abroad
 
 POLICIES: dict[str, ObjectPolicy] = {p.object_type: p for p in (CASE, AUDIT_EVENT, MEMBERSHIP, JOB, SCREENING)}
 
@@ -39,6 +49,33 @@ def can(actor: Actor, action: str, object_type: str, obj) -> bool:
     return policy is not None and policy.can(actor, action, obj)
 
 
-__all__ = ["AUDIT_EVENT", "CASE", "CASE_LIMITED_FIELDS", "FULL", "JOB", "LIMITED", "MEMBERSHIP", "POLICIES",
-           "SCREENING", "SCREENING_AGGREGATES_REALM_WIDE", "ObjectPolicy", "Relation", "can", "fields_of_scope",
-           "may", "policy_for", "screening_aggregate_scope", "screening_aggregates_realm_wide"]
+__all__ = [
+    "AUDIT_EVENT",
+    "CASE",
+    "CASE_LIMITED_FIELDS",
+    "FULL",
+    "JOB",
+    "LIMITED",
+    "MEMBERSHIP",
+    "POLICIES",
+    "RECEIVER",
+    "SCREENING",
+    "SCREENING_AGGREGATES_REALM_WIDE",
+    "SENDER",
+    "ObjectPolicy",
+    "Relation",
+    "can",
+    "fields_of_scope",
+    "may",
+    "may_act_for_side",
+    "may_administer_transnational",
+    "may_answer",
+    "may_read_part",
+    "may_receive_from_abroad",
+    "may_take_referral_step",
+    "policy_for",
+    "readable_parts",
+    "referral_side",
+    "screening_aggregate_scope",
+    "screening_aggregates_realm_wide",
+]

@@ -58,6 +58,16 @@ CASE = ObjectPolicy(
             holds=lambda actor, case: case.owner_organisation_id == actor.organisation_id,
             where=lambda actor: Q(owner_organisation_id=actor.organisation_id),
         ),
+        # Packages abroad leave from the live realm only, and only the owner sends them (an exercise case is
+        # never real enough to leave the installation).
+        Relation(
+            name="own_live",
+            grants=frozenset({R.CASE_SEND_ABROAD}),
+            holds=lambda actor, case: (not actor.realm_is_exercise
+                                       and case.owner_organisation_id == actor.organisation_id),
+            where=lambda actor: (Q(pk__in=[]) if actor.realm_is_exercise
+                                 else Q(owner_organisation_id=actor.organisation_id)),
+        ),
         _shared(FULL),
         Relation(
             name="override",

@@ -1,5 +1,5 @@
-"""What every write to the case file shares: the one gate (case.edit, "not found" alike for missing and
-forbidden, the refusal audited) and the text and date checks."""
+"""What every write to the case file shares: the case's gate for case.edit (cases.selectors.register), the
+anonymised-case check, and the text and date checks."""
 
 from __future__ import annotations
 
@@ -8,26 +8,26 @@ import datetime as dt
 from django.utils.translation import gettext as _
 
 from alliance.cases.models import Case
+from alliance.cases.selectors.register import case_get_for, case_of_part_for
 from alliance.cases.services.register import refuse_if_anonymised
-from alliance.core import audit, policy
 from alliance.core import roles as R
 from alliance.core.actor import Actor
-from alliance.core.errors import NotFound
 
 
 def editable_case(actor: Actor, case_id: object, *, what: str, with_person: bool = False) -> Case:
-    """The one gate for edits to a case file (details, tasks, notes, documents, support): their organisation
-    owns it or holds an accepted full share; 'not found' alike for missing and forbidden, the refusal
-    audited; an anonymised case is read-only."""
-    cases = Case.objects.select_related("person") if with_person else Case.objects
-    found = list(cases.filter(pk=case_id, realm_id=actor.realm_id)[:1]) if isinstance(case_id, int) else []
-    case = found[0] if found else None
-    if case is None or not policy.CASE.can(actor, R.CASE_EDIT, case):
-        audit.record(actor=actor, action="denied", object_type="case", object_id=case_id,
-                     reason=f"case.edit: {what}" if what else "case.edit")
-        raise NotFound("case")
+    """The case for an edit to its file (details, tasks, notes, documents, support), through the case's gate
+    for case.edit (the owner or an accepted full share); an anonymised case is read-only."""
+    case = case_get_for(actor=actor, case_id=case_id, action=R.CASE_EDIT,
+                        what=f"case.edit: {what}" if what else "case.edit", related=("person",) if with_person else ())
     refuse_if_anonymised(case)
     return case
+
+
+def editable_part(actor: Actor, *, part: str, part_id: object, case_id: int | None, what: str) -> None:
+    """The gate for one part of a case file (a task, a support service): its case's gate for case.edit; an
+    anonymised case is read-only."""
+    refuse_if_anonymised(case_of_part_for(actor=actor, part=part, part_id=part_id, case_id=case_id,
+                                          action=R.CASE_EDIT, what=f"case.edit: {what}"))
 
 
 def clean_text(value: str | None, field: str, *, required: bool, max_length: int, errors: dict) -> str:

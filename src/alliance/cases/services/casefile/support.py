@@ -11,10 +11,10 @@ from django.utils.translation import gettext as _
 
 from alliance.cases.htcds.vocabulary import SupportType
 from alliance.cases.models import Case, SupportPlan, SupportService
-from alliance.cases.services.casefile.gate import KEEP, choice, clean_text, editable_case, in_order
+from alliance.cases.services.casefile.gate import KEEP, choice, clean_text, editable_case, editable_part, in_order
 from alliance.core import audit
 from alliance.core.actor import Actor
-from alliance.core.errors import NotFound, ValidationFailed
+from alliance.core.errors import ValidationFailed
 from alliance.directory.models import Organisation
 
 OBJECTIVES_MAX = 5_000
@@ -110,13 +110,9 @@ def support_service_update(*, actor: Actor, service_id: int, support_type=KEEP, 
                            ends_on=KEEP) -> SupportService:
     """Change what is given (KEEP leaves a field alone); the result is checked as a whole."""
     service = (SupportService.objects.select_related("plan").filter(pk=service_id, plan__case__realm_id=actor.realm_id)
-               .first() if isinstance(service_id, int) else None)
-    if service is None:
-        raise NotFound("support_service")
-    try:
-        editable_case(actor, service.plan.case_id, what="support service update")
-    except NotFound:
-        raise NotFound("support_service") from None
+               .first() if type(service_id) is int else None)
+    editable_part(actor, part="support_service", part_id=service_id,
+                  case_id=service.plan.case_id if service else None, what="support service update")
     given = {name: value for name, value in (
         ("support_type", support_type), ("description", description), ("provider_id", provider_id),
         ("provider_name", provider_name), ("status", status), ("starts_on", starts_on), ("ends_on", ends_on),

@@ -10,11 +10,11 @@ from django.utils.translation import gettext as _
 
 from alliance.cases.models import Notification, Task
 from alliance.cases.selectors.casefile import assignable_members
-from alliance.cases.services.casefile.gate import KEEP, clean_text, editable_case
+from alliance.cases.services.casefile.gate import KEEP, clean_text, editable_case, editable_part
 from alliance.cases.services.notifications import notify
 from alliance.core import audit
 from alliance.core.actor import Actor
-from alliance.core.errors import NotFound, ValidationFailed
+from alliance.core.errors import ValidationFailed
 
 TITLE_MAX = 300
 
@@ -57,13 +57,8 @@ def task_create(*, actor: Actor, case_id: int, title: str, due_on: dt.date | Non
 
 def _editable_task(actor: Actor, task_id: object, what: str) -> Task:
     task = (Task.objects.select_related("case").filter(pk=task_id, case__realm_id=actor.realm_id).first()
-            if isinstance(task_id, int) else None)
-    if task is None:
-        raise NotFound("task")
-    try:
-        editable_case(actor, task.case_id, what=what)
-    except NotFound:
-        raise NotFound("task") from None
+            if type(task_id) is int else None)
+    editable_part(actor, part="task", part_id=task_id, case_id=task.case_id if task else None, what=what)
     return task
 
 

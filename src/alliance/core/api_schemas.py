@@ -1,9 +1,14 @@
-"""The API's one error shape, declared once so every operation documents the errors it can answer."""
+"""The pieces every API router shares: the one error shape (so every operation documents the errors it can
+answer), the strict input base, id and page fields, and the date parser."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from ninja import Path, Schema
-from pydantic import Field
+from pydantic import ConfigDict, Field
+
+from alliance.core.errors import ValidationFailed
 
 MAX_ID = 2**63 - 1  # bigint: larger ids would be a database error, not "not found"
 
@@ -16,6 +21,24 @@ def id_path():
 ISO_DATE = r"^\d{4}-\d{2}-\d{2}$"
 PAGE = Field(1, ge=1, le=1_000_000)
 PAGE_SIZE = Field(50, ge=1, le=200)
+
+
+class StrictIn(Schema):
+    """Request bodies refuse unknown fields: a misspelt field would otherwise be dropped silently and the
+    caller would believe it was saved."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+def calendar_date(value: str | None, field: str) -> dt.date | None:
+    """An ISO date string from a request body (already matched against ISO_DATE) as a date, or None when
+    absent. The pattern lets 2026-02-30 through; that is a 400 naming the field, not a 500."""
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise ValidationFailed({field: ["Not a calendar date."]}) from None
 
 
 class ErrorBody(Schema):

@@ -5,18 +5,14 @@ from __future__ import annotations
 from datetime import datetime
 
 from ninja import Router, Schema, Status
-from pydantic import ConfigDict, Field
+from pydantic import Field
 
-from alliance.core.api_schemas import id_path, with_errors
+from alliance.core.api_schemas import StrictIn, id_path, with_errors
 from alliance.core.errors import Forbidden
 from alliance.directory import selectors, services
 from alliance.directory.models import User
 
 router = Router(tags=["directory"])
-
-
-class StrictIn(Schema):
-    model_config = ConfigDict(extra="forbid")
 
 
 class MeOut(Schema):

@@ -3,7 +3,6 @@ selectors and services as the case page."""
 
 from __future__ import annotations
 
-import datetime as dt
 from datetime import date, datetime
 from typing import Literal
 
@@ -11,7 +10,6 @@ from django.utils import timezone
 from ninja import File, Form, Query, Router, Schema, Status, UploadedFile
 from pydantic import Field
 
-from alliance.cases.api.register import StrictIn
 from alliance.cases.domain.uploads import attachment_response
 from alliance.cases.htcds.vocabulary import SupportType
 from alliance.cases.models import Task
@@ -19,8 +17,16 @@ from alliance.cases.selectors import casefile as selectors
 from alliance.cases.selectors.timeline import timeline_for
 from alliance.cases.services import casefile as services
 from alliance.cases.services.casefile.gate import KEEP
-from alliance.core.api_schemas import ISO_DATE, MAX_ID, PAGE, PAGE_SIZE, id_path, with_errors
-from alliance.core.errors import ValidationFailed
+from alliance.core.api_schemas import (
+    ISO_DATE,
+    MAX_ID,
+    PAGE,
+    PAGE_SIZE,
+    StrictIn,
+    calendar_date,
+    id_path,
+    with_errors,
+)
 
 router = Router(tags=["case file"])
 
@@ -29,21 +35,12 @@ SupportTypeCode = Literal[tuple(SupportType.values)]  # type: ignore[valid-type]
 ServiceStatus = Literal["planned", "in_progress", "delivered", "cancelled"]
 
 
-def _date(value: str | None, field: str) -> dt.date | None:
-    if not value:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise ValidationFailed({field: ["Not a calendar date."]}) from None
-
-
 def _patch(payload: StrictIn, dates: tuple[str, ...] = ()) -> dict:
     """The fields a PATCH gave (null included: it clears), dates parsed; the rest stay KEEP."""
     given = {}
     for name in payload.model_fields_set:
         value = getattr(payload, name)
-        given[name] = _date(value, name) if name in dates else value
+        given[name] = calendar_date(value, name) if name in dates else value
     return given
 
 
@@ -283,7 +280,7 @@ def task_list(request, case_id: int = id_path()):
 @router.post("/{case_id}/tasks", response=with_errors({201: TaskOut}), operation_id="task_create")
 def task_create(request, payload: TaskIn, case_id: int = id_path()):
     task = services.task_create(actor=request.actor, case_id=case_id, title=payload.title,
-                                due_on=_date(payload.due_on, "due_on"), assignee_id=payload.assignee_id)
+                                due_on=calendar_date(payload.due_on, "due_on"), assignee_id=payload.assignee_id)
     return Status(201, task)
 
 
@@ -340,8 +337,9 @@ def support_plan_get(request, case_id: int = id_path()):
 def support_plan_save(request, payload: PlanIn, case_id: int = id_path()):
     services.support_plan_save(
         actor=request.actor, case_id=case_id, objectives=payload.objectives, action_plan=payload.action_plan,
-        support_types=list(payload.support_types), planned_end_on=_date(payload.planned_end_on, "planned_end_on"),
-        actual_end_on=_date(payload.actual_end_on, "actual_end_on"),
+        support_types=list(payload.support_types),
+        planned_end_on=calendar_date(payload.planned_end_on, "planned_end_on"),
+        actual_end_on=calendar_date(payload.actual_end_on, "actual_end_on"),
     )
     return _plan_out(selectors.support_plan_for(actor=request.actor, case_id=case_id))
 
@@ -352,7 +350,7 @@ def support_service_add(request, payload: ServiceIn, case_id: int = id_path()):
     service = services.support_service_add(
         actor=request.actor, case_id=case_id, support_type=payload.support_type, description=payload.description,
         provider_id=payload.provider_id, provider_name=payload.provider_name, status=payload.status,
-        starts_on=_date(payload.starts_on, "starts_on"), ends_on=_date(payload.ends_on, "ends_on"),
+        starts_on=calendar_date(payload.starts_on, "starts_on"), ends_on=calendar_date(payload.ends_on, "ends_on"),
     )
     return Status(201, service)
 

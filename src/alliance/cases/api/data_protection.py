@@ -6,20 +6,16 @@ from datetime import date, datetime
 from typing import Any
 
 from ninja import Query, Router, Schema, Status
-from pydantic import ConfigDict, Field, StrictBool
+from pydantic import Field, StrictBool
 
 from alliance.cases.selectors.data_protection import access_log_for, access_rows
 from alliance.cases.selectors.subject_access import subject_access_for
 from alliance.cases.services import data_protection as services
 from alliance.cases.services.retention import MIN_JUSTIFICATION, retention_ends
-from alliance.core.api_schemas import PAGE, PAGE_SIZE, id_path, with_errors
+from alliance.core.api_schemas import PAGE, PAGE_SIZE, StrictIn, id_path, with_errors
 from alliance.core.pagination import paginate
 
 router = Router(tags=["cases"])
-
-
-class StrictIn(Schema):
-    model_config = ConfigDict(extra="forbid")
 
 
 class AccessRow(Schema):

@@ -10,11 +10,10 @@ from typing import Annotated, Literal
 from ninja import Router, Schema
 from pydantic import Field, StrictInt, StringConstraints, create_model
 
-from alliance.cases.api.register import StrictIn
 from alliance.cases.htcds import vocabulary as htcds
 from alliance.cases.selectors.details import case_details_for
 from alliance.cases.services.details import case_details_update
-from alliance.core.api_schemas import ISO_DATE, id_path, with_errors
+from alliance.core.api_schemas import ISO_DATE, StrictIn, id_path, with_errors
 from alliance.core.countries import COUNTRY_CODES
 
 router = Router(tags=["cases"])

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from datetime import date, datetime
 from typing import Literal
 
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
-from alliance.cases.api.register import StrictIn
 from alliance.cases.selectors.referrals import (
     notification_row,
     notifications_for,
@@ -19,8 +17,7 @@ from alliance.cases.selectors.referrals import (
 )
 from alliance.cases.services import notifications as notices
 from alliance.cases.services import referrals as services
-from alliance.core.api_schemas import ISO_DATE, MAX_ID, id_path, with_errors
-from alliance.core.errors import ValidationFailed
+from alliance.core.api_schemas import ISO_DATE, MAX_ID, StrictIn, calendar_date, id_path, with_errors
 
 router = Router(tags=["cases"])
 
@@ -99,20 +96,11 @@ def _out(actor, share) -> dict:
     return referral_row_for(actor=actor, share=share)
 
 
-def _date(value: str | None) -> dt.date | None:
-    if not value:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise ValidationFailed({"respond_by": ["Not a calendar date."]}) from None
-
-
 @router.post("/{case_id}/referrals", response=with_errors({201: ReferralOut}), operation_id="case_refer")
 def case_refer(request, payload: ReferIn, case_id: int = id_path()):
     share = services.case_refer(
         actor=request.actor, case_id=case_id, organisation_id=payload.organisation_id, kind=payload.kind,
-        scope=payload.scope, purpose=payload.purpose, respond_by=_date(payload.respond_by),
+        scope=payload.scope, purpose=payload.purpose, respond_by=calendar_date(payload.respond_by, "respond_by"),
         legal_basis=payload.legal_basis,
     )
     return Status(201, _out(request.actor, share))

@@ -6,19 +6,15 @@ from datetime import datetime
 
 from django.http import HttpResponse
 from ninja import File, Router, Schema, Status, UploadedFile
-from pydantic import ConfigDict, Field
+from pydantic import Field
 
 from alliance.cases.selectors import transnational as selectors
 from alliance.cases.services import transnational as services
-from alliance.core.api_schemas import MAX_ID, id_path, with_errors
+from alliance.core.api_schemas import MAX_ID, StrictIn, id_path, with_errors
 from alliance.core.errors import Forbidden
 from alliance.core.sealed_package import format_fingerprint
 
 router = Router(tags=["cases"])
-
-
-class StrictIn(Schema):
-    model_config = ConfigDict(extra="forbid")
 
 
 class KeysIn(StrictIn):

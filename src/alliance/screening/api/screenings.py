@@ -12,8 +12,7 @@ from django.urls import reverse
 from ninja import Query, Router, Schema, Status
 from pydantic import ConfigDict, Field
 
-from alliance.cases.api.register import StrictIn
-from alliance.core.api_schemas import ISO_DATE, MAX_ID, PAGE, PAGE_SIZE, ErrorOut, id_path, with_errors
+from alliance.core.api_schemas import ISO_DATE, MAX_ID, PAGE, PAGE_SIZE, ErrorOut, StrictIn, id_path, with_errors
 from alliance.core.pagination import paginate
 from alliance.screening import services
 from alliance.screening.domain import explain, languages

@@ -12,6 +12,7 @@ from django.urls import reverse
 from alliance.cases.models import Case, CaseShare, Consent
 from alliance.cases.selectors.timeline import timeline_items
 from alliance.core import roles as R
+from alliance.core.models import AuditEvent
 from alliance.core.errors import NotFound, ValidationFailed
 from alliance.screening.domain.catalogue import load_catalogues
 from alliance.screening.models import Screening
@@ -179,6 +180,16 @@ def _referred(world):
     return screening, case
 
 
+def test_the_case_timeline_shows_the_screening_it_came_from_by_its_outcome_only(world):
+    from alliance.cases.selectors.timeline import timeline_for
+
+    screening, case = _referred(world)
+    items, _count, full = timeline_for(actor=world["actor"], case_id=case.pk)
+    shown = [item for item in items if item.kind == "screening"]
+    assert full and len(shown) == 1 and shown[0].at == screening.finished_at
+    assert shown[0].organisation == world["reception"].name and "Screening at reception" in shown[0].label
+
+
 def test_erasing_the_case_erases_the_screening_it_came_from(world):
     from alliance.cases.services.data_protection import case_delete
 
@@ -186,6 +197,8 @@ def test_erasing_the_case_erases_the_screening_it_came_from(world):
     worker = factories.actor(factories.member(world["reception"], [R.CASE_WORKER]))
     case_delete(actor=worker, case_id=case.pk, justification="Erasure request under Art. 17, verified by DPO")
     assert not Screening.objects.filter(pk=screening.pk).exists()
+    erased = AuditEvent.objects.filter(action="delete", object_type="case", object_id=str(case.pk)).get()
+    assert "screening" in erased.fields
     assert not Case.objects.filter(pk=case.pk).exists()
 
 

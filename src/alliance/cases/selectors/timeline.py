@@ -32,6 +32,7 @@ from alliance.cases.models import (
     TransnationalPackage,
 )
 from alliance.cases.selectors.register import case_access_for
+from alliance.cases.signals import case_timeline, replies
 from alliance.core import audit
 from alliance.core import roles as R
 from alliance.core.actor import Actor
@@ -187,13 +188,10 @@ def _packages(case: Case) -> list[TimelineItem]:
     return items
 
 
-def _screenings(case: Case) -> list[TimelineItem]:
-    """The screening at reception the case came from: its outcome band, never its answers."""
-    from alliance.screening.models import Screening
-
-    return [TimelineItem(s.finished_at, "screening", _name(s.organisation), _name(s.created_by),
-                         _("Screening at reception: %(outcome)s") % {"outcome": s.get_outcome_display()})
-            for s in Screening.objects.filter(case=case).select_related("organisation", "created_by")]
+def _elsewhere(case: Case) -> list[TimelineItem]:
+    """Entries other apps hold about the case (the screening at reception it came from: its outcome band,
+    never its answers), through cases.signals so that cases imports none of them."""
+    return [TimelineItem(*entry) for entry in replies(case_timeline, case=case)]
 
 
 def timeline_items(*, actor: Actor, case: Case, full: bool) -> list[TimelineItem]:
@@ -202,7 +200,7 @@ def timeline_items(*, actor: Actor, case: Case, full: bool) -> list[TimelineItem
     if not full:
         return []
     items = (_nrm(case) + _consents(case) + _shares(actor, case) + _tasks(case) + _notes_and_documents(actor, case)
-             + _support(case) + _screenings(case))
+             + _support(case) + _elsewhere(case))
     # Packages abroad are the owner's business: which country and partner a person was sent to is not
     # for every organisation working on the case.
     if case.owner_organisation_id == actor.organisation_id:

@@ -17,6 +17,7 @@ from alliance.cases.domain.country_rules import ProfileError, rules_for
 from alliance.cases.models import Case, CaseShare, Consent, DutyNotification, Person, TransnationalPackage
 from alliance.cases.selectors.data_protection import case_for_controller
 from alliance.cases.services.retention import MIN_JUSTIFICATION
+from alliance.cases.signals import case_erasing, replies
 from alliance.core import audit
 from alliance.core.actor import Actor
 from alliance.core.errors import ValidationFailed
@@ -86,17 +87,15 @@ def case_delete(*, actor: Actor, case_id: int, justification: str) -> bool:
         TransnationalPackage.objects.filter(case=case).update(sealed=b"")
         # Shares first: each protects the consent it rests on, which the case's own cascade would remove.
         CaseShare.objects.filter(case=case).delete()
-        # The screening the case came from holds the same person's answers: erased with it.
-        from alliance.screening.models import Screening
-
-        screenings, _kinds = Screening.objects.filter(case=case).delete()
+        # The screening the case came from holds the same person's answers: erased with it (by its app).
+        erased_elsewhere = replies(case_erasing, case=case)
         case.delete()
         person_removed = not Case.objects.filter(person_id=person_id).exists()
         if person_removed:
             Person.objects.filter(pk=person_id).delete()
         audit.record(actor=actor, action="delete", object_type="case", object_id=case_id,
                      fields=(["case", "person"] if person_removed else ["case"])
-                     + (["screening"] if screenings else []),
+                     + sorted(set(erased_elsewhere)),
                      reason=f"person {person_id} {'removed' if person_removed else 'kept'}; {justification}")
     return person_removed
 

@@ -31,6 +31,7 @@ from alliance.cases.models import (
     TransnationalPackage,
 )
 from alliance.cases.selectors.register import case_get_for
+from alliance.cases.signals import case_anonymising, replies
 from alliance.core import audit
 from alliance.core import roles as R
 from alliance.core.actor import Actor, system_actor
@@ -82,16 +83,9 @@ def _wipe(case: Case) -> list[str]:
     # A package keeps its record (direction, partner, field names); its sealed content goes.
     if TransnationalPackage.objects.filter(case=case).update(sealed=b"", refusal_reason=""):
         wiped += ["transnationalpackage.sealed", "transnationalpackage.refusal_reason"]
-    # The screening the case came from stays a facility statistic, but no longer leads to the person: its
-    # link and the stated age go (the age group, the other columns and the answers are not identifying alone).
-    from alliance.screening.models import Screening
-
-    for screening in Screening.objects.filter(case=case):
-        screening.case = None
-        screening.answers = {**(screening.answers or {}), "age": None}
-        screening.content_digest = ""  # it covered the stated age
-        screening.save(update_fields=["case", "answers", "content_digest"])
-        wiped += ["screening.case", "screening.answers.age", "screening.content_digest"]
+    # The screening the case came from stays a facility statistic but no longer leads to the person (its app
+    # unlinks it: screening/services/retention.py).
+    wiped += replies(case_anonymising, case=case)
     person = Person.objects.select_for_update().get(pk=case.person_id)
     # The person stays whole while another of their cases is still kept whole.
     if not Case.objects.filter(person=person, anonymised_at__isnull=True).exclude(pk=case.pk).exists():

@@ -27,6 +27,7 @@ from alliance.core.errors import Forbidden, NotFound, ValidationFailed
 from alliance.directory.models import Organisation
 from alliance.screening.domain import languages
 from alliance.screening.models import Catalogue, Screening
+from alliance.screening.selectors.screenings import screening_access_or_none
 
 SEX_TO_HTCDS = {"female": "Female", "male": "Male", "other": "Unknown", "unknown": "Unknown"}
 WORK_TO_HTCDS = {"labour": ["ForcedLabour"], "sexual": ["SexualExploitation"],
@@ -46,8 +47,8 @@ def screening_refer(
 ) -> tuple[Case, CaseShare]:
     if not (policy.may(actor, R.SCREENING_CONDUCT) and policy.may(actor, R.CASE_CREATE)):
         raise Forbidden(R.CASE_CREATE)
-    screening = Screening.objects.filter(pk=screening_id, realm_id=actor.realm_id).first()
-    if screening is None or not policy.SCREENING.can(actor, R.SCREENING_VIEW, screening):
+    screening = screening_access_or_none(actor=actor, screening_id=screening_id)
+    if screening is None:
         audit.record(actor=actor, action="denied", object_type="screening", object_id=screening_id, reason="refer")
         raise NotFound("screening")
     errors: dict[str, list[str]] = {}
@@ -67,7 +68,9 @@ def screening_refer(
     if errors:
         raise ValidationFailed(errors)
     with transaction.atomic():
-        locked = Screening.objects.select_for_update().get(pk=screening.pk)
+        locked = screening_access_or_none(actor=actor, screening_id=screening.pk, lock=True)
+        if locked is None:  # cannot happen today (a screening keeps its organisation); decided again anyway
+            raise NotFound("screening")
         if locked.referred_at is not None:  # referred a moment ago from another tab
             raise ValidationFailed(_("This screening was already referred."))
         case = case_create(actor=actor, given_name=given_name, family_name=family_name, birth_date=birth_date,

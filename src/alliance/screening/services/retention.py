@@ -51,3 +51,24 @@ def screenings_expire(*, today: dt.date | None = None, dry_run: bool = False) ->
                              reason=f"retention: {len(shown)} screenings finished before {cutoff.date()}: "
                                     + ",".join(str(pk) for pk in shown))
     return ScreeningRetention(cutoff, count, deleted)
+
+
+# --- A referred screening follows its case (cases/signals.py) -------------------------------------------
+def screenings_erase_with_case(*, case, **_signal) -> list[str]:
+    """The case is erased: the screening it came from holds the same person's answers and goes with it."""
+    erased, _kinds = Screening.objects.filter(case=case).delete()
+    return ["screening"] if erased else []
+
+
+def screenings_unlink_from_case(*, case, **_signal) -> list[str]:
+    """The case is anonymised: its screening stays a facility statistic but no longer leads to the person;
+    its link and the stated age go (the age group, the other columns and the answers are not identifying
+    alone)."""
+    wiped: list[str] = []
+    for screening in Screening.objects.filter(case=case):
+        screening.case = None
+        screening.answers = {**(screening.answers or {}), "age": None}
+        screening.content_digest = ""  # it covered the stated age
+        screening.save(update_fields=["case", "answers", "content_digest"])
+        wiped = ["screening.case", "screening.answers.age", "screening.content_digest"]
+    return wiped

@@ -12,8 +12,8 @@ from django.urls import reverse
 from alliance.cases.models import Case, CaseShare, Consent
 from alliance.cases.selectors.timeline import timeline_items
 from alliance.core import roles as R
-from alliance.core.models import AuditEvent
 from alliance.core.errors import NotFound, ValidationFailed
+from alliance.core.models import AuditEvent
 from alliance.screening.domain.catalogue import load_catalogues
 from alliance.screening.models import Screening
 from alliance.screening.services import screening_refer, screening_submit

@@ -6,13 +6,7 @@ import os
 import secrets
 from pathlib import Path
 
-
-def write_private_file(path: Path, content: str) -> None:
-    """Create a file readable by its owner only; fail rather than overwrite."""
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w") as handle:
-        handle.write(content)
+from alliance.core.keyring import write_private_file
 
 
 def secret_key_from_environment_or_file(path: Path) -> str:

@@ -7,7 +7,7 @@ from datetime import datetime
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
-from alliance.core import jobs, selectors
+from alliance.core import selectors, tasks
 from alliance.core.api_schemas import ISO_DATE, MAX_ID, PAGE, PAGE_SIZE, id_path, with_errors
 from alliance.core.pagination import paginate
 
@@ -70,7 +70,7 @@ class JobOut(Schema):
 
 @router.post("/audit/verify", response=with_errors({202: JobOut}), operation_id="audit_verify")
 def audit_verify(request):
-    return Status(202, jobs.job_start_audit_verify(actor=request.actor))
+    return Status(202, tasks.job_start_audit_verify(actor=request.actor))
 
 
 @router.get("/jobs/{job_id}", response=with_errors(JobOut), operation_id="job_get")

@@ -1,14 +1,13 @@
-"""Long work in the background with progress a person can watch (UI, API and `alliance jobs`)."""
+"""Long work in the background with progress a person can watch (UI, API and `alliance jobs`): the progress
+counter and the work each job does. Starting a job is tasks.py's, which queues it; this module never imports
+tasks.py, so the work can be run and tested without the queue."""
 
 from __future__ import annotations
 
 from django.utils import timezone
 
 from alliance.core import audit
-from alliance.core import roles as R
-from alliance.core.actor import Actor
-from alliance.core.errors import Forbidden
-from alliance.core.models import AuditEvent, JobRun
+from alliance.core.models import JobRun
 
 
 class Progress:
@@ -27,18 +26,6 @@ class Progress:
             JobRun.objects.filter(pk=self.job.pk).update(done=self.job.done + self._pending)
             self.job.done += self._pending
             self._pending = 0
-
-
-def job_start_audit_verify(*, actor: Actor) -> JobRun:
-    if not actor.has_action(R.AUDIT_VERIFY):
-        raise Forbidden(R.AUDIT_VERIFY)
-    job = JobRun.objects.create(kind="audit_verify", user_id=actor.user_id, organisation_id=actor.organisation_id,
-                                realm_id=actor.realm_id, total=AuditEvent.objects.count())
-    from alliance.core.tasks import run_audit_verify
-
-    run_audit_verify(job.pk)
-    job.refresh_from_db()
-    return job
 
 
 def run_audit_verify_job(job_id: int) -> None:

@@ -21,7 +21,14 @@ from pathlib import Path
 
 from django.conf import settings
 
-from alliance.config.secrets import write_private_file
+
+def write_private_file(path: Path, content: str) -> None:
+    """Create a file readable by its owner only; fail rather than overwrite. Also config/secrets.py's, for the
+    Django secret key: it lives here because core imports nothing above it."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(content)
 
 
 class KeyRingError(RuntimeError):

@@ -1,13 +1,13 @@
-"""Request-wide guards: body size, session lifetimes, the acting identity, and no caching of pages."""
+"""Request-wide guards: body size, NUL characters, session lifetimes, no caching of pages, and service errors
+as 404/403. The acting identity is attached by directory.middleware.ActorMiddleware: accounts and
+memberships are the directory's, and core imports no other app."""
 
 from __future__ import annotations
 
 import time
 
 from django.conf import settings
-from django.contrib.auth import logout
 from django.http import HttpResponse, JsonResponse
-from django.shortcuts import redirect
 
 SESSION_STARTED = "alliance_started"
 SESSION_SEEN = "alliance_seen"
@@ -113,39 +113,6 @@ class SessionLifetimeMiddleware:
             user_id = int(user_id)
             audit.record(actor=None, action="logout", object_type="user", object_id=user_id, user_id=user_id,
                          address=client_address(request), reason=f"session expired: {why}")
-
-
-class ActorMiddleware:
-    """Attach request.actor: the user, their active membership and realm, rebuilt on every request so
-    that a change of rights or a deactivation applies at once. Enforce the second factor."""
-
-    EXEMPT_PREFIXES = ("/accounts/", "/static/", "/i18n/", "/api/")
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        from alliance.core.roles import PERSONAL_DATA_ROLES
-        from alliance.directory.selectors import actor_for_session
-
-        request.actor = actor_for_session(request)
-        user = request.user
-        if user.is_authenticated and not user.is_verified() and not request.path.startswith(self.EXEMPT_PREFIXES):
-            from django_otp import user_has_device
-
-            enrolled = user_has_device(user)
-            required = settings.ALLIANCE_REQUIRE_SECOND_FACTOR and bool(request.actor.roles & PERSONAL_DATA_ROLES)
-            if enrolled:
-                return redirect("web:otp_verify")
-            if required:
-                return redirect("web:otp_setup")
-        if request.user.is_authenticated and request.actor.user_id is None and not request.path.startswith(
-            self.EXEMPT_PREFIXES
-        ):
-            # No active membership any more: end the session.
-            logout(request)
-            return redirect("web:login")
-        return self.get_response(request)
 
 
 class NoStoreMiddleware:

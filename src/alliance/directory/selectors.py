@@ -8,6 +8,7 @@ from alliance.core import policy
 from alliance.core import roles as R
 from alliance.core.actor import Actor
 from alliance.core.errors import Forbidden, NotFound
+from alliance.core.middleware import SESSION_MEMBERSHIP, SESSION_REALM, client_address
 from alliance.core.models import LIVE_REALM_SLUG, Realm
 from alliance.directory.models import ApiToken, Membership, Organisation, User
 
@@ -77,8 +78,6 @@ def tokens_of(*, actor: Actor) -> QuerySet:
 
 def actor_for_session(request) -> Actor:
     """The actor of a browser session: its chosen membership and realm, checked afresh each request."""
-    from alliance.core.middleware import SESSION_MEMBERSHIP, SESSION_REALM, client_address
-
     address = client_address(request)
     user = request.user
     realm_id = request.session.get(SESSION_REALM)

@@ -1,0 +1,40 @@
+"""The acting identity of every page request, rebuilt from the directory (accounts, memberships, realms)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth import logout
+from django.shortcuts import redirect
+
+from alliance.core.roles import PERSONAL_DATA_ROLES
+from alliance.directory.selectors import actor_for_session
+
+
+class ActorMiddleware:
+    """Attach request.actor: the user, their active membership and realm, rebuilt on every request so
+    that a change of rights or a deactivation applies at once. Enforce the second factor."""
+
+    EXEMPT_PREFIXES = ("/accounts/", "/static/", "/i18n/", "/api/")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.actor = actor_for_session(request)
+        user = request.user
+        if user.is_authenticated and not user.is_verified() and not request.path.startswith(self.EXEMPT_PREFIXES):
+            from django_otp import user_has_device
+
+            enrolled = user_has_device(user)
+            required = settings.ALLIANCE_REQUIRE_SECOND_FACTOR and bool(request.actor.roles & PERSONAL_DATA_ROLES)
+            if enrolled:
+                return redirect("web:otp_verify")
+            if required:
+                return redirect("web:otp_setup")
+        if request.user.is_authenticated and request.actor.user_id is None and not request.path.startswith(
+            self.EXEMPT_PREFIXES
+        ):
+            # No active membership any more: end the session.
+            logout(request)
+            return redirect("web:login")
+        return self.get_response(request)

@@ -61,7 +61,12 @@ def staff_list_for(*, actor: Actor) -> QuerySet:
 
 
 def membership_get_for(*, actor: Actor, membership_id: int) -> Membership:
-    found = staff_list_for(actor=actor).filter(pk=membership_id).first()
+    """Not found alike for a membership that does not exist, one outside the actor's staff, and an actor who
+    manages no staff at all, so the staff page never tells which memberships exist."""
+    try:
+        found = staff_list_for(actor=actor).filter(pk=membership_id).first()
+    except Forbidden:
+        found = None
     if found is None:
         raise NotFound("membership")
     return found

@@ -1,33 +1,25 @@
-"""Staff administration for organisation admins, and each user's own API tokens."""
+"""Staff administration for organisation admins, and each user's own API tokens. NotFound and Forbidden from
+the selectors and services reach ServiceErrorMiddleware, which answers 404 and 403."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from alliance.core import roles as R
-from alliance.core.errors import Forbidden, NotFound, ValidationFailed
+from alliance.core.errors import ValidationFailed
 from alliance.directory import selectors, services
 from alliance.directory.forms import MembershipForm, StaffAddForm, TokenForm
 from alliance.directory.models import Organisation
 from alliance.web.forms_errors import apply_errors
 
 
-def _staff_or_403(actor):
-    try:
-        return selectors.staff_list_for(actor=actor)
-    except Forbidden:
-        raise PermissionDenied from None
-
-
 @login_required
 def staff_list(request):
-    members = list(_staff_or_403(request.actor))
+    members = list(selectors.staff_list_for(actor=request.actor))
     for member in members:
         member.role_names = [R.role_label(code) for code in member.roles]
     return render(request, "directory/staff.html", {"members": members})
@@ -36,7 +28,7 @@ def staff_list(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def staff_add(request):
-    _staff_or_403(request.actor)
+    selectors.staff_list_for(actor=request.actor)  # refuses (403) those who manage no staff
     form = StaffAddForm(request.POST or None)
     if request.actor.has_role(R.SYSTEM_ADMINISTRATOR):
         form.fields["organisation"].queryset = Organisation.objects.order_by("name")
@@ -48,8 +40,6 @@ def staff_add(request):
             services.staff_add(actor=request.actor, organisation_id=data["organisation"].pk, email=data["email"],
                                display_name=data["display_name"], password=data["password"],
                                roles=data["roles"], is_organisation_admin=data["is_organisation_admin"])
-        except Forbidden:
-            raise PermissionDenied from None
         except ValidationFailed as exc:
             apply_errors(form, exc)
         else:
@@ -61,10 +51,7 @@ def staff_add(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def staff_edit(request, membership_id: int):
-    try:
-        membership = selectors.membership_get_for(actor=request.actor, membership_id=membership_id)
-    except (NotFound, Forbidden):
-        raise Http404 from None
+    membership = selectors.membership_get_for(actor=request.actor, membership_id=membership_id)
     initial = {"roles": membership.roles, "is_organisation_admin": membership.is_organisation_admin,
                "is_active": membership.is_active}
     form = MembershipForm(request.POST or None, initial=initial)
@@ -85,10 +72,7 @@ def staff_edit(request, membership_id: int):
 @login_required
 @require_POST
 def staff_unlock(request, membership_id: int):
-    try:
-        services.lockout_clear(actor=request.actor, membership_id=membership_id)
-    except NotFound:
-        raise Http404 from None
+    services.lockout_clear(actor=request.actor, membership_id=membership_id)
     messages.success(request, _("The account is unlocked."))
     return redirect("directory:staff")
 
@@ -102,8 +86,6 @@ def tokens(request):
         try:
             _token, issued = services.token_issue(actor=request.actor, name=form.cleaned_data["name"],
                                                   days=form.cleaned_data["days"])
-        except Forbidden:
-            raise PermissionDenied from None
         except ValidationFailed as exc:
             apply_errors(form, exc)
         else:
@@ -115,9 +97,6 @@ def tokens(request):
 @login_required
 @require_POST
 def token_revoke(request, token_id: int):
-    try:
-        services.token_revoke(actor=request.actor, token_id=token_id)
-    except NotFound:
-        raise Http404 from None
+    services.token_revoke(actor=request.actor, token_id=token_id)
     messages.success(request, _("The token is revoked."))
     return redirect("directory:tokens")

@@ -3,6 +3,10 @@ valid, with the columns an agency's export typically fills (names, details, vict
 two or three stages, a perpetrator). The aim (docs/benchmarks.md): 100,000 rows imported in under 60 s on
 SQLite, through cases.services.htcds.htcds_import.
 
+`generate_junk(n, header)` gives n rows of short random junk in every column of `header` (the 78 columns of
+an export): every cell fails validation, the worst case for an all-or-nothing import (issue 9: 50,000 such
+rows, about 19 MB, near the 20 MiB request limit).
+
 Standalone: `python bench/htcds_io.py 1000 > rows.csv`.
 """
 
@@ -67,6 +71,22 @@ def generate_rows(n: int, *, seed: int = 197) -> bytes:
     writer.writerow(HEADER)
     for n_row in range(n):
         writer.writerow(_row(rng, n_row))
+    return buffer.getvalue().encode()
+
+
+JUNK = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789#%&()*/?!"
+
+
+def generate_junk(n: int, header: list[str], *, seed: int = 78) -> bytes:
+    """A CSV of n rows of 2-6 random characters in every column: nothing in it is valid."""
+    rng = random.Random(seed)
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer)
+    writer.writerow(header)
+    pool = ["".join(rng.choice(JUNK) for _ in range(rng.randint(2, 6))) for _ in range(5000)]
+    width = len(header)
+    for _ in range(n):
+        writer.writerow(rng.choices(pool, k=width))
     return buffer.getvalue().encode()
 
 

@@ -1,8 +1,10 @@
-"""Property: for every actor, action and case, the single-object answer equals queryset membership."""
+"""Property: for every policy, actor, action and object, the single-object answer (can), queryset membership
+(scope) and the gate's one query (granted) agree."""
 
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 import pytest
 from django.utils import timezone
@@ -11,23 +13,43 @@ from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 
 from alliance.cases.models import Case, CaseShare, Person
-from alliance.core import policy
+from alliance.core import audit, policy
 from alliance.core import roles as R
-from alliance.core.models import EmergencyOverride, Realm
+from alliance.core.models import EmergencyOverride, JobRun, Realm
 from alliance.directory.selectors import live_realm
+from alliance.screening.models import Screening
 from tests import factories
 
-ACTIONS = [R.CASE_VIEW, R.CASE_LIST, R.CASE_SEARCH, R.CASE_EXPORT, R.CASE_CREATE, R.CASE_SHARE, "case.unknown"]
+# Every action any role grants, and one nobody does (deny by default).
+ACTIONS = sorted({action for actions in R.ROLE_ACTIONS.values() for action in actions} | {"case.unknown"})
 
 world = st.fixed_dictionaries({
     "cases": st.lists(st.tuples(st.integers(0, 2), st.booleans()), min_size=1, max_size=6),  # (owner, exercise?)
+    # (case, org, scope, status, revoked?): pending referrals, accepted and declined ones, revoked or live.
     "shares": st.lists(st.tuples(st.integers(0, 5), st.integers(0, 2), st.sampled_from(["full", "limited"]),
-                                 st.booleans()), max_size=6),  # (case, org, scope, revoked?)
+                                 st.sampled_from(["pending", "accepted", "declined"]), st.booleans()), max_size=6),
     "overrides": st.lists(st.tuples(st.integers(0, 5), st.booleans()), max_size=3),  # (case, expired?)
     "actor_org": st.integers(0, 2),
     "roles": st.sets(st.sampled_from(sorted(R.ALL_ROLES)), min_size=1, max_size=3),
+    "org_admin": st.booleans(),
     "in_exercise": st.booleans(),
 })
+
+
+def _agree(policy_, actor, action, objects):
+    """can(), scope() and granted() give one answer for every object, and granted() names the relation
+    that relation() picks."""
+    listed = set(policy_.scope(actor, action).values_list("pk", flat=True))
+    granted = dict((obj.pk, relation) for obj, relation in
+                   policy_.granted(actor, action, policy_.model.objects.filter(pk__in=[o.pk for o in objects])))
+    for obj in objects:
+        can = policy_.can(actor, action, obj)
+        assert can == (obj.pk in listed) == (obj.pk in granted), (policy_.object_type, action, obj.pk)
+        if can:
+            assert granted[obj.pk] == policy_.relation(actor, action, obj)
+        if policy_.realm_bound and obj.realm_id != actor.realm_id:
+            assert obj.pk not in listed
+    return listed
 
 
 class TestPolicyAgreement(TestCase):
@@ -43,13 +65,14 @@ class TestPolicyAgreement(TestCase):
             person = Person.objects.create(realm=realm, given_name="A", family_name="B")
             cases.append(Case.objects.create(realm=realm, number=f"P-{number}", pseudonym="p", person=person,
                                              owner_organisation=orgs[owner]))
-        for case_index, org_index, scope, revoked in spec["shares"]:
+        for case_index, org_index, scope, status, revoked in spec["shares"]:
             if case_index < len(cases):
                 CaseShare.objects.filter(case=cases[case_index], organisation=orgs[org_index],
                                          revoked_at__isnull=True).delete()
                 CaseShare.objects.create(case=cases[case_index], organisation=orgs[org_index], scope=scope,
-                                         purpose="p", revoked_at=timezone.now() if revoked else None)
-        membership = factories.member(orgs[spec["actor_org"]], sorted(spec["roles"]))
+                                         purpose="p", status=status,
+                                         revoked_at=timezone.now() if revoked or status == "declined" else None)
+        membership = factories.member(orgs[spec["actor_org"]], sorted(spec["roles"]), org_admin=spec["org_admin"])
         realm = exercise if spec["in_exercise"] else live
         actor = factories.actor(membership, realm)
         for case_index, expired in spec["overrides"]:
@@ -59,16 +82,35 @@ class TestPolicyAgreement(TestCase):
                                                  object_type="case", object_id=cases[case_index].pk,
                                                  justification="j" * 20, expires_at=timezone.now() + delta)
         for action in ACTIONS:
-            listed = set(policy.CASE.scope(actor, action).values_list("pk", flat=True))
+            listed = _agree(policy.CASE, actor, action, cases)
             full = dict(policy.CASE.with_field_scope(actor, action, policy.CASE.scope(actor, action))
                         .values_list("pk", "full_scope"))
             for case in cases:
-                assert policy.CASE.can(actor, action, case) == (case.pk in listed), (action, case.number)
-                if case.realm_id != actor.realm_id:
-                    assert case.pk not in listed
                 if case.pk in listed:
                     # Row-by-row field limits (lists, exports) agree with the single-object answer.
                     assert (policy.CASE.visible_fields(actor, action, case) is None) == bool(full[case.pk])
+            # The other types, on a few objects of each organisation and realm.
+            _agree(policy.SCREENING, actor, action, self.screenings)
+            _agree(policy.MEMBERSHIP, actor, action, [membership, *self.memberships])
+            _agree(policy.AUDIT_EVENT, actor, action, self.events)
+            _agree(policy.JOB, actor, action, [*self.jobs, JobRun.objects.create(kind="k", user_id=actor.user_id)])
+
+    def setUp(self):
+        super().setUp()
+        live, exercise = live_realm(), factories.exercise_realm("Setup")
+        orgs = [factories.organisation() for _ in range(2)]
+        self.memberships = [factories.member(org, [R.CASE_WORKER]) for org in orgs]
+        now = timezone.now()
+        self.screenings = [
+            Screening.objects.create(realm=realm, organisation=org, created_by=self.memberships[0].user,
+                                     client_uuid=uuid.uuid4(), content_digest="d", started_at=now, finished_at=now,
+                                     interviewer_language="en", interviewee_language="en", sex="female",
+                                     age_group="18-24", is_child=False, work_type="labour", outcome="none",
+                                     answers={}, explanation={})
+            for realm in (live, exercise) for org in orgs]
+        self.events = [audit.record(actor=factories.actor(m), action="view", object_type="case")
+                       for m in self.memberships]
+        self.jobs = [JobRun.objects.create(kind="k", user_id=m.user_id) for m in self.memberships]
 
 
 @pytest.mark.django_db

@@ -40,15 +40,11 @@ class BrowserSession(SessionAuth):
         user = super().authenticate(request, key)
         if user is None or getattr(request, "actor", None) is None or not request.actor.is_authenticated:
             return None
-        from django.conf import settings
         from django_otp import user_has_device
 
-        from alliance.core.roles import PERSONAL_DATA_ROLES
+        from alliance.core.policy import second_factor_required
 
-        if not user.is_verified() and (
-            user_has_device(user)
-            or (settings.ALLIANCE_REQUIRE_SECOND_FACTOR and request.actor.roles & PERSONAL_DATA_ROLES)
-        ):
+        if not user.is_verified() and second_factor_required(request.actor, enrolled=user_has_device(user)):
             return None
         request.api_token = None
         return user

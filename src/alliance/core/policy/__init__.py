@@ -31,9 +31,12 @@ from alliance.core.policy.referral import (
 from alliance.core.policy.screening import (
     SCREENING,
     SCREENING_AGGREGATES_REALM_WIDE,
+    may_download_xlsform,
+    may_edit_catalogues,
     screening_aggregate_scope,
     screening_aggregates_realm_wide,
 )
+from alliance.core.policy.session import second_factor_required
 from alliance.core.policy.staff import AUDIT_EVENT, JOB, MEMBERSHIP
 from alliance.core.policy.transnational import may_administer_transnational, may_receive_from_abroad
 

@@ -22,6 +22,18 @@ SCREENING = ObjectPolicy(
     ),
 )
 
+# --- Catalogues: who edits them, and who may take the XLSForm export ------------------------------------
+def may_edit_catalogues(actor: Actor) -> bool:
+    """Drafts, translations, publishing and retiring: catalogue editors only (draft versions are theirs)."""
+    return may(actor, R.CATALOGUE_EDIT)
+
+
+def may_download_xlsform(actor: Actor) -> bool:
+    """The published catalogue as an XLSForm, for field kits: whoever screens, and the editors. It holds
+    questions, never answers."""
+    return may(actor, R.SCREENING_CONDUCT) or may(actor, R.CATALOGUE_EDIT)
+
+
 # --- Screening aggregates: what a facility dashboard may count (it never shows a person) -----------------
 SCREENING_AGGREGATES_REALM_WIDE = frozenset({R.NATIONAL_COORDINATOR, R.ANALYST})
 

@@ -37,7 +37,7 @@ MAX_TITLE = 200
 
 
 def _require_editor(actor: Actor) -> None:
-    if not policy.may(actor, R.CATALOGUE_EDIT):
+    if not policy.may_edit_catalogues(actor):
         raise Forbidden(R.CATALOGUE_EDIT)
 
 
@@ -246,7 +246,7 @@ def catalogue_retire(actor: Actor, catalogue_id: int) -> Catalogue:
 # Reads ------------------------------------------------------------------------------------------------------
 
 def may_edit(actor: Actor) -> bool:
-    return policy.may(actor, R.CATALOGUE_EDIT)
+    return policy.may_edit_catalogues(actor)
 
 
 def catalogues_visible(actor: Actor) -> QuerySet:

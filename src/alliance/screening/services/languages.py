@@ -36,7 +36,7 @@ RESERVED = frozenset(languages.CODES) | frozenset(languages.ISO_639_2.values())
 
 
 def _require_editor(actor: Actor) -> None:
-    if not policy.may(actor, R.CATALOGUE_EDIT):
+    if not policy.may_edit_catalogues(actor):
         raise Forbidden(R.CATALOGUE_EDIT)
 
 

@@ -1,20 +1,28 @@
 """Reading and writing HTCDS files: CSV (UTF-8, with or without BOM), XLSX and JSON.
 
-Readers take untrusted bytes and either return a table of cells or raise FileRefused with a message a
-person can act on ("the file is not UTF-8 text"); nothing else escapes them. Guards: size, rows, columns
-and cell length; formulas; duplicate or unknown columns; for XLSX, the declared sizes inside the zip (a
-zip bomb is refused before anything is inflated), and the XML goes through defusedxml (openpyxl uses it
-when it is installed). Writers neutralise every text cell against formula injection.
+Readers take untrusted bytes and either give a table of cells or raise FileRefused with a message a
+person can act on ("the file is not UTF-8 text"); nothing else escapes them. `open_table` checks the file
+and its header and gives a `Source` whose `rows()` streams the rows, one at a time, as often as asked (an
+import reads the file once to validate it and once more to write it, so that no more than a row is held):
+CSV through the csv module over a text wrapper of the bytes, XLSX through openpyxl's read-only mode. JSON
+is parsed whole (the standard library has no streaming parser) and its cases are flattened one at a time.
+A cell longer than the limit is refused as too long, with its row and column, never as a malformed file.
+Guards: size, rows, columns and cell length; formulas; duplicate or unknown columns; for XLSX, the
+declared sizes inside the zip (a zip bomb is refused before anything is inflated), and the XML goes
+through defusedxml (openpyxl uses it when it is installed). Writers neutralise every text cell against
+formula injection.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import io
 import json
 import re
 import zipfile
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
@@ -48,6 +56,18 @@ class Table:
     rows: list[tuple[int, dict[str, object]]] = field(default_factory=list)  # (row number as shown, cells)
 
 
+@dataclass
+class Source:
+    """A checked file: its header, and its rows as (row number as shown, cells) streamed anew on each call
+    to rows(). A row past a limit, a formula or bytes that do not decode raise FileRefused as they come."""
+
+    header: list[str]
+    _rows: Callable[[], Iterator[tuple[int, dict[str, object]]]]
+
+    def rows(self) -> Iterator[tuple[int, dict[str, object]]]:
+        return self._rows()
+
+
 @dataclass(frozen=True)
 class Limits:
     max_bytes: int = MAX_BYTES
@@ -62,16 +82,22 @@ DEFAULT_LIMITS = Limits()
 # --- Reading --------------------------------------------------------------------------------------
 
 def read_table(data: bytes, *, filename: str = "", limits: Limits = DEFAULT_LIMITS) -> Table:
+    """The whole table in memory: for small files and tests; imports stream through open_table."""
+    source = open_table(data, filename=filename, limits=limits)
+    return Table(header=source.header, rows=list(source.rows()))
+
+
+def open_table(data: bytes, *, filename: str = "", limits: Limits = DEFAULT_LIMITS) -> Source:
     if not data:
         raise FileRefused(_("The file is empty."))
     if len(data) > limits.max_bytes:
         raise FileRefused(_("The file is larger than %(n)d MB.") % {"n": limits.max_bytes // (1024 * 1024)})
     kind = format_of(data, filename)
     if kind == XLSX:
-        return _read_xlsx(data, limits)
+        return _open_xlsx(data, limits)
     if kind == JSON:
-        return _read_json(data, limits)
-    return _read_csv(data, limits)
+        return _open_json(data, limits)
+    return _open_csv(data, limits)
 
 
 def format_of(data: bytes, filename: str) -> str:
@@ -125,9 +151,14 @@ def _cell_error(row: int, column: str, message: str) -> FileRefused:
                        % {"row": row, "column": shown, "message": message})
 
 
-def _rows_from_lists(header: list[str], lists, limits: Limits, *, first_row: int = 2) -> list:
+def too_long(row: int, column: str, limit: int) -> FileRefused:
+    return _cell_error(row, column, _("the cell is too long: more than %(n)d characters.") % {"n": limit})
+
+
+def _rows_from_lists(header: list[str], lists, limits: Limits, *, first_row: int = 2
+                     ) -> Iterator[tuple[int, dict[str, object]]]:
     """Cells by column name; blank rows skipped; limits enforced as the rows stream in."""
-    rows, blank_run = [], 0
+    count, blank_run = 0, 0
     width = len(header)
     for offset, cells in enumerate(lists):
         number = first_row + offset
@@ -140,48 +171,84 @@ def _rows_from_lists(header: list[str], lists, limits: Limits, *, first_row: int
                 raise FileRefused(_("The file has more than %(n)d empty rows in a row.") % {"n": MAX_BLANK_ROWS})
             continue
         blank_run = 0
-        if len(rows) >= limits.max_rows:
+        if count >= limits.max_rows:
             raise FileRefused(_("The file has more than %(n)d rows.") % {"n": limits.max_rows})
+        count += 1
         row = {}
         for name, value in zip(header, values, strict=False):
             if isinstance(value, str) and len(value) > limits.max_cell_chars:
-                raise _cell_error(number, name, _("a cell holds more than %(n)d characters.")
-                                  % {"n": limits.max_cell_chars})
+                raise too_long(number, name, limits.max_cell_chars)
             if value not in (None, ""):
                 row[name] = value
-        rows.append((number, row))
-    return rows
+        yield number, row
 
 
-def _read_csv(data: bytes, limits: Limits) -> Table:
+_DECODE_CHUNK = 1 << 20
+
+
+def _check_utf8(data: bytes) -> None:
+    """Decode in chunks, keeping nothing: the file is UTF-8 throughout, or refused before any row is read."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    view = memoryview(data)
+    try:
+        for start in range(0, len(view), _DECODE_CHUNK):
+            decoder.decode(view[start:start + _DECODE_CHUNK])
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        raise FileRefused(_("The file is not UTF-8 text: save it as “CSV UTF-8”.")) from None
+
+
+def _allow_fields_up_to(size: int) -> None:
+    """The csv module refuses a field longer than its limit (128 KiB by default) with an error that reads
+    as a malformed file. No field can be longer than the file, so with the limit at the file's size the
+    module reads every cell and the length check names the cell as too long, with its row and column. The
+    limit is process-wide; it only ever grows, and only to the size of a file already held in memory."""
+    if csv.field_size_limit() < size:
+        csv.field_size_limit(size)
+
+
+def _open_csv(data: bytes, limits: Limits) -> Source:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise FileRefused(_("The file is UTF-16 text: save it as “CSV UTF-8”."))
     if b"\x00" in data:
         raise FileRefused(_("The file holds NUL bytes: it is not a CSV text file."))
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise FileRefused(_("The file is not UTF-8 text: save it as “CSV UTF-8”.")) from None
-    first_line = text.split("\n", 1)[0]
+    _check_utf8(data)
+    _allow_fields_up_to(len(data))
+    end = data.find(b"\n")
+    first_line = (data if end < 0 else data[:end]).decode("utf-8-sig")
     delimiter = max((",", ";", "\t"), key=first_line.count)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+
+    def reader():
+        text = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig", newline="")
+        return csv.reader(text, delimiter=delimiter, strict=True)
+
+    lines = reader()
     try:
-        header = [name.strip() for name in next(reader, [])]
-        while header and header[-1] == "":
-            header.pop()
-        check_header(header, limits)
+        header = [name.strip() for name in next(lines, [])]
+    except csv.Error:
+        raise FileRefused(_("The CSV is malformed near line %(n)d.") % {"n": lines.line_num}) from None
+    while header and header[-1] == "":
+        header.pop()
+    check_header(header, limits)
+
+    def rows():
+        lines = reader()
+        next(lines, None)
 
         def cells():
-            for number, line in enumerate(reader, start=2):
+            for number, line in enumerate(lines, start=2):
                 for index, value in enumerate(line):
                     if value.startswith("="):
                         name = header[index] if index < len(header) else str(index + 1)
                         raise _cell_error(number, name, _("a cell holds a formula; formulas are not accepted."))
                 yield [_plain(value) for value in line]
 
-        return Table(header=header, rows=_rows_from_lists(header, cells(), limits))
-    except csv.Error:
-        raise FileRefused(_("The CSV is malformed near line %(n)d.") % {"n": reader.line_num}) from None
+        try:
+            yield from _rows_from_lists(header, cells(), limits)
+        except csv.Error:
+            raise FileRefused(_("The CSV is malformed near line %(n)d.") % {"n": lines.line_num}) from None
+
+    return Source(header=header, _rows=rows)
 
 
 def _plain(value: str) -> str:
@@ -189,7 +256,7 @@ def _plain(value: str) -> str:
     return value[1:] if value.startswith("'") else value
 
 
-def _read_xlsx(data: bytes, limits: Limits) -> Table:
+def _open_xlsx(data: bytes, limits: Limits) -> Source:
     try:
         parts = zipfile.ZipFile(io.BytesIO(data)).infolist()
     except Exception:  # zipfile raises several types on damaged archives; all mean the same
@@ -198,15 +265,42 @@ def _read_xlsx(data: bytes, limits: Limits) -> Table:
     if len(parts) > 10_000 or sum(p.file_size for p in parts) > MAX_XLSX_INFLATED or any(
             p.file_size > MAX_XLSX_RATIO * max(p.compress_size, 1) + 1_000_000 for p in parts):
         raise FileRefused(_("The workbook would inflate to far more than its size: it is refused."))
-    try:
-        return _xlsx_table(data, limits)
-    except FileRefused:
-        raise
-    except Exception:  # openpyxl raises dozens of types on broken input; all mean the same
+    with _xlsx_errors():
+        lines = _xlsx_lines(data, limits)
+        try:
+            header = [str(name).strip() if name is not None else "" for name in next(lines, [])]
+        finally:
+            lines.close()
+    while header and header[-1] == "":
+        header.pop()
+    check_header(header, limits)
+
+    def rows():
+        with _xlsx_errors():
+            lines = _xlsx_lines(data, limits)
+            try:
+                next(lines, None)
+                yield from _rows_from_lists(header, lines, limits)
+            finally:
+                lines.close()
+
+    return Source(header=header, _rows=rows)
+
+
+class _xlsx_errors:
+    """openpyxl raises dozens of types on broken input; all mean the same."""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, error, traceback):
+        if error is None or isinstance(error, (FileRefused, GeneratorExit)) or not isinstance(error, Exception):
+            return False
         raise FileRefused(_("The XLSX workbook is damaged (its XML cannot be read).")) from None
 
 
-def _xlsx_table(data: bytes, limits: Limits) -> Table:
+def _xlsx_lines(data: bytes, limits: Limits) -> Iterator[list[object]]:
+    """The first sheet's rows as lists of values, read one at a time (openpyxl's read-only mode)."""
     from openpyxl import load_workbook
 
     book = load_workbook(io.BytesIO(data), read_only=True, data_only=False, keep_links=False)
@@ -215,22 +309,13 @@ def _xlsx_table(data: bytes, limits: Limits) -> Table:
         # The declared dimension may be forged (A1:XFD1048576): read the cells that are there instead.
         sheet.reset_dimensions()
         width = limits.max_columns
-
-        def cells():
-            for number, row in enumerate(sheet.iter_rows(), start=1):
-                if number > limits.max_rows + MAX_BLANK_ROWS + 1:
-                    raise FileRefused(_("The file has more than %(n)d rows.") % {"n": limits.max_rows})
-                if any(cell.value is not None for cell in row[width:]):
-                    raise _cell_error(number, str(width + 1), _("the file has more than %(n)d columns.")
-                                      % {"n": width})
-                yield [_xlsx_value(cell, number) for cell in row[:width]]
-
-        lines = cells()
-        header = [str(name).strip() if name is not None else "" for name in next(lines, [])]
-        while header and header[-1] == "":
-            header.pop()
-        check_header(header, limits)
-        return Table(header=header, rows=_rows_from_lists(header, lines, limits))
+        for number, row in enumerate(sheet.iter_rows(), start=1):
+            if number > limits.max_rows + MAX_BLANK_ROWS + 1:
+                raise FileRefused(_("The file has more than %(n)d rows.") % {"n": limits.max_rows})
+            if any(cell.value is not None for cell in row[width:]):
+                raise _cell_error(number, str(width + 1), _("the file has more than %(n)d columns.")
+                                  % {"n": width})
+            yield [_xlsx_value(cell, number) for cell in row[:width]]
     finally:
         book.close()
 
@@ -257,32 +342,35 @@ SECTIONS = {"case": "cas_", "person": "prs_", "victim": "vic_"}
 GROUPS = {"route_events": "hte", "perpetrators": "per"}
 
 
-def _read_json(data: bytes, limits: Limits) -> Table:
+def _open_json(data: bytes, limits: Limits) -> Source:
     try:
         document = json.loads(data.decode("utf-8-sig"))
     except (UnicodeDecodeError, ValueError, RecursionError):
         raise FileRefused(_("The file is not valid JSON in UTF-8.")) from None
     cases = document.get("cases") if isinstance(document, dict) else document
+    del document
     if not isinstance(cases, list):
         raise FileRefused(_("The JSON must hold a list of cases under “cases”, as the export writes it."))
     if len(cases) > limits.max_rows:
         raise FileRefused(_("The file has more than %(n)d rows.") % {"n": limits.max_rows})
+    # The header is the union of the cases' columns: one pass over the flattened cases, keeping only names.
     header: dict[str, None] = {}
-    rows = []
     for index, item in enumerate(cases, start=1):
-        row = _flat_case(item, index)
-        for name, value in row.items():
+        for name, value in _flat_case(item, index).items():
             header.setdefault(name)
             if len(header) > limits.max_columns:
                 raise FileRefused(_("The file has more than %(n)d columns.") % {"n": limits.max_columns})
             if isinstance(value, str) and len(value) > limits.max_cell_chars:
-                raise _cell_error(index, name, _("a cell holds more than %(n)d characters.")
-                                  % {"n": limits.max_cell_chars})
-        rows.append((index, {k: v for k, v in row.items() if v not in (None, "", [])}))
-    if not rows:
-        return Table(header=["prs_FirstName", "prs_SecondName"])
+                raise too_long(index, name, limits.max_cell_chars)
+    if not cases:
+        return Source(header=["prs_FirstName", "prs_SecondName"], _rows=lambda: iter(()))
     check_header(list(header), limits)
-    return Table(header=list(header), rows=rows)
+
+    def rows():
+        for index, item in enumerate(cases, start=1):
+            yield index, {k: v for k, v in _flat_case(item, index).items() if v not in (None, "", [])}
+
+    return Source(header=list(header), _rows=rows)
 
 
 def _flat_case(item: object, index: int) -> dict[str, object]:

@@ -5,14 +5,24 @@ carries only the columns of policy.CASE_LIMITED_FIELDS), audited with the case i
 
 Import: into the actor's organisation, as new cases (source "import") at the start of the NRM with their
 reasonable-grounds clock, numbered from one block of case numbers. Every row is validated as the edit page
-validates it, each error reported as {row, column, reason}. By default nothing is written when any row
-fails; in partial mode the good rows are written and the rejected ones come back as a CSV with an error
-column. Rows are written with bulk inserts in batches.
+validates it, each error reported as {row, column, reason} (the first MAX_REPORTED_ERRORS of them, all
+counted). By default nothing is written when any row fails; in partial mode the good rows are written and
+the rejected ones come back as a CSV with an error column.
+
+Memory stays bounded by the file's own size: the file is streamed row by row (files.open_table), once to
+validate it and, when there is something to write, once more to write the good rows in batches of
+WRITE_BATCH inside one transaction (a file of at most KEEP_ROWS good rows keeps them from the first pass).
+One import at a time per user: a JobRun row of kind IMPORT_KIND is the lease, taken under a lock on the
+user's row; a lease older than IMPORT_LEASE (a crashed worker) no longer counts.
 """
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
+import io
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -30,7 +40,9 @@ from alliance.cases.htcds.files import (
     REJECTION_COLUMN,
     XLSX,
     Limits,
-    read_table,
+    Source,
+    open_table,
+    text_cell,
     write_csv,
     write_xlsx,
 )
@@ -57,11 +69,18 @@ from alliance.cases.services.register import _next_numbers
 from alliance.core import audit, policy
 from alliance.core import roles as R
 from alliance.core.actor import Actor
-from alliance.core.errors import Forbidden, ValidationFailed
+from alliance.core.errors import Conflict, Forbidden, ValidationFailed
+from alliance.core.models import JobRun
+from alliance.directory.models import User
 
 ALL_OR_NOTHING, PARTIAL = "all_or_nothing", "partial"
 MODES = (ALL_OR_NOTHING, PARTIAL)
 MAX_REPORTED_ERRORS = 1_000
+MAX_ROW_ERRORS_IN_CSV = 10  # the error column of a rejected row names at most this many, then "…"
+WRITE_BATCH = 1_000
+KEEP_ROWS = 2_000  # up to this many good rows are kept from the validating pass instead of read again
+IMPORT_KIND = "htcds_import"
+IMPORT_LEASE = dt.timedelta(minutes=15)
 CONTENT_TYPES = {CSV: "text/csv; charset=utf-8", JSON: "application/json",
                  XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 _SECTION_OF_PREFIX = {"cas": "case", "prs": "person", "vic": "victim"}
@@ -262,8 +281,7 @@ def _victim_column(path: str, origins: dict[str, list[int]]) -> str:
     return column_of_error("victim_context", ".".join(parts))
 
 
-def _write(actor: Actor, rows: list[_Row], country: str) -> list[str]:
-    numbers = _next_numbers(actor.realm_id, len(rows), exercise=actor.realm_is_exercise)
+def _write(actor: Actor, rows: list[_Row], numbers: list[str], country: str, clock) -> None:
     people = bulk_insert(Person, [{**row.names, "details": row.details or None} for row in rows],
                          common={"realm_id": actor.realm_id}, returning=True)
     cases = bulk_insert(Case, [
@@ -272,16 +290,70 @@ def _write(actor: Actor, rows: list[_Row], country: str) -> list[str]:
         for row, person_id, number in zip(rows, people, numbers, strict=True)
     ], common={"realm_id": actor.realm_id, "owner_organisation_id": actor.organisation_id,
                "created_by_id": actor.user_id, "country": country, "source": "import"}, returning=True)
-    clock = detection_clock(Case(country=country), today=timezone.localdate())
     bulk_insert(CaseClock, [{"case_id": case_id} for case_id in cases],
                 common={"kind": clock.kind, "starts_on": clock.starts_on, "due_on": clock.due_on, "rule": clock.rule})
-    return numbers
+
+
+@contextlib.contextmanager
+def import_slot(actor: Actor) -> Iterator[JobRun]:
+    """One HTCDS import at a time per user, across processes and servers: a running JobRun row is the lease,
+    taken in a transaction that first locks the user's row (PostgreSQL), on SQLite an IMMEDIATE transaction
+    (settings), so two imports starting together cannot both see no lease. A lease older than IMPORT_LEASE
+    is a crashed import's and no longer counts. Raises Conflict when another import of the user runs."""
+    with transaction.atomic():
+        list(User.objects.select_for_update().filter(pk=actor.user_id).values_list("pk", flat=True))
+        running = JobRun.objects.filter(kind=IMPORT_KIND, user_id=actor.user_id, status=JobRun.Status.RUNNING,
+                                        created_at__gt=timezone.now() - IMPORT_LEASE)
+        if running.exists():
+            raise Conflict(_("Another HTCDS import of yours is still running: wait until it has finished, then "
+                             "send the file again."), field="file")
+        job = JobRun.objects.create(kind=IMPORT_KIND, user_id=actor.user_id, organisation_id=actor.organisation_id,
+                                    realm_id=actor.realm_id, status=JobRun.Status.RUNNING)
+    status = JobRun.Status.FAILED
+    try:
+        yield job
+        status = JobRun.Status.DONE
+    finally:
+        JobRun.objects.filter(pk=job.pk).update(status=status, finished_at=timezone.now())
+
+
+class _Rejected:
+    """The rejected rows of a partial import, written as CSV as they come (never all held as dicts)."""
+
+    def __init__(self, header: list[str]):
+        self.names = [n for n in header if n != REJECTION_COLUMN]
+        self.buffer = io.StringIO(newline="")
+        self.writer = None
+        self.count = 0
+
+    def add(self, cells: dict, errors: list[tuple[str, str]]) -> None:
+        import csv
+
+        if self.writer is None:
+            self.writer = csv.writer(self.buffer)
+            self.writer.writerow([*self.names, REJECTION_COLUMN])
+        shown = "; ".join(f"{c}: {r}" for c, r in errors[:MAX_ROW_ERRORS_IN_CSV])
+        if len(errors) > MAX_ROW_ERRORS_IN_CSV:
+            shown += "; …"
+        self.writer.writerow([text_cell(cells.get(name)) for name in self.names] + [text_cell(shown)])
+        self.count += 1
+
+    def body(self) -> bytes | None:
+        return self.buffer.getvalue().encode("utf-8-sig") if self.count else None  # BOM: as write_csv
+
+
+def _good_rows(source: Source, plan: dict[str, _Cell], today) -> Iterator[_Row]:
+    for number, cells in source.rows():
+        row, _errors = _read_row(number, cells, plan, today)
+        if row is not None:
+            yield row
 
 
 def htcds_import(*, actor: Actor, data: bytes, filename: str = "", mode: str = ALL_OR_NOTHING,
                  country: str = "XD", limits: Limits = DEFAULT_LIMITS) -> ImportResult:
     """Raises Forbidden without the right to import, ValidationFailed({"file": ...}) for a file that cannot
-    be read at all; row errors come back in the result."""
+    be read at all, Conflict while another import of the same user runs; row errors come back in the
+    result."""
     if not policy.may(actor, R.CASE_IMPORT) or actor.organisation_id is None:
         raise Forbidden(R.CASE_IMPORT)
     if mode not in MODES:
@@ -290,39 +362,65 @@ def htcds_import(*, actor: Actor, data: bytes, filename: str = "", mode: str = A
         rules_for(country)
     except ProfileError:
         raise ValidationFailed({"country": [_("No NRM country profile exists for this country.")]}) from None
-    table = read_table(data, filename=filename, limits=limits)
-    plan = _plan(table.header)
-    result = ImportResult(mode=mode, rows=len(table.rows),
-                          ignored_columns=[name for name in table.header if name not in plan])
-    today = timezone.localdate()
-    good: list[_Row] = []
-    rejected: list[tuple[dict, list[tuple[str, str]]]] = []
-    for number, cells in table.rows:
-        row, errors = _read_row(number, cells, plan, today)
-        if row is not None:
-            good.append(row)
-            continue
-        rejected.append((cells, errors))
-        result.error_count += len(errors)
-        room = MAX_REPORTED_ERRORS - len(result.errors)
-        result.errors += [{"row": number, "column": column, "reason": reason} for column, reason in errors[:room]]
-    result.rejected = len(rejected)
-    if rejected and mode == PARTIAL:
-        result.rejected_csv = _rejected_csv(table.header, rejected)
-    if not good or (rejected and mode == ALL_OR_NOTHING):
-        return result
-    with transaction.atomic():
-        numbers = _write(actor, good, country)
-        audit.record(actor=actor, action="create", object_type="case",
-                     fields=sorted({cell.column.path for cell in plan.values()}),
-                     reason=f"HTCDS import: {len(numbers)} cases {numbers[0]}..{numbers[-1]}, "
-                            f"{len(rejected)} rows rejected")
-    result.created, result.numbers = len(numbers), [numbers[0], numbers[-1]]
+    with import_slot(actor) as job:
+        result = _import(actor, data, filename=filename, mode=mode, country=country, limits=limits)
+        JobRun.objects.filter(pk=job.pk).update(done=result.created, total=result.rows,
+                                                result={"created": result.created, "rejected": result.rejected})
     return result
 
 
-def _rejected_csv(header: list[str], rejected: list[tuple[dict, list[tuple[str, str]]]]) -> bytes:
-    rows = ([cells.get(name) for name in header if name != REJECTION_COLUMN]
-            + ["; ".join(f"{c}: {r}" for c, r in errors)]
-            for cells, errors in rejected)
-    return write_csv([*(n for n in header if n != REJECTION_COLUMN), REJECTION_COLUMN], rows)
+def _import(actor: Actor, data: bytes, *, filename: str, mode: str, country: str, limits: Limits) -> ImportResult:
+    source = open_table(data, filename=filename, limits=limits)
+    plan = _plan(source.header)
+    result = ImportResult(mode=mode, ignored_columns=[name for name in source.header if name not in plan])
+    today = timezone.localdate()
+    rejected = _Rejected(source.header) if mode == PARTIAL else None
+    good, kept = 0, []
+    # First pass: validate every row, keeping the errors to report (and, in partial mode, the rejected rows
+    # as CSV), and the good rows only while they are few.
+    for number, cells in source.rows():
+        result.rows += 1
+        row, errors = _read_row(number, cells, plan, today)
+        if row is not None:
+            good += 1
+            if kept is not None:
+                kept.append(row)
+                if len(kept) > KEEP_ROWS:
+                    kept = None
+            continue
+        result.rejected += 1
+        result.error_count += len(errors)
+        room = MAX_REPORTED_ERRORS - len(result.errors)
+        if room > 0:
+            result.errors += [{"row": number, "column": column, "reason": reason}
+                              for column, reason in errors[:room]]
+        if rejected is not None:
+            rejected.add(cells, errors)
+        else:
+            kept = None  # all-or-nothing: nothing will be written
+    if rejected is not None:
+        result.rejected_csv = rejected.body()
+    if not good or (result.rejected and mode == ALL_OR_NOTHING):
+        return result
+    # Second pass (unless the good rows were kept): write them in batches, all in one transaction.
+    rows = kept if kept is not None else _good_rows(source, plan, today)
+    with transaction.atomic():
+        numbers = _next_numbers(actor.realm_id, good, exercise=actor.realm_is_exercise)
+        clock = detection_clock(Case(country=country), today=timezone.localdate())
+        written, batch = 0, []
+        for row in rows:
+            batch.append(row)
+            if len(batch) == WRITE_BATCH:
+                _write(actor, batch, numbers[written:written + len(batch)], country, clock)
+                written, batch = written + len(batch), []
+        if batch:
+            _write(actor, batch, numbers[written:written + len(batch)], country, clock)
+            written += len(batch)
+        if written != good:  # the same bytes read twice give the same rows; anything else is a bug
+            raise RuntimeError("the HTCDS file gave different rows on its second reading")
+        audit.record(actor=actor, action="create", object_type="case",
+                     fields=sorted({cell.column.path for cell in plan.values()}),
+                     reason=f"HTCDS import: {len(numbers)} cases {numbers[0]}..{numbers[-1]}, "
+                            f"{result.rejected} rows rejected")
+    result.created, result.numbers = len(numbers), [numbers[0], numbers[-1]]
+    return result

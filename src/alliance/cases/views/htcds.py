@@ -17,7 +17,7 @@ from alliance.cases.htcds.files import FORMATS
 from alliance.cases.services.htcds import ALL_OR_NOTHING, PARTIAL, Exported, htcds_export, htcds_import
 from alliance.core import policy
 from alliance.core import roles as R
-from alliance.core.errors import Forbidden, ValidationFailed
+from alliance.core.errors import Conflict, Forbidden, ValidationFailed
 from alliance.web.forms_errors import apply_errors
 
 
@@ -57,7 +57,7 @@ def import_page(request):
     if not may_import and not (may_export and request.method == "GET"):
         raise PermissionDenied
     form = ImportForm(request.POST or None, request.FILES or None)
-    result = None
+    result, status = None, 200
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
@@ -67,12 +67,15 @@ def import_page(request):
             raise PermissionDenied from None
         except ValidationFailed as exc:
             apply_errors(form, exc)
+        except Conflict as exc:  # another import of this user runs: 409, the form kept for a retry
+            form.add_error("file", str(exc))
+            status = 409
     context = {
         "form": form, "result": result, "may_import": may_import, "may_export": may_export, "formats": FORMATS,
         "rejected_href": ("data:text/csv;base64," + base64.b64encode(result.rejected_csv).decode())
         if result and result.rejected_csv else "",
     }
-    return render(request, "cases/htcds/import.html", context)
+    return render(request, "cases/htcds/import.html", context, status=status)
 
 
 urlpatterns = [

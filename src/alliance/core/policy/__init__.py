@@ -73,6 +73,8 @@ __all__ = [
     "may_act_for_side",
     "may_administer_transnational",
     "may_answer",
+    "may_download_xlsform",
+    "may_edit_catalogues",
     "may_read_part",
     "may_receive_from_abroad",
     "may_take_referral_step",
@@ -81,4 +83,5 @@ __all__ = [
     "referral_side",
     "screening_aggregate_scope",
     "screening_aggregates_realm_wide",
+    "second_factor_required",
 ]

@@ -3,10 +3,14 @@
 Three ways to read the same case, timed per call on the same random ids, interleaved:
   baseline      Case.objects.select_related("person", "owner_organisation").get(pk=...), every field read
                 (the encrypted person fields are decrypted on load, as in the real read)
-  policy        case_get_for with audit.record switched off: realm-bound query, policy.CASE.relation,
-                the field scope and the field filtering, decryption (follows the selector as it changes)
-  full          alliance.cases.selectors.register.case_get_for (policy + decryption + one audit append)
+  policy        case_view_for with audit.record switched off: the case gate's one scoped query
+                (policy.CASE.granted), the field scope and filtering, decryption (follows the selector)
+  full          alliance.cases.selectors.register.case_view_for (gate + decryption + one audit append)
 and, to say where the cost is, audit.record alone (the append of one "view" event).
+
+Then the refusal, which must not tell a case that exists from one that does not (issue 9: they differed by
+about 2 ms): the gate on a case of another agency and on an id no case has, both answered "not found" and
+audited, interleaved on as many ids.
 
 Then the audit append per page and endpoint, the whole Django request in process (test client, no
 network), each timed with the real append and with the append switched off, interleaved on the same ids:
@@ -175,6 +179,7 @@ def main() -> None:
     from alliance.cases.models import Case
     from alliance.cases.selectors import register as selectors
     from alliance.core import audit
+    from alliance.core.errors import NotFound
     from alliance.core.models import AuditEvent
 
     started = time.perf_counter()
@@ -205,12 +210,19 @@ def main() -> None:
     def policy_only(case_id: int) -> None:
         stubbed["on"] = True
         try:
-            selectors.case_get_for(actor=actor, case_id=case_id)
+            selectors.case_view_for(actor=actor, case_id=case_id)
         finally:
             stubbed["on"] = False
 
     def full(case_id: int) -> None:
-        selectors.case_get_for(actor=actor, case_id=case_id)
+        selectors.case_view_for(actor=actor, case_id=case_id)
+
+    def refused(case_id: int) -> None:
+        try:
+            selectors.case_get_for(actor=actor, case_id=case_id, action="case.view")
+        except NotFound:
+            return
+        raise RuntimeError("the gate let a stranger in")
 
     def audit_only(case_id: int) -> None:
         real_record(actor=actor, action="view", object_type="case", object_id=case_id,
@@ -228,12 +240,18 @@ def main() -> None:
     appended = AuditEvent.objects.count() - audit_before
     stats = {name: summarise_ns(values) for name, values in samples.items()}
     base = stats["baseline"]
+    others = list(Case.objects.exclude(owner_organisation_id=actor.organisation_id).values_list("pk", flat=True))
+    top = Case.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    pairs = [(rng.choice(others), top + 1 + i) for i in range(args.calls)]
+    refusals = interleaved({"exists": lambda pair: refused(pair[0]), "missing": lambda pair: refused(pair[1])},
+                           pairs, rounds=20)
+    refusal = {name: summarise_ns(values) for name, values in refusals.items()}
 
     label = "SQLite" if args.backend == "sqlite" else "PostgreSQL"
     labels = {
         "baseline": "baseline: select_related get + read fields",
-        "policy": "case_get_for with audit.record stubbed out",
-        "full": "case_get_for (policy + audit)",
+        "policy": "case_view_for with audit.record stubbed out",
+        "full": "case_view_for (gate + audit)",
         "audit": "audit.record alone (one append)",
     }
     rows = []
@@ -251,13 +269,23 @@ def main() -> None:
         caption=f"{label}: {args.cases:,} cases, {args.calls:,} calls per variant, per-call ms",
         headers=["variant", "mean", "p50", "p95", "p99", "mean ratio", "p95 ratio"], rows=rows))
     result.summary.append(
-        f"Protected read, {label}, {args.cases:,} cases: case_get_for {fmt_ms(stats['full']['mean'])} ms mean / "
+        f"Protected read, {label}, {args.cases:,} cases: case_view_for {fmt_ms(stats['full']['mean'])} ms mean / "
         f"{fmt_ms(stats['full']['p95'])} ms p95 vs {fmt_ms(base['mean'])} / {fmt_ms(base['p95'])} ms unprotected "
         f"= {fmt_ratio(full_ratio)} ({verdict} the 1.3x aim); policy alone {fmt_ratio(policy_ratio)}; "
         f"the audit append is {audit_share:.0%} of the protected call "
         f"(audit.record alone {fmt_ms(stats['audit']['mean'])} ms).")
+    gap = refusal["exists"]["p50"] - refusal["missing"]["p50"]
+    result.tables.append(Table(
+        caption=f"{label}: the gate's refusal, another agency's case vs an id no case has, {args.calls:,} each, ms",
+        headers=["refused id", "mean", "p50", "p95", "p99"],
+        rows=[[name, fmt_ms(r["mean"]), fmt_ms(r["p50"]), fmt_ms(r["p95"]), fmt_ms(r["p99"])]
+              for name, r in (("exists (another agency's)", refusal["exists"]), ("missing", refusal["missing"]))]))
+    result.summary.append(
+        f"Refusal timing, {label}: an existing case of another agency {fmt_ms(refusal['exists']['p50'])} ms p50, "
+        f"a missing id {fmt_ms(refusal['missing']['p50'])} ms p50: gap {gap * 1000:+.0f} us "
+        f"(mean gap {(refusal['exists']['mean'] - refusal['missing']['mean']) * 1000:+.0f} us).")
     result.notes.append(
-        f"{label}: each case_get_for and audit.record call appended one hash-chained audit row "
+        f"{label}: each case_view_for and audit.record call appended one hash-chained audit row "
         f"({appended:,} rows appended while timing). Setup: {args.cases:,} cases via bulk_create in {build_s:.1f} s.")
 
     audit.record = real_record
@@ -281,6 +309,7 @@ def main() -> None:
         rows=page_rows))
     result.summary.append(f"Audit append per page, {label} (mean with / without): {'; '.join(shares)}.")
     result.figures = {"backend": args.backend, "cases": args.cases, "calls": args.calls, "stats": stats,
+                      "refusal": refusal,
                       "full_ratio": full_ratio, "policy_ratio": policy_ratio, "audit_share": audit_share,
                       "pages": pages, "audit_rows_per_request": appended_per}
     result.write(args.result)

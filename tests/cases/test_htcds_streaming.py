@@ -278,3 +278,17 @@ def test_any_bytes_after_a_header_stream_or_are_refused_cleanly(body, long_cell)
         return
     assert list(source.rows()) == first
     assert all(isinstance(n, int) and all(len(v) <= 100 for v in cells.values()) for n, cells in first)
+
+
+def test_row_errors_are_in_the_language_of_the_request_each_time(importer):
+    from django.utils import translation
+
+    data = _file("A,B,2099-01-01", header="prs_FirstName,prs_SecondName,hte1_Date")
+    reasons = {}
+    for language in ("ru", "en", "ru"):
+        with translation.override(language):
+            expected = translation.gettext("The date is in the future.")
+            reasons.setdefault(language, set()).add(
+                htcds_import(actor=factories.actor(importer), data=data).errors[0]["reason"])
+        assert reasons[language] == {expected}
+    assert reasons["ru"] != reasons["en"]

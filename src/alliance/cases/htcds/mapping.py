@@ -13,7 +13,7 @@ Run `python -m alliance.cases.htcds.mapping > docs/htcds-mapping.md` after chang
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from alliance.cases.htcds import vocabulary as htcds
 from alliance.core import policy
@@ -171,6 +171,7 @@ def flat_columns() -> dict[str, tuple[Column, int]]:
     return found
 
 
+@lru_cache(maxsize=4096)  # an import asks the same few hundred paths for every rejected row
 def column_of_error(section: str, path: str) -> str:
     """The flat column a validation error path belongs to: ("victim_context", "route_events.2.date") ->
     "hte3_Date"."""

@@ -12,14 +12,16 @@ Messages never repeat the value: they end up in logs and API answers.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
+import threading
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator
 from django.db import models
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -338,6 +340,45 @@ def _canonical(vocabulary: type[models.TextChoices]) -> dict[str, str]:
     return found
 
 
+_values_cache: dict[type, str] = {}
+_translated: dict[tuple[str | None, str], str] = {}
+
+
+_pinned = threading.local()
+
+
+@contextlib.contextmanager
+def messages_pinned():
+    """Within, messages are in the language active on entry, looked up once rather than for every message
+    (an import of 50,000 rows of junk gives millions). For synchronous code: the pin is per thread."""
+    previous = getattr(_pinned, "language", None)
+    _pinned.language = translation.get_language()
+    try:
+        yield
+    finally:
+        _pinned.language = previous
+
+
+def gettext(message: str) -> str:
+    """Django's gettext, remembered per language: validating an import of junk asks for the same few
+    messages millions of times. (Named gettext so that makemessages still finds the messages.)"""
+    key = (getattr(_pinned, "language", None) or translation.get_language(), message)
+    found = _translated.get(key)
+    if found is None:
+        if len(_translated) > 10_000:
+            _translated.clear()
+        found = _translated[key] = translation.gettext(message)
+    return found
+
+
+def _allowed(vocabulary: type[models.TextChoices]) -> str:
+    """The codes as an error message lists them (TextChoices builds .values anew on each access)."""
+    found = _values_cache.get(vocabulary)
+    if found is None:
+        found = _values_cache[vocabulary] = ", ".join(vocabulary.values)
+    return found
+
+
 def label_of(vocabulary: type[models.TextChoices], code: str) -> str:
     return str(dict(vocabulary.choices).get(code, code))
 
@@ -346,14 +387,14 @@ def clean_text(value: object, *, max_length: int, path: str, errors: dict) -> st
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, (str, int)):
-        errors.setdefault(path, []).append(str(_("Expected text.")))
+        errors.setdefault(path, []).append(str(gettext("Expected text.")))
         return None
     text = str(value).replace("\r\n", "\n").replace("\r", "\n").strip()
     if _FORBIDDEN.search(text):
-        errors.setdefault(path, []).append(str(_("Contains control characters that text may not hold.")))
+        errors.setdefault(path, []).append(str(gettext("Contains control characters that text may not hold.")))
         return None
     if len(text) > max_length:
-        errors.setdefault(path, []).append(str(_("At most %(n)d characters.") % {"n": max_length}))
+        errors.setdefault(path, []).append(str(gettext("At most %(n)d characters.") % {"n": max_length}))
         return None
     return text or None
 
@@ -364,10 +405,10 @@ def _clean_int(value: object, spec: Spec, path: str, errors: dict) -> int | None
     if isinstance(value, str) and re.fullmatch(r"\s*\d{1,4}\s*", value):
         value = int(value)
     if isinstance(value, bool) or not isinstance(value, int):
-        errors.setdefault(path, []).append(str(_("Expected a whole number.")))
+        errors.setdefault(path, []).append(str(gettext("Expected a whole number.")))
         return None
     if not 0 <= value <= spec.maximum:
-        errors.setdefault(path, []).append(str(_("Give a number from 0 to %(n)d.") % {"n": spec.maximum}))
+        errors.setdefault(path, []).append(str(gettext("Give a number from 0 to %(n)d.") % {"n": spec.maximum}))
         return None
     return value
 
@@ -379,12 +420,12 @@ def _clean_code(value: object, spec: Spec, path: str, errors: dict) -> str | Non
     if spec.kind in (COUNTRY, COUNTRIES):
         if text.upper() in COUNTRY_CODES:
             return text.upper()
-        errors.setdefault(path, []).append(str(_("Use an ISO 3166 two-letter country code.")))
+        errors.setdefault(path, []).append(str(gettext("Use an ISO 3166 two-letter country code.")))
         return None
     code = _canonical(spec.vocabulary).get(text.casefold())
     if code is None:
-        errors.setdefault(path, []).append(str(_("Not one of the allowed values: %(values)s.")
-                                               % {"values": ", ".join(spec.vocabulary.values)}))
+        errors.setdefault(path, []).append(str(gettext("Not one of the allowed values: %(values)s.")
+                                               % {"values": _allowed(spec.vocabulary)}))
     return code
 
 
@@ -393,7 +434,7 @@ def _as_list(value: object, path: str, errors: dict) -> list | None:
         return []
     if isinstance(value, (list, tuple)):
         return list(value)
-    errors.setdefault(path, []).append(str(_("Expected a list.")))
+    errors.setdefault(path, []).append(str(gettext("Expected a list.")))
     return None
 
 
@@ -403,7 +444,7 @@ def _clean_codes(value: object, spec: Spec, path: str, errors: dict) -> list[str
         return None
     limit = len(_canonical(spec.vocabulary)) if spec.vocabulary else spec.max_length
     if len(items) > limit:
-        errors.setdefault(path, []).append(str(_("At most %(n)d values.") % {"n": limit}))
+        errors.setdefault(path, []).append(str(gettext("At most %(n)d values.") % {"n": limit}))
         return None
     codes: list[str] = []
     for item in items:
@@ -418,16 +459,16 @@ def _clean_texts(value: object, spec: Spec, path: str, errors: dict) -> list[str
     if items is None:
         return None
     if len(items) > spec.max_length:
-        errors.setdefault(path, []).append(str(_("At most %(n)d values.") % {"n": spec.max_length}))
+        errors.setdefault(path, []).append(str(gettext("At most %(n)d values.") % {"n": spec.max_length}))
         return None
     texts: list[str] = []
     for index, item in enumerate(items):
         text = clean_text(item, max_length=WEBSITE_MAX_LENGTH, path=f"{path}.{index}", errors=errors)
         if text and ";" in text:
             # "; " separates the values of one cell in CSV and XLSX exports.
-            errors.setdefault(f"{path}.{index}", []).append(str(_("May not contain a semicolon.")))
+            errors.setdefault(f"{path}.{index}", []).append(str(gettext("May not contain a semicolon.")))
         elif text and "\n" in text:
-            errors.setdefault(f"{path}.{index}", []).append(str(_("Give one name per line.")))
+            errors.setdefault(f"{path}.{index}", []).append(str(gettext("Give one name per line.")))
         elif text and text not in texts:
             texts.append(text)
     return texts or None
@@ -449,10 +490,10 @@ def clean_date(value: object, *, path: str, errors: dict, today: dt.date | None 
     else:
         day = None
     if day is None:
-        errors.setdefault(path, []).append(str(_("Use the form YYYY-MM-DD.")))
+        errors.setdefault(path, []).append(str(gettext("Use the form YYYY-MM-DD.")))
         return None
     if day > (today or timezone.localdate()):
-        errors.setdefault(path, []).append(str(_("The date is in the future.")))
+        errors.setdefault(path, []).append(str(gettext("The date is in the future.")))
         return None
     return day.isoformat()
 
@@ -470,7 +511,7 @@ def _clean_value(spec: Spec, value: object, path: str, errors: dict, today: dt.d
     if kind == LANGUAGE:
         code = clean_text(value, max_length=3, path=path, errors=errors)
         if code and not _LANGUAGE.match(code.lower()):
-            errors.setdefault(path, []).append(str(_("Use an ISO 639-2 code of three letters, such as ara.")))
+            errors.setdefault(path, []).append(str(gettext("Use an ISO 639-2 code of three letters, such as ara.")))
             return None
         return code.lower() if code else None
     if kind == EMAIL:
@@ -479,13 +520,13 @@ def _clean_value(spec: Spec, value: object, path: str, errors: dict, today: dt.d
             if text:
                 _email(text)
         except ValidationError:
-            errors.setdefault(path, []).append(str(_("Not an e-mail address.")))
+            errors.setdefault(path, []).append(str(gettext("Not an e-mail address.")))
             return None
         return text
     if kind == PHONE:
         text = clean_text(value, max_length=spec.max_length, path=path, errors=errors)
         if text and not _PHONE.match(text):
-            errors.setdefault(path, []).append(str(_("Use digits, spaces and dashes, with + before a country "
+            errors.setdefault(path, []).append(str(gettext("Use digits, spaces and dashes, with + before a country "
                                                      "code.")))
             return None
         return text
@@ -501,14 +542,14 @@ def _clean_records(value: object, spec: Spec, path: str, errors: dict, today: dt
     if items is None:
         return None
     if len(items) > spec.max_length:
-        errors.setdefault(path, []).append(str(_("At most %(n)d entries.") % {"n": spec.max_length}))
+        errors.setdefault(path, []).append(str(gettext("At most %(n)d entries.") % {"n": spec.max_length}))
         return None
     records = []
     for index, item in enumerate(items):
         record = _clean_document(item, spec.parts, f"{path}.{index}.", errors, today)
         required = spec.parts[0]
         if record is not None and required.key not in record:
-            errors.setdefault(f"{path}.{index}.{required.key}", []).append(str(_("This field is required.")))
+            errors.setdefault(f"{path}.{index}.{required.key}", []).append(str(gettext("This field is required.")))
         elif record is not None:
             records.append(record)
     return records or None
@@ -519,12 +560,12 @@ def _clean_document(data: object, specs: tuple[Spec, ...], prefix: str, errors: 
     if data is None:
         return {}
     if not isinstance(data, dict):
-        errors.setdefault(prefix.rstrip(".") or "__all__", []).append(str(_("Expected an object.")))
+        errors.setdefault(prefix.rstrip(".") or "__all__", []).append(str(gettext("Expected an object.")))
         return None
     known = {spec.key: spec for spec in specs}
     for key in data:
         if key not in known:
-            errors.setdefault(f"{prefix}{key}"[:100], []).append(str(_("Unknown field.")))
+            errors.setdefault(f"{prefix}{key}"[:100], []).append(str(gettext("Unknown field.")))
     cleaned = {}
     for spec in specs:
         value = _clean_value(spec, data.get(spec.key), f"{prefix}{spec.key}", errors, today)
@@ -538,7 +579,7 @@ def person_details_errors(data: object) -> tuple[dict, dict[str, list[str]]]:
     errors: dict[str, list[str]] = {}
     cleaned = _clean_document(data, PERSON_FIELDS, "", errors, timezone.localdate()) or {}
     if "age_basis" in cleaned and "estimated_age" not in cleaned:
-        errors.setdefault("age_basis", []).append(str(_("Give the estimated age the basis is for.")))
+        errors.setdefault("age_basis", []).append(str(gettext("Give the estimated age the basis is for.")))
     return cleaned, errors
 
 
@@ -548,7 +589,7 @@ def victim_context_errors(data: object) -> tuple[dict, dict[str, list[str]]]:
     if cleaned.get("sex_exploitation_types") and ExploitationType.SEXUAL_EXPLOITATION not in cleaned.get(
             "exploitation_types", []):
         errors.setdefault("sex_exploitation_types", []).append(
-            str(_("Types of sexual exploitation need the type of exploitation “Sexual exploitation”.")))
+            str(gettext("Types of sexual exploitation need the type of exploitation “Sexual exploitation”.")))
     _check_route_order(cleaned.get("route_events", []), errors)
     return cleaned, errors
 
@@ -563,7 +604,7 @@ def _check_route_order(events: list[dict], errors: dict) -> None:
     for index, event in enumerate(events):
         if event["type"] == RouteEventType.RECRUITMENT and event.get("date", "") > first_exploitation:
             errors.setdefault(f"route_events.{index}.date", []).append(
-                str(_("The recruitment is dated after an exploitation on the same route.")))
+                str(gettext("The recruitment is dated after an exploitation on the same route.")))
 
 
 def clean_person_details(data: object) -> dict:

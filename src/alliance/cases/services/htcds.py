@@ -362,7 +362,7 @@ def htcds_import(*, actor: Actor, data: bytes, filename: str = "", mode: str = A
         rules_for(country)
     except ProfileError:
         raise ValidationFailed({"country": [_("No NRM country profile exists for this country.")]}) from None
-    with import_slot(actor) as job:
+    with import_slot(actor) as job, htcds.messages_pinned():
         result = _import(actor, data, filename=filename, mode=mode, country=country, limits=limits)
         JobRun.objects.filter(pk=job.pk).update(done=result.created, total=result.rows,
                                                 result={"created": result.created, "rejected": result.rejected})

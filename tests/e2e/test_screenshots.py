@@ -60,6 +60,12 @@ def _first_screening(page) -> None:
     page.wait_for_load_state()
 
 
+def _right_to_left(page) -> None:
+    """The site has no right-to-left language yet: the direction is forced as one would set it."""
+    page.goto("/cases/")
+    page.evaluate("document.documentElement.dir = 'rtl'")
+
+
 def _form_with_errors(page) -> None:
     page.goto("/cases/new/")
     page.locator("main form.stack button[type=submit]").first.click()
@@ -80,6 +86,7 @@ def test_take_screenshots(browser, server, viewport):
         ("case-form-errors", _form_with_errors),
         ("case-page", _first_case),
         ("tokens-empty", "/directory/tokens/"),
+        ("case-list-rtl", _right_to_left),
     ])
     _shoot(browser, server, viewport, "reception@dreamland.example", [
         ("screening-home", "/screening/"),

@@ -160,7 +160,7 @@ def in_process(token: str, actor, calls: int) -> tuple[dict[str, dict], dict[str
 
     resolve_takes_address = "address" in inspect.signature(token_resolve).parameters
     scoped = selectors.case_list_for
-    parts = {"token_resolve (bearer token lookup)": (lambda: token_resolve(token, address="127.0.0.1"))
+    parts = {"token_resolve (bearer token lookup)": (lambda: token_resolve(raw=token, address="127.0.0.1"))
              if resolve_takes_address else (lambda: token_resolve(token)),
              "count of the policy-scoped list": lambda: scoped(actor=actor).count()}
     values = list(selectors.as_rows(scoped(actor=actor))[:50])

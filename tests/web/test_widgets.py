@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
-from alliance.web.widgets import LongSelect
+from alliance.core.forms import LongSelect
 
 
 class _Form(forms.Form):

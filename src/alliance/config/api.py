@@ -18,7 +18,7 @@ class BearerToken(HttpBearer):
     def authenticate(self, request, token):
         from alliance.directory.services import token_resolve
 
-        found = token_resolve(token, address=client_address(request))
+        found = token_resolve(raw=token, address=client_address(request))
         if found is None:
             # An unknown, expired or revoked token is an authentication failure, and audited as one.
             from alliance.core import audit

@@ -20,7 +20,7 @@ class ActorMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        request.actor = actor_for_session(request)
+        request.actor = actor_for_session(request=request)
         user = request.user
         if user.is_authenticated and not user.is_verified() and not request.path.startswith(self.EXEMPT_PREFIXES):
             from django_otp import user_has_device

@@ -20,19 +20,19 @@ def live_realm() -> Realm:
     return realm
 
 
-def memberships_of(user: User) -> list[Membership]:
+def memberships_of(*, user: User) -> list[Membership]:
     return list(user.memberships.filter(is_active=True).select_related("organisation").order_by("id"))
 
 
-def realms_for(user: User) -> list[Realm]:
+def realms_for(*, user: User) -> list[Realm]:
     """The live realm for every active member, plus the exercise realms they take part in."""
     realms = [live_realm()] if user.memberships.filter(is_active=True).exists() else []
     realms += list(user.exercise_realms.order_by("name"))
     return realms
 
 
-def realm_allowed(user: User, realm_id: int) -> bool:
-    return any(r.pk == realm_id for r in realms_for(user))
+def realm_allowed(*, user: User, realm_id: int) -> bool:
+    return any(r.pk == realm_id for r in realms_for(user=user))
 
 
 def actor_for(
@@ -81,7 +81,7 @@ def tokens_of(*, actor: Actor) -> QuerySet:
     return ApiToken.objects.filter(user_id=actor.user_id).select_related("realm").order_by("-created_at")
 
 
-def actor_for_session(request) -> Actor:
+def actor_for_session(*, request) -> Actor:
     """The actor of a browser session: its chosen membership and realm, checked afresh each request."""
     address = client_address(request)
     user = request.user
@@ -89,9 +89,9 @@ def actor_for_session(request) -> Actor:
     if not user.is_authenticated:
         return Actor(user_id=None, organisation_id=None, roles=frozenset(), realm_id=realm_id or 0,
                      address=address, channel="web")
-    memberships = memberships_of(user)
+    memberships = memberships_of(user=user)
     chosen = next((m for m in memberships if m.pk == request.session.get(SESSION_MEMBERSHIP)), None)
     chosen = chosen or (memberships[0] if memberships else None)
-    realms = realms_for(user)
+    realms = realms_for(user=user)
     realm = next((r for r in realms if r.pk == realm_id), None) or (realms[0] if realms else live_realm())
     return actor_for(user=user, membership=chosen, realm=realm, address=address, channel="web")

@@ -247,7 +247,7 @@ def token_issue(*, actor: Actor, name: str, days: int = 90, realm_id: int | None
     user = User.objects.get(pk=actor.user_id)
     from alliance.directory.selectors import realm_allowed
 
-    if not Realm.objects.filter(pk=realm_id).exists() or not realm_allowed(user, realm_id):
+    if not Realm.objects.filter(pk=realm_id).exists() or not realm_allowed(user=user, realm_id=realm_id):
         errors["realm"] = [_("You cannot act in that realm.")]
     membership = Membership.objects.filter(user_id=actor.user_id, organisation_id=actor.organisation_id).first()
     if errors:
@@ -298,7 +298,7 @@ WHERE t.digest = %s AND t.revoked_at IS NULL AND u.is_active AND m.is_active
 """  # noqa: S105  (SQL, not a secret)
 
 
-def token_resolve(raw: str, *, address: str = "") -> TokenIdentity | None:
+def token_resolve(*, raw: str, address: str = "") -> TokenIdentity | None:
     """The identity behind a presented secret, or None (unknown, expired, revoked, deactivated)."""
     if not raw or not raw.startswith(f"{TOKEN_PREFIX}_") or len(raw) > 128:
         return None

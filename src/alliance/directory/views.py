@@ -11,10 +11,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from alliance.core import roles as R
 from alliance.core.errors import ValidationFailed
+from alliance.core.forms import apply_errors
 from alliance.directory import selectors, services
 from alliance.directory.forms import MembershipForm, StaffAddForm, TokenForm
 from alliance.directory.models import Organisation
-from alliance.web.forms_errors import apply_errors
 
 
 @login_required

@@ -14,11 +14,11 @@ def shell(request) -> dict:
     from alliance.cases.services import transnational
     from alliance.directory.selectors import memberships_of, realms_for
 
-    realms = realms_for(request.user)
+    realms = realms_for(user=request.user)
     return {
         "unread_notifications": unread_count(actor),
         "available_realms": realms,
-        "memberships": memberships_of(request.user),
+        "memberships": memberships_of(user=request.user),
         "actor": actor,
         "current_realm": next((r for r in realms if r.pk == actor.realm_id), None),
         "nav": {

@@ -1,10 +1,6 @@
-"""Carry service-layer validation errors onto a Django form, field by field."""
+"""Moved to core.forms (domain apps may not import web). Kept only while cases/views/* still import it from
+here; remove it, and its entries in tests/architecture/test_imports.py KNOWN_VIOLATIONS, once they switch."""
 
-from alliance.core.errors import ValidationFailed
+from alliance.core.forms import apply_errors
 
-
-def apply_errors(form, error: ValidationFailed) -> None:
-    for field, messages in error.errors.items():
-        target = field if field in form.fields else None
-        for message in messages:
-            form.add_error(target, message)
+__all__ = ["apply_errors"]

@@ -75,7 +75,7 @@ def login_view(request):
             request.session[SESSION_STARTED] = now
             request.session[SESSION_SEEN] = now
             request.session[SESSION_REALM] = directory_selectors.live_realm().pk
-            memberships = directory_selectors.memberships_of(user)
+            memberships = directory_selectors.memberships_of(user=user)
             request.session[SESSION_MEMBERSHIP] = memberships[0].pk if memberships else None
             directory_services.login_succeeded(user=user, address=address, second_factor=False)
             if user_has_device(user):
@@ -196,13 +196,13 @@ def switch_context(request):
     membership_id = request.POST.get("membership")
     realm_id = request.POST.get("realm")
     if membership_id:
-        ids = {m.pk for m in directory_selectors.memberships_of(user)}
+        ids = {m.pk for m in directory_selectors.memberships_of(user=user)}
         if membership_id.isdigit() and int(membership_id) in ids:
             request.session[SESSION_MEMBERSHIP] = int(membership_id)
         else:
             messages.error(request, _("You are not a member of that organisation."))
     if realm_id:
-        if realm_id.isdigit() and directory_selectors.realm_allowed(user, int(realm_id)):
+        if realm_id.isdigit() and directory_selectors.realm_allowed(user=user, realm_id=int(realm_id)):
             request.session[SESSION_REALM] = int(realm_id)
         else:
             messages.error(request, _("You cannot enter that realm."))

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from alliance.cases.htcds import vocabulary as htcds
 from alliance.core.countries import COUNTRY_CHOICES
-from alliance.web.widgets import LongSelect
+from alliance.core.forms import LongSelect
 
 BLANK = [("", "—")]
 GROUPS = {"route_events": ("event", htcds.ROUTE_EVENT_FIELDS, htcds.MAX_ROUTE_EVENTS),

@@ -4,8 +4,8 @@ from django.utils.translation import gettext_lazy as _
 from alliance.cases.domain.nrm import Stage
 from alliance.cases.models import Case, CaseShare, Consent
 from alliance.core.countries import COUNTRY_CHOICES
+from alliance.core.forms import LongSelect
 from alliance.directory.models import Organisation
-from alliance.web.widgets import LongSelect
 
 
 class CaseCreateForm(forms.Form):

@@ -10,8 +10,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from alliance.core.countries import COUNTRY_CHOICES
+from alliance.core.forms import LongSelect
 from alliance.screening.models import Screening
-from alliance.web.widgets import LongSelect
 
 
 class PersonForm(forms.Form):

@@ -15,12 +15,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from alliance.core import policy
 from alliance.core import roles as R
 from alliance.core.errors import Forbidden, ValidationFailed
+from alliance.core.forms import apply_errors
 from alliance.screening.domain import catalogue as catalogues
 from alliance.screening.domain import languages
 from alliance.screening.domain.interview import InterviewUnavailable, current_interview
 from alliance.screening.domain.xlsform import FORM_ID, build_xlsform
 from alliance.screening.services import catalogues as service
-from alliance.web.forms_errors import apply_errors
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

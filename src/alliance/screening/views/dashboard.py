@@ -23,9 +23,9 @@ from django.views.decorators.http import require_GET
 
 from alliance.core import disclosure
 from alliance.core.errors import ValidationFailed
+from alliance.core.forms import apply_errors
 from alliance.screening.domain.interview import CHILD, OPERATIONAL, SCREEN
 from alliance.screening.selectors import dashboard as figures
-from alliance.web.forms_errors import apply_errors
 
 WIDTH = 400  # viewBox units; the SVG is drawn at 100% of its box, capped in dashboard.css
 FONT = 12

@@ -28,6 +28,7 @@ from django.views.decorators.http import require_GET, require_POST
 from alliance.core import policy
 from alliance.core import roles as R
 from alliance.core.errors import Conflict, ValidationFailed
+from alliance.core.forms import apply_errors
 from alliance.screening import services
 from alliance.screening.domain import explain, languages
 from alliance.screening.domain import phrases as phrase_texts
@@ -46,7 +47,6 @@ from alliance.screening.forms.interview import PersonForm
 from alliance.screening.models import Screening
 from alliance.screening.selectors import screenings as selectors
 from alliance.screening.services.submission import CHILD_GROUPS, age_group_of
-from alliance.web.forms_errors import apply_errors
 
 PHRASES = Path(__file__).resolve().parent.parent / "phrases.json"
 RECENT = 20

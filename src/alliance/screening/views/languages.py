@@ -15,12 +15,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from alliance.core import roles as R
 from alliance.core.errors import Forbidden, ValidationFailed
+from alliance.core.forms import apply_errors
 from alliance.screening.domain import catalogue as catalogues
 from alliance.screening.domain import languages, phrases
 from alliance.screening.domain.interview import InterviewUnavailable, current_interview
 from alliance.screening.services import catalogues as catalogue_service
 from alliance.screening.services import languages as service
-from alliance.web.forms_errors import apply_errors
 
 DIRECTION_CHOICES = [("ltr", gettext_lazy("Left to right")), ("rtl", gettext_lazy("Right to left"))]
 # What each fixed phrase is for, shown above its field (the English text is shown beside it too).

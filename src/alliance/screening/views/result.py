@@ -9,12 +9,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from alliance.core.errors import ValidationFailed
+from alliance.core.forms import apply_errors
 from alliance.screening import services
 from alliance.screening.domain import explain, languages, phrases
 from alliance.screening.forms.referral import ScreeningReferForm
 from alliance.screening.selectors.screenings import screening_get
 from alliance.screening.services.referral import referable
-from alliance.web.forms_errors import apply_errors
 
 
 @login_required

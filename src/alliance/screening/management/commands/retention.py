@@ -1,6 +1,9 @@
 """`alliance retention run [--dry-run] [--today YYYY-MM-DD]`: anonymise closed cases past their retention
 period (country profile), except those under a legal hold, and delete screenings that never became a case
-once their period ends. The nightly jobs run the same functions."""
+once their period ends. The nightly jobs run the same functions.
+
+The command lives in screening, not cases, because it runs both apps' retention and screening already
+depends on cases (a screening becomes a case); from cases it would make the two apps import each other."""
 
 from __future__ import annotations
 

@@ -66,6 +66,12 @@ def _right_to_left(page) -> None:
     page.evaluate("document.documentElement.dir = 'rtl'")
 
 
+def _in_russian(page) -> None:
+    page.goto("/cases/")
+    with page.expect_navigation():
+        page.locator("select#language").select_option("ru")
+
+
 def _form_with_errors(page) -> None:
     page.goto("/cases/new/")
     page.locator("main form.stack button[type=submit]").first.click()
@@ -87,6 +93,7 @@ def test_take_screenshots(browser, server, viewport):
         ("case-page", _first_case),
         ("tokens-empty", "/directory/tokens/"),
         ("case-list-rtl", _right_to_left),
+        ("case-list-ru", _in_russian),
     ])
     _shoot(browser, server, viewport, "reception@dreamland.example", [
         ("screening-home", "/screening/"),

@@ -201,6 +201,54 @@ def test_a_second_import_while_one_runs_is_refused_and_writes_nothing(importer):
                 .values_list("status", flat=True).distinct()) == ["done"]
 
 
+@pytest.mark.django_db(transaction=True)
+def test_two_imports_started_together_one_runs_and_one_is_refused(monkeypatch):
+    """A real race, each import in its own thread and database connection, the look for a running import
+    slowed down so that both look before either writes: the lock on the user's row (PostgreSQL) or the
+    IMMEDIATE transaction (SQLite) lets exactly one take the slot. (Without the lock, both ran.)"""
+    import threading
+    import time
+
+    from django.db import connection
+    from django.db.models import QuerySet
+
+    real_exists = QuerySet.exists
+
+    def slow_exists(self):
+        found = real_exists(self)
+        if self.model is JobRun:
+            time.sleep(0.5)
+        return found
+
+    if connection.vendor == "sqlite":
+        pytest.skip("the in-memory SQLite test database shares one cache between threads, which answers "
+                    "'database table is locked' at once instead of waiting; files use IMMEDIATE transactions")
+    monkeypatch.setattr(QuerySet, "exists", slow_exists)
+
+    actor = factories.actor(factories.member(factories.organisation("Racing Importer"), [R.CASE_WORKER]))
+    barrier, release, outcomes = threading.Barrier(2), threading.Event(), []
+
+    def attempt():
+        try:
+            barrier.wait(10)
+            with import_slot(actor):
+                outcomes.append("ran")
+                release.wait(10)  # hold the slot until the other has tried (or give up: then both ran)
+        except Conflict:
+            outcomes.append("refused")
+            release.set()
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=attempt) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert sorted(outcomes) == ["ran", "refused"]
+    assert JobRun.objects.filter(kind=service.IMPORT_KIND, user_id=actor.user_id).count() == 1
+
+
 def test_a_refused_file_releases_the_slot(importer):
     actor = factories.actor(importer)
     with pytest.raises(ValidationFailed):

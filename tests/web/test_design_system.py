@@ -61,7 +61,9 @@ def test_the_palette_meets_wcag_aa(fg, bg, least):
 # Left and right never appear (they would not mirror); in the design system's own sheets neither do top, bottom,
 # width and height (block/inline throughout, so a vertical script would work as well).
 DIRECTIONAL = re.compile(r"\b(?:margin|padding|border)-(?:left|right)\b|(?<![-\w])(?:left|right)\s*:"
-                         r"|text-align:\s*(?:left|right)|float:\s*(?:left|right)|clear:\s*(?:left|right)")
+                         r"|text-align:\s*(?:left|right)|float:\s*(?:left|right)|clear:\s*(?:left|right)"
+                         # four values (top right bottom left) set the two sides apart: not mirrored
+                         r"|(?<![-\w])(?:margin|padding|inset)\s*:\s*[^\s;}]+\s+[^\s;}]+\s+[^\s;}]+\s+[^\s;}]+")
 PHYSICAL = re.compile(r"\b(?:margin|padding|border)-(?:top|bottom)\b|(?<![-\w])(?:top|bottom)\s*:"
                       r"|(?<![-\w])(?:(?:max|min)-)?(?:width|height)\s*:")
 

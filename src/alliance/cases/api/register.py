@@ -2,28 +2,30 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from datetime import date, datetime
 from typing import Literal
 
-from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
-from pydantic import ConfigDict, Field
+from pydantic import Field
 
 from alliance.cases import services
 from alliance.cases.domain.nrm import Stage
 from alliance.cases.selectors import register as selectors
 from alliance.cases.selectors.nrm import deadlines_for, nrm_view_for
-from alliance.core.api_schemas import ISO_DATE, MAX_ID, PAGE, PAGE_SIZE, id_path, with_errors
-from alliance.core.errors import ValidationFailed
+from alliance.core.api_schemas import (
+    ISO_DATE,
+    MAX_ID,
+    PAGE,
+    PAGE_SIZE,
+    StrictIn,
+    calendar_date,
+    id_path,
+    with_errors,
+)
 from alliance.core.pagination import paginate
 from alliance.core.spreadsheet import csv_attachment
 
 router = Router(tags=["cases"])
-
-
-class StrictIn(Schema):
-    model_config = ConfigDict(extra="forbid")
 
 
 class CaseRow(Schema):
@@ -221,21 +223,13 @@ def case_create(request, payload: CaseIn):
     return Status(201, selectors.list_row(case))
 
 
-def _iso_date(value: str | None, field: str) -> date | None:
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise ValidationFailed({field: [_("Not a date.")]}) from None
-
-
 @router.post("/search", response=with_errors(SearchOut), operation_id="case_search")
 def case_search(request, payload: SearchIn):
     rows = selectors.case_search_for(
         actor=request.actor, name=payload.name, identity_number=payload.identity_number, number=payload.number,
         status=payload.status or "", nrm_stage=payload.nrm_stage or "", organisation=payload.organisation_id,
-        opened_from=_iso_date(payload.opened_from, "opened_from"), opened_to=_iso_date(payload.opened_to, "opened_to"),
+        opened_from=calendar_date(payload.opened_from, "opened_from"),
+        opened_to=calendar_date(payload.opened_to, "opened_to"),
     )
     return {"items": rows, "count": len(rows)}
 
@@ -266,18 +260,9 @@ def case_transition(request, payload: TransitionIn, case_id: int = id_path()):
     event = services.case_transition(
         actor=request.actor, case_id=case_id, transition=payload.transition, outcome=payload.outcome,
         reason=payload.reason, reflection_days=payload.reflection_days, closure_status=payload.closure_status,
-        effective_on=_date(payload.effective_on, "effective_on"),
+        effective_on=calendar_date(payload.effective_on, "effective_on"),
     )
     return Status(201, event)
-
-
-def _date(value: str | None, field: str) -> dt.date | None:
-    if not value:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise ValidationFailed({field: ["Not a calendar date."]}) from None
 
 
 @router.post("/{case_id}/shares", response=with_errors({201: ShareOut}), operation_id="case_share")
@@ -298,7 +283,7 @@ def consent_record(request, payload: ConsentIn, case_id: int = id_path()):
     consent = services.consent_record(
         actor=request.actor, case_id=case_id, purpose=payload.purpose, language=payload.language,
         interpreter=payload.interpreter, organisation_id=payload.organisation_id, sector=payload.sector,
-        country=payload.country, given_on=_date(payload.given_on, "given_on"),
+        country=payload.country, given_on=calendar_date(payload.given_on, "given_on"),
     )
     return Status(201, consent)
 

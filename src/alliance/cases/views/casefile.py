@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -27,9 +26,10 @@ from alliance.cases.selectors import casefile as selectors
 from alliance.cases.selectors.timeline import timeline_for, timeline_items
 from alliance.cases.services import casefile as services
 from alliance.cases.services.casefile.gate import editable_case
+from alliance.cases.views.form_html import form_html
 from alliance.core import policy
 from alliance.core import roles as R
-from alliance.core.errors import Forbidden, NotFound, ValidationFailed
+from alliance.core.errors import ValidationFailed
 from alliance.web.forms_errors import apply_errors
 
 PANEL_TIMELINE = 10
@@ -53,13 +53,14 @@ def panel(request, view) -> dict | None:
     })
     if can_edit:
         context.update({
-            "task_form": TaskForm(actor=actor, auto_id="task_%s"),
-            "note_form": NoteForm(auto_id="note_%s"),
-            "document_form": DocumentForm(auto_id="document_%s"),
-            "plan_form": SupportPlanForm(auto_id="plan_%s", initial=_plan_initial(plan)),
-            "service_form": SupportServiceForm(auto_id="service_%s"),
-            "service_forms": [(s, SupportServiceStatusForm(auto_id=f"service{s.pk}_%s", initial={
-                "status": s.status, "starts_on": s.starts_on, "ends_on": s.ends_on})) for s in file.plan.services],
+            "task_form": form_html(TaskForm(actor=actor, auto_id="task_%s")),
+            "note_form": form_html(NoteForm(auto_id="note_%s")),
+            "document_form": form_html(DocumentForm(auto_id="document_%s")),
+            "plan_form": form_html(SupportPlanForm(auto_id="plan_%s", initial=_plan_initial(plan))),
+            "service_form": form_html(SupportServiceForm(auto_id="service_%s")),
+            "service_forms": [(s, form_html(SupportServiceStatusForm(auto_id=f"service{s.pk}_%s", initial={
+                "status": s.status, "starts_on": s.starts_on, "ends_on": s.ends_on})))
+                for s in file.plan.services],
         })
     return context
 
@@ -96,27 +97,16 @@ def _posted(request, case_id: int, form, section: str, write, done: str):
     """The shape of every form on the case page: validate, call the service, say what happened, go back."""
     if not form.is_valid():
         # The gate first: a stranger learns nothing from the form's errors about whether the case exists.
-        if not _may_edit(request, case_id):
-            raise Http404
+        editable_case(request.actor, case_id, what="form")
         _flash(request, form)
         return _back(case_id, section)
     try:
         write(form.cleaned_data)
-    except NotFound:
-        raise Http404 from None
     except ValidationFailed as exc:
         _flash(request, form, exc)
     else:
         messages.success(request, done)
     return _back(case_id, section)
-
-
-def _may_edit(request, case_id: int) -> bool:
-    try:
-        editable_case(request.actor, case_id, what="form")
-    except NotFound:
-        return False
-    return True
 
 
 @login_required
@@ -131,10 +121,7 @@ def task_add(request, case_id: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def task_edit(request, task_id: int):
-    try:
-        task = selectors.task_get_for(actor=request.actor, task_id=task_id)
-    except NotFound:
-        raise Http404 from None
+    task = selectors.task_get_for(actor=request.actor, task_id=task_id)
     if not policy.CASE.can(request.actor, R.CASE_EDIT, task.case):
         raise Http404
     initial = {"title": task.title, "due_on": task.due_on, "assignee": task.assignee_id, "status": task.status}
@@ -144,8 +131,6 @@ def task_edit(request, task_id: int):
         try:
             services.task_update(actor=request.actor, task_id=task.pk, title=data["title"], due_on=data["due_on"],
                                  assignee_id=data["assignee"], status=data["status"])
-        except NotFound:
-            raise Http404 from None
         except ValidationFailed as exc:
             apply_errors(form, exc)
         else:
@@ -159,8 +144,6 @@ def task_edit(request, task_id: int):
 def task_complete(request, task_id: int):
     try:
         task = services.task_complete(actor=request.actor, task_id=task_id)
-    except NotFound:
-        raise Http404 from None
     except ValidationFailed as exc:
         case_id = selectors.task_get_for(actor=request.actor, task_id=task_id).case_id
         for field_messages in exc.errors.values():
@@ -193,10 +176,7 @@ def document_upload(request, case_id: int):
 
 @login_required
 def document_download(request, document_id: int):
-    try:
-        document, content = services.document_get_content(actor=request.actor, document_id=document_id)
-    except NotFound:
-        raise Http404 from None
+    document, content = services.document_get_content(actor=request.actor, document_id=document_id)
     return attachment_response(content, content_type=document.content_type, filename=document.filename)
 
 
@@ -235,11 +215,8 @@ def service_edit(request, service_id: int):
 
 @login_required
 def timeline(request, case_id: int):
-    try:
-        items, count, full = timeline_for(actor=request.actor, case_id=case_id,
-                                          page=_page_number(request.GET.get("page")), page_size=50)
-    except NotFound:
-        raise Http404 from None
+    items, count, full = timeline_for(actor=request.actor, case_id=case_id,
+                                      page=_page_number(request.GET.get("page")), page_size=50)
     page = Paginator(range(count), 50).get_page(request.GET.get("page"))
     return render(request, "cases/casefile/timeline.html",
                   {"items": items, "page": page, "full": full, "case_id": case_id})
@@ -254,10 +231,7 @@ def _page_number(raw: str | None) -> int:
 
 @login_required
 def my_tasks(request):
-    try:
-        tasks = selectors.my_tasks_for(actor=request.actor)
-    except Forbidden:
-        raise PermissionDenied from None
+    tasks = selectors.my_tasks_for(actor=request.actor)
     for task in tasks:
         task.can_complete = policy.CASE.can(request.actor, R.CASE_EDIT, task.case)
     return render(request, "cases/casefile/my_tasks.html", {"tasks": tasks})

@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
@@ -20,9 +20,10 @@ from alliance.cases.selectors.data_protection import access_log_for, access_rows
 from alliance.cases.selectors.subject_access import subject_access_for
 from alliance.cases.services import data_protection as services
 from alliance.cases.services.retention import retention_ends
+from alliance.cases.views.form_html import form_html
 from alliance.core import policy
 from alliance.core import roles as R
-from alliance.core.errors import NotFound, ValidationFailed
+from alliance.core.errors import ValidationFailed
 
 
 def _flash(request, error: ValidationFailed) -> None:
@@ -46,8 +47,9 @@ def panel(request, view) -> dict | None:
                "can_protect": can_protect, "retention_ends": retention_ends(case), "rules": rules}
     if can_protect:
         context.update({
-            "hold_form": LegalHoldForm(initial={"hold": "release" if case.legal_hold else "set"}, auto_id="hold_%s"),
-            "delete_form": DeleteForm(auto_id="delete_%s"),
+            "hold_form": form_html(LegalHoldForm(initial={"hold": "release" if case.legal_hold else "set"},
+                                                 auto_id="hold_%s")),
+            "delete_form": form_html(DeleteForm(auto_id="delete_%s")),
             "duty_required": bool(rules and rules.duty_to_notify_required),
             "duty_blockers": services.duty_to_notify_blockers(case) if rules else [],
             "duty_sent": list(case.duty_notifications.order_by("sent_at")),
@@ -57,10 +59,7 @@ def panel(request, view) -> dict | None:
 
 @login_required
 def access_log(request, case_id: int):
-    try:
-        case, events = access_log_for(actor=request.actor, case_id=case_id)
-    except NotFound:
-        raise Http404 from None
+    case, events = access_log_for(actor=request.actor, case_id=case_id)
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     return render(request, "cases/data_protection/access_log.html",
                   {"case": case, "page": page, "rows": access_rows(page.object_list)})
@@ -68,10 +67,7 @@ def access_log(request, case_id: int):
 
 @login_required
 def subject_access(request, case_id: int):
-    try:
-        document = subject_access_for(actor=request.actor, case_id=case_id)
-    except NotFound:
-        raise Http404 from None
+    document = subject_access_for(actor=request.actor, case_id=case_id)
     body = json.dumps(document, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2)
     response = HttpResponse(body, content_type="application/json; charset=utf-8")
     number = document["cases"][0]["number"] if document["cases"] else str(case_id)
@@ -91,8 +87,6 @@ def legal_hold(request, case_id: int):
     change = services.legal_hold_clear if release else services.legal_hold_set
     try:
         change(actor=request.actor, case_id=case_id, reason=form.cleaned_data["reason"])
-    except NotFound:
-        raise Http404 from None
     except ValidationFailed as exc:
         _flash(request, exc)
     else:
@@ -110,8 +104,6 @@ def case_delete(request, case_id: int):
         return redirect("cases:detail", case_id=case_id)
     try:
         services.case_delete(actor=request.actor, case_id=case_id, justification=form.cleaned_data["justification"])
-    except NotFound:
-        raise Http404 from None
     except ValidationFailed as exc:
         _flash(request, exc)
         return redirect("cases:detail", case_id=case_id)
@@ -124,8 +116,6 @@ def case_delete(request, case_id: int):
 def duty_notify(request, case_id: int):
     try:
         notification = services.duty_notification_send(actor=request.actor, case_id=case_id)
-    except NotFound:
-        raise Http404 from None
     except ValidationFailed as exc:
         _flash(request, exc)
     else:
@@ -136,10 +126,7 @@ def duty_notify(request, case_id: int):
 
 def _exists_for_controller(request, case_id: int) -> None:
     """An invalid form must not tell a stranger more than a valid one: 404 unless the actor is the controller."""
-    try:
-        case_for_controller(request.actor, case_id, "data_protection")
-    except NotFound:
-        raise Http404 from None
+    case_for_controller(request.actor, case_id, "data_protection")
 
 
 urlpatterns = [

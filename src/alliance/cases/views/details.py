@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
@@ -15,7 +14,7 @@ from alliance.cases.htcds import vocabulary as htcds
 from alliance.cases.selectors.details import case_details_for, details_of, labelled
 from alliance.cases.services.details import case_details_update
 from alliance.core import roles as R
-from alliance.core.errors import NotFound, ValidationFailed
+from alliance.core.errors import ValidationFailed
 from alliance.web.forms_errors import apply_errors
 
 
@@ -41,10 +40,7 @@ def panel(request, view) -> dict | None:
 @login_required
 @require_http_methods(["GET", "POST"])
 def details_edit(request, case_id: int):
-    try:
-        view = case_details_for(actor=request.actor, case_id=case_id, action=R.CASE_EDIT)
-    except NotFound:
-        raise Http404 from None
+    view = case_details_for(actor=request.actor, case_id=case_id, action=R.CASE_EDIT)
     if request.method == "GET":
         form = DetailsForm(initial=DetailsForm.initial_from(view.names, view.details, view.victim_context))
         return render(request, "cases/details/edit.html", {"form": form, "case": view.case})
@@ -54,8 +50,6 @@ def details_edit(request, case_id: int):
         try:
             case_details_update(actor=request.actor, case_id=case_id, names=names, details=details,
                                 victim_context=context)
-        except NotFound:
-            raise Http404 from None
         except ValidationFailed as exc:
             apply_errors(form, ValidationFailed({DetailsForm.field_of(p, origins): m for p, m in exc.errors.items()}))
         else:

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
@@ -23,9 +21,10 @@ from alliance.cases.selectors.referrals import (
 )
 from alliance.cases.services import notifications as notices
 from alliance.cases.services import referrals as services
+from alliance.cases.views.form_html import form_html
 from alliance.core import policy
 from alliance.core import roles as R
-from alliance.core.errors import Forbidden, NotFound, ValidationFailed
+from alliance.core.errors import ValidationFailed
 
 BOX_LABELS = {"incoming": gettext_lazy("Incoming"), "outgoing": gettext_lazy("Outgoing"),
               "overdue": gettext_lazy("Overdue")}
@@ -56,7 +55,7 @@ def panel(request, view) -> dict | None:
     if not rows and not can_refer:
         return None
     return {"template": "cases/_referrals.html", "rows": rows, "can_refer": can_refer,
-            "refer_form": ReferForm(auto_id="refer_%s")}
+            "refer_form": form_html(ReferForm(auto_id="refer_%s")) if can_refer else ""}
 
 
 @login_required
@@ -76,8 +75,6 @@ def case_refer(request, case_id: int):
             scope=data["scope"], purpose=data["purpose"], respond_by=data["respond_by"],
             legal_basis=data["legal_basis"],
         )
-    except NotFound:
-        raise Http404 from None
     except ValidationFailed as exc:
         _flash(request, exc)
     else:
@@ -100,10 +97,6 @@ def referral_step(request, share_id: int, step: str):
             "done": lambda: services.referral_done(actor=request.actor, share_id=share_id, reason=reason)}[step]
     try:
         take()
-    except NotFound:
-        raise Http404 from None
-    except Forbidden:
-        raise PermissionDenied from None
     except ValidationFailed as exc:
         _flash(request, exc)
     else:
@@ -119,10 +112,7 @@ def referral_step(request, share_id: int, step: str):
 def referral_list(request):
     box = request.GET.get("box") if request.GET.get("box") in BOXES else "incoming"
     status = request.GET.get("status") if request.GET.get("status") in CaseShare.Status.values else None
-    try:
-        rows = referral_list_for(actor=request.actor, box=box, status=status)
-    except Forbidden:
-        raise PermissionDenied from None
+    rows = referral_list_for(actor=request.actor, box=box, status=status)
     return render(request, "cases/referrals/list.html", {
         "rows": _with_actions(rows), "box": box, "boxes": [(b, BOX_LABELS[b]) for b in BOXES],
     })
@@ -137,10 +127,7 @@ def notification_list(request):
 @login_required
 @require_POST
 def notification_read(request, notification_id: int):
-    try:
-        notices.notification_read(actor=request.actor, notification_id=notification_id)
-    except NotFound:
-        raise Http404 from None
+    notices.notification_read(actor=request.actor, notification_id=notification_id)
     return redirect("cases:notifications")
 
 

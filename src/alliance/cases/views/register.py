@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -23,10 +22,11 @@ from alliance.cases.forms.register import (
 from alliance.cases.models import Case
 from alliance.cases.selectors import register as selectors
 from alliance.cases.selectors.nrm import deadlines_for, nrm_view_for
+from alliance.cases.views.form_html import form_html
 from alliance.cases.views.panels import panels_for
 from alliance.core import audit, policy
 from alliance.core import roles as R
-from alliance.core.errors import Forbidden, NotFound, ValidationFailed
+from alliance.core.errors import ValidationFailed
 from alliance.core.pagination import CappedPaginator
 from alliance.core.spreadsheet import csv_attachment
 from alliance.web.forms_errors import apply_errors
@@ -68,11 +68,8 @@ def _flash_errors(request, error: ValidationFailed) -> None:
 
 @login_required
 def case_list(request):
-    try:
-        box = request.GET.get("box") if request.GET.get("box") in selectors.LIST_BOXES else "all"
-        queryset = selectors.case_list_for(actor=request.actor, status=request.GET.get("status") or None, box=box)
-    except Forbidden:
-        raise PermissionDenied from None
+    box = request.GET.get("box") if request.GET.get("box") in selectors.LIST_BOXES else "all"
+    queryset = selectors.case_list_for(actor=request.actor, status=request.GET.get("status") or None, box=box)
     page = CappedPaginator(selectors.as_rows(queryset), LIST_PAGE_SIZE).get_page(request.GET.get("page"))
     labels = dict(Case.Status.choices)
     rows = [{**row, "status_label": labels.get(row["status"], row["status"])}
@@ -95,8 +92,6 @@ def case_create(request):
                 birth_date=data["birth_date"].isoformat() if data["birth_date"] else "",
                 pseudonym=data["pseudonym"], summary=data["summary"],
             )
-        except Forbidden:
-            raise PermissionDenied from None
         except ValidationFailed as exc:
             apply_errors(form, exc)
         else:
@@ -131,16 +126,14 @@ def case_detail(request, case_id: int):
 
 
 def _case_page(request, case_id: int):
-    try:
-        view = selectors.case_view_for(actor=request.actor, case_id=case_id)
-    except NotFound:
-        raise Http404 from None
+    view = selectors.case_view_for(actor=request.actor, case_id=case_id)
     labels = {**FIELD_LABELS, "status": _("Status")}
     shown = [(labels.get(name, name), _display(name, value)) for name, value in view.fields.items()]
     can_share = policy.CASE.can(request.actor, R.CASE_SHARE, view.case)
     nrm_view = nrm_view_for(actor=request.actor, case=view.case, full_scope=view.scope == "full")
     # Several forms share one page: distinct ids keep every label tied to its own field.
-    step_forms = [(step, TransitionForm(initial={"transition": step.name}, auto_id=f"{step.name}_%s"))
+    step_forms = [(step, form_html(TransitionForm(initial={"transition": step.name}, auto_id=f"{step.name}_%s"),
+                                   "cases/_step_fields.html", step_name=step.name, has_outcomes=bool(step.outcomes)))
                   for step in nrm_view.steps]
     context = {
         "nrm": nrm_view,
@@ -149,9 +142,9 @@ def _case_page(request, case_id: int):
         "shown": shown,
         "withheld": [labels.get(name, name) for name in view.withheld],
         "can_share": can_share,
-        "share_form": CaseShareForm(auto_id="share_%s"),
+        "share_form": form_html(CaseShareForm(auto_id="share_%s")) if can_share else "",
         "consents": view.case.consents.select_related("organisation") if can_share else [],
-        "consent_form": ConsentForm(auto_id="consent_%s"),
+        "consent_form": form_html(ConsentForm(auto_id="consent_%s")) if can_share else "",
         "panels": panels_for(request, view),
     }
     return render(request, "cases/detail.html", context)
@@ -167,8 +160,6 @@ def case_share(request, case_id: int):
                                 organisation_id=form.cleaned_data["organisation"].pk,
                                 scope=form.cleaned_data["scope"], purpose=form.cleaned_data["purpose"],
                                 legal_basis=form.cleaned_data["legal_basis"])
-        except NotFound:
-            raise Http404 from None
         except ValidationFailed as exc:
             apply_errors(form, exc)
         else:
@@ -189,10 +180,6 @@ def case_override(request, case_id: int):
         try:
             services.case_override(actor=request.actor, case_id=case_id,
                                    justification=form.cleaned_data["justification"])
-        except Forbidden:
-            raise PermissionDenied from None
-        except NotFound:
-            raise Http404 from None
         except ValidationFailed as exc:
             apply_errors(form, exc)
         else:
@@ -204,10 +191,7 @@ def case_override(request, case_id: int):
 
 @login_required
 def case_export(request):
-    try:
-        header, rows = selectors.case_export_for(actor=request.actor)
-    except Forbidden:
-        raise PermissionDenied from None
+    header, rows = selectors.case_export_for(actor=request.actor)
     return csv_attachment("cases.csv", header, rows)
 
 
@@ -224,10 +208,6 @@ def case_step(request, case_id: int):
                 reason=data["reason"], effective_on=data["effective_on"], reflection_days=data["reflection_days"],
                 closure_status=data["closure_status"] or "closed",
             )
-        except NotFound:
-            raise Http404 from None
-        except Forbidden:
-            raise PermissionDenied from None
         except ValidationFailed as exc:
             _flash_errors(request, exc)
         else:
@@ -239,10 +219,7 @@ def case_step(request, case_id: int):
 
 @login_required
 def deadlines(request):
-    try:
-        rows = deadlines_for(actor=request.actor, within_days=14)
-    except Forbidden:
-        raise PermissionDenied from None
+    rows = deadlines_for(actor=request.actor, within_days=14)
     return render(request, "cases/deadlines.html", {"rows": rows})
 
 
@@ -260,8 +237,6 @@ def consent_add(request, case_id: int):
             interpreter=data["interpreter"], organisation_id=data["organisation"].pk if data["organisation"] else None,
             sector=data["sector"], country=data["country"], given_on=data["given_on"],
         )
-    except NotFound:
-        raise Http404 from None
     except ValidationFailed as exc:
         _flash_errors(request, exc)
     else:
@@ -277,8 +252,6 @@ def consent_withdraw(request, consent_id: int):
     case_id = Consent.objects.filter(pk=consent_id).values_list("case_id", flat=True).first()
     try:
         revoked = services.consent_withdraw(actor=request.actor, consent_id=consent_id)
-    except NotFound:
-        raise Http404 from None
     except ValidationFailed as exc:
         _flash_errors(request, exc)
     else:

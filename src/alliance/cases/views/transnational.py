@@ -3,12 +3,9 @@ received packages with their preview and review."""
 
 from __future__ import annotations
 
-import functools
-
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -18,9 +15,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from alliance.cases.selectors import transnational as selectors
 from alliance.cases.services import transnational as services
+from alliance.cases.views.form_html import form_html
 from alliance.core.api_schemas import MAX_ID
 from alliance.core.countries import COUNTRY_CHOICES
-from alliance.core.errors import Forbidden, NotFound, ValidationFailed
+from alliance.core.errors import ValidationFailed
 from alliance.core.sealed_package import format_fingerprint
 from alliance.web.forms_errors import apply_errors
 
@@ -119,26 +117,12 @@ def panel(request, view) -> dict | None:
     if not options["may_override"]:
         del form.fields["legal_basis"]
     sent = [(p, field_labels(p.fields)) for p in options["sent"]]
-    return {"template": "cases/_transnational.html", "form": form if options["choices"] else None,
+    return {"template": "cases/_transnational.html", "form": form_html(form) if options["choices"] else None,
             "sent": sent, "case": view.case}
-
-
-def _forbidden_to_403(function):
-    @functools.wraps(function)
-    def wrapped(request, *args, **kwargs):
-        try:
-            return function(request, *args, **kwargs)
-        except Forbidden:
-            raise PermissionDenied from None
-        except NotFound:
-            raise Http404 from None
-
-    return wrapped
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@_forbidden_to_403
 def keys(request):
     pairs = selectors.keys_for(actor=request.actor)
     form = KeysForm(request.POST or None)
@@ -161,7 +145,6 @@ def keys(request):
 
 @login_required
 @require_GET
-@_forbidden_to_403
 def key_card(request):
     """The public identity card: not secret, only as good as the fingerprint check by phone."""
     active = selectors.keys_for(actor=request.actor).filter(retired_at__isnull=True).first()
@@ -175,7 +158,6 @@ def key_card(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@_forbidden_to_403
 def partners(request):
     partners_list = selectors.partners_for(actor=request.actor)
     form = PartnerForm(request.POST or None, request.FILES or None)
@@ -195,7 +177,6 @@ def partners(request):
 
 @login_required
 @require_POST
-@_forbidden_to_403
 def partner_remove(request, partner_id: int):
     services.partner_remove(actor=request.actor, partner_id=partner_id)
     messages.success(request, _("The partner is no longer trusted."))
@@ -215,8 +196,6 @@ def package_send(request, case_id: int):
     try:
         record, sealed = services.package_send(actor=request.actor, case_id=case_id, partner_id=partner_id,
                                                legal_basis=request.POST.get("legal_basis", "")[:500])
-    except NotFound:
-        raise Http404 from None
     except ValidationFailed as exc:
         for field_messages in exc.errors.values():
             for message in field_messages:
@@ -229,7 +208,6 @@ def package_send(request, case_id: int):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@_forbidden_to_403
 def packages(request):
     """Received and sent packages, and the upload of a received one."""
     rows = selectors.packages_for(actor=request.actor)
@@ -250,7 +228,6 @@ def packages(request):
 
 @login_required
 @require_GET
-@_forbidden_to_403
 def package(request, package_id: int):
     preview = selectors.package_preview_for(actor=request.actor, package_id=package_id)
     return render(request, "cases/transnational/package.html", {
@@ -261,7 +238,6 @@ def package(request, package_id: int):
 
 @login_required
 @require_POST
-@_forbidden_to_403
 def package_accept(request, package_id: int):
     try:
         case = services.package_accept(actor=request.actor, package_id=package_id)
@@ -276,7 +252,6 @@ def package_accept(request, package_id: int):
 
 @login_required
 @require_POST
-@_forbidden_to_403
 def package_refuse(request, package_id: int):
     form = RefuseForm(request.POST)
     try:

@@ -74,18 +74,21 @@ def case_access_or_none(*, actor: Actor, case_id: object, action: str, need_full
     which audits its own refusal, and for pages that show an action only to those who may take it."""
     if type(case_id) is not int:
         return None
+    cases = Case.objects.select_related(*related) if related else Case.objects.all()
     if lock:
-        # Lock first and decide after, so the decision sees the shares and overrides as they are once the
-        # row is ours (a share revoked meanwhile wins).
+        # The row is locked as it is read, and the decision below is made after, so it sees the shares and
+        # overrides as they are once the row is ours (a share revoked meanwhile wins).
         if not transaction.get_connection().in_atomic_block:
             raise RuntimeError("locking a case needs a transaction")
-        list(Case.objects.select_for_update().filter(pk=case_id, realm_id=actor.realm_id)
-             .values_list("pk", flat=True))
-    cases = Case.objects.select_related(*related) if related else Case.objects.all()
-    found = policy.CASE.granted(actor, action, cases.filter(pk=case_id))
-    if not found or (need_full and found[0][1].field_scope != policy.FULL):
+        cases = cases.select_for_update(of=("self",))
+    found = list(cases.filter(pk=case_id, realm_id=actor.realm_id)[:1])  # [:1]: no ORDER BY, unlike first()
+    # A missing case is asked the same questions as a forbidden one, on a stand-in that no one owns, so the
+    # two refusals cost the same queries and cannot be told apart by their timing.
+    case = found[0] if found else Case(pk=case_id, realm_id=actor.realm_id)
+    relation = policy.CASE.relation(actor, action, case)
+    if not found or relation is None or (need_full and relation.field_scope != policy.FULL):
         return None
-    return CaseAccess(case=found[0][0], relation=found[0][1])
+    return CaseAccess(case=case, relation=relation)
 
 
 def _refuse(actor: Actor, case_id: object, reason: str) -> NoReturn:
@@ -99,7 +102,8 @@ def case_access_for(*, actor: Actor, case_id: object, action: str, need_full: bo
 
     Missing, in another realm, forbidden, or (with need_full) shared with a limited scope are all "not
     found", and every refusal is audited (reason: `what`, else the action). A missing and a forbidden case
-    cost the same work: one scoped query that finds nothing, then the audit row. An id that is not an
+    cost the same work: the same queries (the row, then the policy's relations), then the audit row. An id
+    that is not an
     integer is "not found" too, never an error. lock=True locks the row inside the caller's transaction
     before deciding; a refusal's audit row then shares that transaction's fate, so a write that is a
     transaction of its own uses case_locked_for, which records the refusal after the rollback.

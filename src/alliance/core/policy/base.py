@@ -73,22 +73,6 @@ class ObjectPolicy:
             queryset = queryset.filter(realm_id=actor.realm_id)
         return queryset.filter(condition)
 
-    def granted(self, actor: Actor, action: str, queryset: QuerySet) -> list[tuple[object, Relation]]:
-        """The rows of `queryset` the actor may act on, each with the first relation that grants it, in one
-        query. A gate uses this so that a missing and a forbidden object cost the same work (one query that
-        finds nothing) and the relation, hence the field scope, comes from the same definition as scope()."""
-        relations = [r for r in self.relations if action in r.grants]
-        annotated = self.scope(actor, action, queryset).annotate(**{
-            f"_grant_{i}": ExpressionWrapper(r.where(actor), output_field=BooleanField())
-            for i, r in enumerate(relations)
-        })
-        out = []
-        for row in annotated:
-            relation = next((r for i, r in enumerate(relations) if getattr(row, f"_grant_{i}")), None)
-            if relation is not None:
-                out.append((row, relation))
-        return out
-
     def visible_fields(self, actor: Actor, action: str, obj) -> frozenset[str] | None:
         """None means every field; a set means only those fields may leave the service layer."""
         relation = self.relation(actor, action, obj)

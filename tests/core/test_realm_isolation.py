@@ -32,9 +32,9 @@ def two_realms(db):
 ])
 def test_selectors_never_cross_realms(two_realms, actor_key, mine, theirs):
     actor, own, other = two_realms[actor_key], two_realms[mine], two_realms[theirs]
-    assert selectors.case_get_for(actor=actor, case_id=own.pk).case == own
+    assert selectors.case_view_for(actor=actor, case_id=own.pk).case == own
     with pytest.raises(NotFound):
-        selectors.case_get_for(actor=actor, case_id=other.pk)
+        selectors.case_view_for(actor=actor, case_id=other.pk)
     assert list(selectors.case_list_for(actor=actor)) == [own]
     assert selectors.case_count_for(actor=actor) == 1
     other_name = f"{other.person.given_name} {other.person.family_name}"

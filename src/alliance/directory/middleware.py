@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib.auth import logout
 from django.shortcuts import redirect
 
-from alliance.core.roles import PERSONAL_DATA_ROLES
+from alliance.core.policy import second_factor_required
 from alliance.directory.selectors import actor_for_session
 
 
@@ -26,11 +25,9 @@ class ActorMiddleware:
             from django_otp import user_has_device
 
             enrolled = user_has_device(user)
-            required = settings.ALLIANCE_REQUIRE_SECOND_FACTOR and bool(request.actor.roles & PERSONAL_DATA_ROLES)
-            if enrolled:
-                return redirect("web:otp_verify")
-            if required:
-                return redirect("web:otp_setup")
+            # The same rule as the API's session (config/api.py): core/policy/session.py.
+            if second_factor_required(request.actor, enrolled=enrolled):
+                return redirect("web:otp_verify" if enrolled else "web:otp_setup")
         if request.user.is_authenticated and request.actor.user_id is None and not request.path.startswith(
             self.EXEMPT_PREFIXES
         ):

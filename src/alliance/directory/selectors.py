@@ -41,16 +41,18 @@ def actor_for(
     if membership is None or not membership.is_active or not user.is_active:
         return Actor(user_id=None, organisation_id=None, roles=frozenset(), realm_id=realm.pk,
                      realm_is_exercise=realm.is_exercise, address=address, channel=channel)
-    return Actor(
-        user_id=user.pk,
-        organisation_id=membership.organisation_id,
-        roles=frozenset(membership.roles),
-        realm_id=realm.pk,
-        realm_is_exercise=realm.is_exercise,
-        address=address,
-        channel=channel,
-        is_organisation_admin=membership.is_organisation_admin,
-    )
+    return member_actor(user_id=user.pk, organisation_id=membership.organisation_id, roles=membership.roles,
+                        is_organisation_admin=membership.is_organisation_admin, realm_id=realm.pk,
+                        realm_is_exercise=realm.is_exercise, address=address, channel=channel)
+
+
+def member_actor(*, user_id: int, organisation_id: int, roles, is_organisation_admin: bool, realm_id: int,
+                 realm_is_exercise: bool, address: str | None, channel: str) -> Actor:
+    """The one way an active membership becomes an actor, for a browser session and an API token alike
+    (directory/services.py token_resolve reads the same columns in one query): both see the same rights."""
+    return Actor(user_id=user_id, organisation_id=organisation_id, roles=frozenset(roles), realm_id=realm_id,
+                 realm_is_exercise=realm_is_exercise, address=address, channel=channel,
+                 is_organisation_admin=bool(is_organisation_admin))
 
 
 def staff_list_for(*, actor: Actor) -> QuerySet:

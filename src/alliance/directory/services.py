@@ -24,6 +24,7 @@ from alliance.core.countries import COUNTRY_CODES
 from alliance.core.errors import Forbidden, NotFound, ValidationFailed
 from alliance.core.models import Realm
 from alliance.directory.models import ApiToken, LoginThrottle, Membership, Organisation, User
+from alliance.directory.selectors import member_actor
 
 TOKEN_PREFIX = "alx"  # noqa: S105  (a visible prefix, so leaked tokens are recognisable by scanners)
 MAX_TOKEN_DAYS = 365
@@ -315,10 +316,10 @@ def token_resolve(*, raw: str, address: str = "") -> TokenIdentity | None:
     if last_used_at is None or now - last_used_at > dt.timedelta(minutes=5):
         # Recorded coarsely so that every API call is not also a write.
         ApiToken.objects.filter(pk=token_id).update(last_used_at=now)
-    actor = Actor(user_id=user_id, organisation_id=org_id,
-                  roles=frozenset(json.loads(roles) if isinstance(roles, str) else roles),
-                  realm_id=realm_id, realm_is_exercise=kind == Realm.Kind.EXERCISE, address=address,
-                  channel="api", is_organisation_admin=bool(org_admin))
+    actor = member_actor(user_id=user_id, organisation_id=org_id,
+                         roles=json.loads(roles) if isinstance(roles, str) else roles, is_organisation_admin=org_admin,
+                         realm_id=realm_id, realm_is_exercise=kind == Realm.Kind.EXERCISE, address=address,
+                         channel="api")
     return TokenIdentity(token_id=token_id, user=User(pk=user_id, email=email, display_name=name), actor=actor)
 
 

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
@@ -118,36 +119,67 @@ def case_search(request):
     return render(request, "cases/search.html", {"form": form, "results": results})
 
 
+# The case page's tabs. Without a tab the page shows every section (the whole case); a tab shows the case's
+# fields and that tab's sections only, and reads only what it shows. The tabs are plain links (?tab=...);
+# with HTMX they load in place.
+TABS = (
+    ("overview", gettext_lazy("Overview")),
+    ("nrm", gettext_lazy("NRM")),
+    ("referrals", gettext_lazy("Referrals and consent")),
+    ("casefile", gettext_lazy("Case file")),
+    ("transnational", gettext_lazy("Abroad")),
+    ("data_protection", gettext_lazy("Data protection")),
+)
+TAB_NAMES = frozenset(name for name, _label in TABS)
+
+
 @login_required
 def case_detail(request, case_id: int):
+    """The case page; with HTMX (a tab's link), only the tabs and that tab's sections, swapped in place. Same
+    URL, so the same gate and audit; a history restore asks for the whole page again."""
+    tab = request.GET.get("tab")
+    tab = tab if tab in TAB_NAMES else None
+    partial = bool(request.htmx) and not request.htmx.history_restore_request
     # The page reads the case through several selectors; their audit rows are appended together.
     with audit.deferred():
-        return _case_page(request, case_id)
+        response = render(request, "cases/_case_body.html" if partial else "cases/detail.html",
+                          _case_context(request, case_id, tab))
+    patch_vary_headers(response, ("HX-Request",))
+    return response
 
 
-def _case_page(request, case_id: int):
+def _case_context(request, case_id: int, tab: str | None) -> dict:
     view = selectors.case_view_for(actor=request.actor, case_id=case_id)
     labels = {**FIELD_LABELS, "status": _("Status")}
     shown = [(labels.get(name, name), _display(name, value)) for name, value in view.fields.items()]
-    can_share = policy.CASE.can(request.actor, R.CASE_SHARE, view.case)
-    nrm_view = nrm_view_for(actor=request.actor, case=view.case, full_scope=view.scope == "full")
-    # Several forms share one page: distinct ids keep every label tied to its own field.
-    step_forms = [(step, form_html(TransitionForm(initial={"transition": step.name}, auto_id=f"{step.name}_%s"),
-                                   "cases/_step_fields.html", step_name=step.name, has_outcomes=bool(step.outcomes)))
-                  for step in nrm_view.steps]
     context = {
-        "nrm": nrm_view,
-        "step_forms": step_forms,
         "view": view,
         "shown": shown,
         "withheld": [labels.get(name, name) for name in view.withheld],
-        "can_share": can_share,
-        "share_form": form_html(CaseShareForm(auto_id="share_%s")) if can_share else "",
-        "consents": view.case.consents.select_related("organisation") if can_share else [],
-        "consent_form": form_html(ConsentForm(auto_id="consent_%s")) if can_share else "",
-        "panels": panels_for(request, view),
+        "tab": tab,
+        "tabs": TABS,
+        "show_nrm": tab in (None, "nrm"),
+        "show_sharing": False,
+        "panels": panels_for(request, view, tab),
     }
-    return render(request, "cases/detail.html", context)
+    if context["show_nrm"]:
+        nrm_view = nrm_view_for(actor=request.actor, case=view.case, full_scope=view.scope == "full")
+        # Several forms share one page: distinct ids keep every label tied to its own field.
+        context["nrm"] = nrm_view
+        context["step_forms"] = [
+            (step, form_html(TransitionForm(initial={"transition": step.name}, auto_id=f"{step.name}_%s"),
+                             "cases/_step_fields.html", step_name=step.name, has_outcomes=bool(step.outcomes)))
+            for step in nrm_view.steps]
+    if tab in (None, "referrals") and policy.CASE.can(request.actor, R.CASE_SHARE, view.case):
+        context.update({
+            "show_sharing": True,
+            "share_form": form_html(CaseShareForm(auto_id="share_%s")),
+            "consents": view.case.consents.select_related("organisation"),
+            "consent_form": form_html(ConsentForm(auto_id="consent_%s")),
+        })
+    context["empty"] = tab not in (None, "overview") and not (
+        context["panels"] or context["show_nrm"] or context["show_sharing"])
+    return context
 
 
 @login_required

@@ -54,6 +54,14 @@ def _first_case(page) -> None:
     page.goto(href)
 
 
+def _case_tab(page) -> None:
+    """One part of the case page on its own: the second tab after "whole case", if the page has tabs."""
+    _first_case(page)
+    tabs = page.locator("main nav.tabs a")
+    if tabs.count() > 2:
+        page.goto(tabs.nth(2).get_attribute("href"))
+
+
 def _first_screening(page) -> None:
     page.goto("/screening/")
     page.locator("[data-testid=recent-screenings] tbody a").first.click()
@@ -91,6 +99,7 @@ def test_take_screenshots(browser, server, viewport):
         ("case-form", "/cases/new/"),
         ("case-form-errors", _form_with_errors),
         ("case-page", _first_case),
+        ("case-page-tab", _case_tab),
         ("tokens-empty", "/directory/tokens/"),
         ("case-list-rtl", _right_to_left),
         ("case-list-ru", _in_russian),

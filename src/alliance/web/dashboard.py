@@ -37,7 +37,7 @@ def dashboard_for(actor: Actor) -> list[Card]:
     if policy.may(actor, R.SCREENING_CONDUCT):
         from alliance.screening.selectors.screenings import screenings_today_count
 
-        cards.append(Card(_("Screenings today"), str(screenings_today_count(actor)),
+        cards.append(Card(_("Screenings today"), str(screenings_today_count(actor=actor)),
                           _("First identification at reception: indicators, explained result, one step to a "
                             "referral. Works offline."), reverse("screening:home"), _("Start a screening")))
     if policy.may(actor, R.SCREENING_DASHBOARD):

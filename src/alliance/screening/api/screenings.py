@@ -245,14 +245,15 @@ def screening_submit(request, payload: SubmitIn):
 
 @router.get("", response=with_errors(ScreeningPage), operation_id="screening_list")
 def screening_list(request, filters: Query[ListFilter]):
-    rows, count = paginate(selectors.screenings_recent(request.actor), page=filters.page, page_size=filters.page_size)
-    selectors.screening_list_audit(request.actor, [row["id"] for row in rows])
+    rows, count = paginate(selectors.screenings_recent(actor=request.actor), page=filters.page,
+                           page_size=filters.page_size)
+    selectors.screening_list_audit(actor=request.actor, ids=[row["id"] for row in rows])
     return {"items": rows, "count": count, "page": filters.page, "page_size": filters.page_size}
 
 
 @router.get("/{screening_id}", response=with_errors(ScreeningDetail), operation_id="screening_get")
 def screening_get(request, screening_id: int = id_path()):
-    screening = selectors.screening_get(request.actor, screening_id, purpose="api")
+    screening = selectors.screening_get_for(actor=request.actor, screening_id=screening_id, purpose="api")
     row = {column: getattr(screening, column) for column in selectors.LIST_COLUMNS}
     return {
         **row, "started_at": screening.started_at, "interviewer_language": screening.interviewer_language,
@@ -265,7 +266,7 @@ def screening_get(request, screening_id: int = id_path()):
 
 @router.get("/{screening_id}/score", response=with_errors(ScoreOut), operation_id="screening_score")
 def screening_score(request, screening_id: int = id_path()):
-    screening = selectors.screening_get(request.actor, screening_id, purpose="score")
+    screening = selectors.screening_get_for(actor=request.actor, screening_id=screening_id, purpose="score")
     return {"id": screening.pk, "outcome": screening.outcome, "explanation": screening.explanation,
             "worded": _worded(screening.explanation)}
 

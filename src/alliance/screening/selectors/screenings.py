@@ -52,19 +52,14 @@ def screening_get_for(*, actor: Actor, screening_id: object, action: str = R.SCR
     return screening
 
 
-def screening_get(actor: Actor, screening_id: int, *, purpose: str = "") -> Screening:
-    """Kept for the pages until they call screening_get_for."""
-    return screening_get_for(actor=actor, screening_id=screening_id, purpose=purpose)
-
-
-def screening_by_client_uuid(actor: Actor, client_uuid: str) -> Screening | None:
+def screening_by_client_uuid(*, actor: Actor, client_uuid: str) -> Screening | None:
     """Whether a queued screening already arrived (the offline queue asks before it resends)."""
     if not policy.may(actor, R.SCREENING_VIEW):
         raise Forbidden(R.SCREENING_VIEW)
     return policy.SCREENING.scope(actor, R.SCREENING_VIEW).filter(client_uuid=client_uuid).only("id").first()
 
 
-def screenings_recent(actor: Actor) -> QuerySet:
+def screenings_recent(*, actor: Actor) -> QuerySet:
     """The organisation's screenings, newest first, as plain columns: no answers, so nothing to decrypt
     and no personal data read (a screening names nobody)."""
     if not policy.may(actor, R.SCREENING_VIEW):
@@ -72,7 +67,7 @@ def screenings_recent(actor: Actor) -> QuerySet:
     return policy.SCREENING.scope(actor, R.SCREENING_VIEW).order_by("-finished_at", "-id").values(*LIST_COLUMNS)
 
 
-def screenings_today_count(actor: Actor) -> int:
+def screenings_today_count(*, actor: Actor) -> int:
     from django.utils import timezone
 
     if not policy.may(actor, R.SCREENING_VIEW):
@@ -80,7 +75,7 @@ def screenings_today_count(actor: Actor) -> int:
     return policy.SCREENING.scope(actor, R.SCREENING_VIEW).filter(finished_at__date=timezone.localdate()).count()
 
 
-def screening_list_audit(actor: Actor, ids: list[int]) -> None:
+def screening_list_audit(*, actor: Actor, ids: list[int]) -> None:
     """Which screenings a list showed (ids only), so a breach can be traced to the people concerned."""
     ids = list(ids)
     audit.record(actor=actor, action="list", object_type="screening", fields=list(LIST_COLUMNS),

@@ -103,9 +103,9 @@ def home(request):
     rows = [{"id": row["id"], "finished_at": row["finished_at"], "band": row["outcome"],
              "band_label": outcomes.get(row["outcome"], row["outcome"]), "is_child": row["is_child"],
              "referred": row["referred_at"] is not None}
-            for row in selectors.screenings_recent(request.actor)[:RECENT]]
+            for row in selectors.screenings_recent(actor=request.actor)[:RECENT]]
     if rows:
-        selectors.screening_list_audit(request.actor, [row["id"] for row in rows])
+        selectors.screening_list_audit(actor=request.actor, ids=[row["id"] for row in rows])
     return render(request, "screening/home.html", {
         "interviewer_options": _options(offered, interviewer),
         "interviewee_options": _options(offered, ""),
@@ -177,7 +177,7 @@ def _finished_at(actor, client_uuid: str) -> dt.datetime:
     """Now; or, when this form was already received (posted twice, reloaded), the time it was finished then,
     so that the same answers are recognised as the same screening and stored once."""
     try:
-        existing = selectors.screening_by_client_uuid(actor, str(uuid.UUID(client_uuid)))
+        existing = selectors.screening_by_client_uuid(actor=actor, client_uuid=str(uuid.UUID(client_uuid)))
     except ValueError:
         existing = None
     return existing.finished_at if existing is not None else timezone.now()

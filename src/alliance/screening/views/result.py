@@ -13,13 +13,13 @@ from alliance.core.forms import apply_errors
 from alliance.screening import services
 from alliance.screening.domain import explain, languages, phrases
 from alliance.screening.forms.referral import ScreeningReferForm
-from alliance.screening.selectors.screenings import screening_get
+from alliance.screening.selectors.screenings import screening_get_for
 from alliance.screening.services.referral import referable
 
 
 @login_required
 def detail(request, screening_id: int):
-    screening = screening_get(request.actor, screening_id, purpose="result")
+    screening = screening_get_for(actor=request.actor, screening_id=screening_id, purpose="result")
     return render(request, "screening/detail.html", {
         "screening": screening, "explained": explain.explain(screening.explanation),
         "observations": _observations(screening), "referable": referable(screening),
@@ -30,7 +30,7 @@ def detail(request, screening_id: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def refer(request, screening_id: int):
-    screening = screening_get(request.actor, screening_id, purpose="refer")
+    screening = screening_get_for(actor=request.actor, screening_id=screening_id, purpose="refer")
     form = ScreeningReferForm(request.POST or None, initial={"interpreter": screening.interpreter})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

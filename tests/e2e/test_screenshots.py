@@ -42,7 +42,9 @@ def _shoot(browser, server, viewport: str, email: str, shots: list[tuple[str, ob
             else:
                 go(page)
             page.wait_for_load_state("networkidle")
-            page.screenshot(path=str(OUT / f"{name}-{viewport}.png"), full_page=viewport == "phone")
+            # The phone's whole page; the desk's first screen, but the whole of the case page.
+            whole = viewport == "phone" or name.startswith("case-page")
+            page.screenshot(path=str(OUT / f"{name}-{viewport}.png"), full_page=whole)
     finally:
         context.close()
 
@@ -55,11 +57,11 @@ def _first_case(page) -> None:
 
 
 def _case_tab(page) -> None:
-    """One part of the case page on its own: the second tab after "whole case", if the page has tabs."""
+    """One part of the case page on its own: the case file tab (tasks, notes, documents), if the page has tabs."""
     _first_case(page)
-    tabs = page.locator("main nav.tabs a")
-    if tabs.count() > 2:
-        page.goto(tabs.nth(2).get_attribute("href"))
+    tab = page.locator("main nav.tabs [data-testid=tab-casefile]")
+    if tab.count():
+        page.goto(tab.get_attribute("href"))
 
 
 def _first_screening(page) -> None:

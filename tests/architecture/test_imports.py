@@ -80,9 +80,6 @@ KNOWN_VIOLATIONS: set[tuple[str, str]] = {
     *[("cases/services/transnational.py", name) for name in (
         "active_keys", "default_package_id", "trusted_partners", "trusted_senders", "transnational_consent",
     )],
-    *[("screening/selectors/dashboard.py", name) for name in (
-        "is_realm_wide", "facility_choices", "last_complete_month", "is_complete_month", "dashboard",
-    )],
     *[("screening/services/catalogues.py", name) for name in (
         "catalogue_draft", "catalogue_set_texts", "catalogue_set_title", "missing_by_language", "catalogue_publish",
         "catalogue_retire", "may_edit", "catalogues_visible", "catalogue_visible", "suggested_version",

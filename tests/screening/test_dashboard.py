@@ -17,6 +17,7 @@ from alliance.core.errors import Forbidden, ValidationFailed
 from alliance.core.models import AuditEvent
 from alliance.directory.services import token_issue
 from alliance.screening.domain.catalogue import load_catalogues
+from alliance.screening.domain.periods import last_complete_month
 from alliance.screening.models import Catalogue, Screening
 from alliance.screening.selectors import dashboard as figures
 from alliance.screening.services import screening_refer, screening_submit
@@ -48,7 +49,7 @@ def submit(actor, catalogues, n=1, *, last_month=False, **kwargs) -> list[Screen
     (`days_ago` days before its end), the period co-ordinators and analysts get breakdowns for."""
     made = [screening_submit(actor=actor, payload=payload(catalogues, **kwargs))[0] for _ in range(n)]
     if last_month:
-        _start, end = figures.last_complete_month(timezone.localdate())
+        _start, end = last_complete_month(timezone.localdate())
         day = end - dt.timedelta(days=min(kwargs.get("days_ago", 1), end.day - 1))
         when = timezone.make_aware(dt.datetime.combine(day, dt.time(12)))
         Screening.objects.filter(pk__in=[s.pk for s in made]).update(
@@ -152,7 +153,7 @@ def test_counts_per_band_and_per_day_with_zero_days_filled(world):
     submit(north, cat, 5, days_ago=3, is_child=True, age_group="12-17", yes=["job-offer"])  # child procedure
     submit(north, cat, 3, days_ago=2, offline=True)
 
-    data = figures.dashboard(world["actors"]["north_manager"])
+    data = figures.dashboard(actor=world["actors"]["north_manager"])
 
     assert data["total"] == 24 and data["suppressed_reason"] is None
     bands = {o["code"]: o["count"] for o in data["outcomes"]}
@@ -182,7 +183,7 @@ def test_referrals_made_and_urgent_ones(world):
         screening_refer(actor=north, screening_id=screening.pk, given_name="Ana", family_name="Doe",
                         organisation_id=world["shelter"].pk, consent=True)
 
-    data = figures.dashboard(world["actors"]["north_manager"])
+    data = figures.dashboard(actor=world["actors"]["north_manager"])
 
     referred = Screening.objects.filter(referred_at__isnull=False)
     assert data["referrals"] == released(referred) and abs(data["referrals"] - 6) <= 2
@@ -194,9 +195,9 @@ def test_referrals_made_and_urgent_ones(world):
 def test_with_fewer_than_ten_screenings_only_the_total_and_the_days_are_given(world):
     north, cat = world["actors"]["north_responder"], world["catalogues"]
     submit(north, cat, 9, days_ago=2)
-    assert figures.dashboard(world["actors"]["north_manager"])["by_sex"] is None
+    assert figures.dashboard(actor=world["actors"]["north_manager"])["by_sex"] is None
     submit(north, cat, 1, days_ago=2)
-    data = figures.dashboard(world["actors"]["north_manager"])
+    data = figures.dashboard(actor=world["actors"]["north_manager"])
     assert data["total"] == figures.MIN_TOTAL and data["suppressed_reason"] is None and data["by_sex"]
 
 
@@ -237,7 +238,7 @@ def test_a_small_cell_and_an_empty_one_both_show_less_than_five(world):
     submit(north, cat, 15, citizenship="XP", sex="female", yes=["worked-unpaid"])
     submit(north, cat, 3, citizenship="XW", sex="male", yes=["job-offer"])
 
-    data = figures.dashboard(world["actors"]["north_manager"])
+    data = figures.dashboard(actor=world["actors"]["north_manager"])
 
     assert data["total"] == 18  # the total stays exact
     sex = {c["code"]: c["count"] for c in data["by_sex"]}
@@ -262,7 +263,7 @@ def test_one_small_cell_hides_the_largest_and_nothing_else(world):
     submit(north, cat, 9, citizenship="XT")
     submit(north, cat, 2, citizenship="XW")
 
-    data = figures.dashboard(world["actors"]["north_manager"])
+    data = figures.dashboard(actor=world["actors"]["north_manager"])
 
     cells = {c["label"]: c["count"] for c in data["by_citizenship"]}
     assert shape(list(cells.values())) == ["n", "n", "hidden", "<5"] and list(cells)[2:] == [
@@ -317,7 +318,7 @@ def test_small_countries_are_never_named_or_ordered_by_their_true_value(world):
     submit(north, cat, 2, citizenship="XM")
     submit(north, cat, 6, citizenship="XT")
     submit(north, cat, 7, citizenship="XP")
-    cells = figures.dashboard(world["actors"]["north_manager"])["by_citizenship"]
+    cells = figures.dashboard(actor=world["actors"]["north_manager"])["by_citizenship"]
     # The named ones, the small countries only together, always last.
     assert [c["label"] for c in cells][-1] == "Other countries (fewer than 5 each)"
     assert {c["label"] for c in cells[:-1]} == {"Poorland", "Transvaland"}
@@ -331,13 +332,13 @@ def test_an_organisation_admin_sees_only_their_organisation(world):
     submit(world["actors"]["south_responder"], cat, 9)
     manager = factories.actor(world["people"]["north_manager"])
 
-    data = figures.dashboard(manager)
+    data = figures.dashboard(actor=manager)
 
     assert data["total"] == 6 and data["scope"] == "organisation"
     assert data["facility"].id == world["north"].pk
     assert [f.id for f in data["facilities"]] == [world["north"].pk]
     with pytest.raises(ValidationFailed) as refused:
-        figures.dashboard(manager, facility_id=world["south"].pk)
+        figures.dashboard(actor=manager, facility_id=world["south"].pk)
     assert "facility" in refused.value.errors
 
 
@@ -347,13 +348,13 @@ def test_an_analyst_sees_the_whole_realm_and_can_pick_one_facility(world):
     submit(world["actors"]["south_responder"], cat, 9, last_month=True)
     for who in ("analyst", "coordinator"):
         actor = world["actors"][who]
-        assert figures.dashboard(actor)["total"] == 15
+        assert figures.dashboard(actor=actor)["total"] == 15
         # Only organisations with screenings are offered (not the shelter or the office).
-        assert [f.name for f in figures.facility_choices(actor)] == ["North reception", "South reception"]
-        assert figures.dashboard(actor, facility_id=world["south"].pk)["total"] == 9
-        assert figures.dashboard(actor, facility_id=str(world["north"].pk))["total"] == 6
+        assert [f.name for f in figures.facility_choices(actor=actor)] == ["North reception", "South reception"]
+        assert figures.dashboard(actor=actor, facility_id=world["south"].pk)["total"] == 9
+        assert figures.dashboard(actor=actor, facility_id=str(world["north"].pk))["total"] == 6
         with pytest.raises(ValidationFailed):
-            figures.dashboard(actor, facility_id=world["shelter"].pk)
+            figures.dashboard(actor=actor, facility_id=world["shelter"].pk)
 
 
 def test_another_realms_screenings_never_count(world):
@@ -366,20 +367,20 @@ def test_another_realms_screenings_never_count(world):
     submit(factories.actor(world["people"]["north_responder"], realm=sandbox), cat, 4, last_month=True)
 
     analyst = world["actors"]["analyst"]
-    assert figures.dashboard(analyst)["total"] == 5
-    assert [f.name for f in figures.facility_choices(analyst)] == ["North reception"]
+    assert figures.dashboard(actor=analyst)["total"] == 5
+    assert [f.name for f in figures.facility_choices(actor=analyst)] == ["North reception"]
     with pytest.raises(ValidationFailed):
-        figures.dashboard(analyst, facility_id=elsewhere.pk)
-    assert figures.dashboard(factories.actor(world["people"]["north_manager"]))["total"] == 5
+        figures.dashboard(actor=analyst, facility_id=elsewhere.pk)
+    assert figures.dashboard(actor=factories.actor(world["people"]["north_manager"]))["total"] == 5
     # And the exercise realm's own analyst sees only the exercise realm.
     exercise_analyst = factories.actor(factories.member(world["office"], [R.ANALYST]), realm=sandbox)
-    assert figures.dashboard(exercise_analyst)["total"] == 12
+    assert figures.dashboard(actor=exercise_analyst)["total"] == 12
 
 
 def test_a_frontline_responder_without_admin_is_refused_page_and_api(world, client):
     responder = world["people"]["north_responder"]
     with pytest.raises(Forbidden):
-        figures.dashboard(world["actors"]["north_responder"])
+        figures.dashboard(actor=world["actors"]["north_responder"])
     client.force_login(responder.user)
     assert client.get(reverse("screening:dashboard")).status_code == 403
     response = _api(client, responder)()
@@ -469,7 +470,7 @@ def test_the_api_gives_the_same_aggregates_with_suppressed_cells_as_strings(worl
         ("worked-unpaid", released(Screening.objects.filter(citizenship="XP")))}
     assert {"job-offer", "forced-to-work"} <= {i["indicator"] for i in body["indicators"] if i["count"] == "<5"}
     assert body["referrals"] == body["urgent"] == body["offline"] == "<5"
-    first, last = figures.last_complete_month(timezone.localdate())
+    first, last = last_complete_month(timezone.localdate())
     assert (body["date_from"], body["date_to"]) == (first.isoformat(), last.isoformat())  # the default
     assert len(body["per_day"]) == last.day and sum(d["count"] for d in body["per_day"]) == 14
     assert [f["name"] for f in body["facilities"]] == ["North reception"]
@@ -615,7 +616,7 @@ def test_the_dashboard_gives_the_same_figures_on_every_view(world):
     submit(north, cat, 13, yes=["worked-unpaid"])
     submit(north, cat, 8)
     analyst = world["actors"]["analyst"]
-    first, again = figures.dashboard(analyst), figures.dashboard(analyst)
+    first, again = figures.dashboard(actor=analyst), figures.dashboard(actor=analyst)
     assert first["outcomes"] == again["outcomes"] and first["indicators"] == again["indicators"]
 
 
@@ -623,20 +624,20 @@ def test_the_dashboard_gives_the_same_figures_on_every_view(world):
 def test_realm_wide_readers_get_breakdowns_for_one_completed_month_at_a_time(world):
     north, cat = world["actors"]["north_responder"], world["catalogues"]
     submit(north, cat, 12, last_month=True)
-    first, last = figures.last_complete_month(timezone.localdate())
+    first, last = last_complete_month(timezone.localdate())
     analyst = world["actors"]["analyst"]
 
-    assert figures.dashboard(analyst)["outcomes"] is not None  # the default: the last completed month
+    assert figures.dashboard(actor=analyst)["outcomes"] is not None  # the default: the last completed month
     # Every other period holding the same twelve screenings: nested in the month, or overlapping it.
     for period in ((first + dt.timedelta(days=1), last), (first, last - dt.timedelta(days=1)),
                    (first - dt.timedelta(days=3), last)):
-        data = figures.dashboard(analyst, date_from=period[0].isoformat(), date_to=period[1].isoformat())
+        data = figures.dashboard(actor=analyst, date_from=period[0].isoformat(), date_to=period[1].isoformat())
         assert data["outcomes"] is None and data["indicators"] is None and data["referrals"] is None, period
         assert data["suppressed_reason"].startswith("Co-ordinators and analysts see breakdowns for one completed")
         assert data["total"] == 12 and sum(d["count"] for d in data["per_day"]) == 12  # the days stay
     # The reception manager saw everyone at the desk: any period.
     manager = world["actors"]["north_manager"]
-    assert figures.dashboard(manager, date_from=(first + dt.timedelta(days=1)).isoformat(),
+    assert figures.dashboard(actor=manager, date_from=(first + dt.timedelta(days=1)).isoformat(),
                              date_to=last.isoformat())["outcomes"] is not None
 
 
@@ -646,8 +647,8 @@ def test_all_facilities_are_withheld_when_they_differ_from_one_facility_by_a_few
     lone = submit(world["actors"]["south_responder"], cat, 1, last_month=True, urgent=True, is_child=True,
                   age_group="12-17", yes=["job-offer"])
     analyst = world["actors"]["analyst"]
-    everything = figures.dashboard(analyst)
-    north = figures.dashboard(analyst, facility_id=world["north"].pk)
+    everything = figures.dashboard(actor=analyst)
+    north = figures.dashboard(actor=analyst, facility_id=world["north"].pk)
     # North alone is shown; all facilities would be north plus the one screening at south, so they are not.
     assert north["outcomes"] is not None and everything["total"] == 13
     assert everything["outcomes"] is None and everything["by_age_group"] is None
@@ -655,4 +656,4 @@ def test_all_facilities_are_withheld_when_they_differ_from_one_facility_by_a_few
     assert lone[0].outcome == "child"
     # With ten or more at south too, both views are shown: their difference is a group, not a person.
     submit(world["actors"]["south_responder"], cat, 9, last_month=True)
-    assert figures.dashboard(analyst)["outcomes"] is not None
+    assert figures.dashboard(actor=analyst)["outcomes"] is not None

@@ -80,5 +80,5 @@ class DashboardOut(Schema):
 
 @router.get("/dashboard", response=with_errors(DashboardOut), operation_id="screening_dashboard")
 def screening_dashboard(request, filters: Query[DashboardFilter]):
-    return figures.dashboard(request.actor, facility_id=filters.facility, date_from=filters.date_from,
+    return figures.dashboard(actor=request.actor, facility_id=filters.facility, date_from=filters.date_from,
                              date_to=filters.date_to)

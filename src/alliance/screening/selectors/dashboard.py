@@ -53,6 +53,7 @@ from alliance.core.disclosure import SMALL, Tally, perturbed, protect_table, rel
 from alliance.core.errors import Forbidden, ValidationFailed
 from alliance.directory.models import Organisation
 from alliance.screening.domain.interview import INTERVIEW_CATALOGUES
+from alliance.screening.domain.periods import is_complete_month, last_complete_month
 from alliance.screening.models import Catalogue, Screening
 
 MIN_TOTAL = 10  # below this many screenings in the period and scope: only the total and the per-day series
@@ -71,7 +72,7 @@ class Facility:
     name: str
 
 
-def is_realm_wide(actor: Actor) -> bool:
+def is_realm_wide(*, actor: Actor) -> bool:
     return policy.screening_aggregates_realm_wide(actor)
 
 
@@ -82,11 +83,11 @@ def _scope(actor: Actor) -> Q:
     return scope
 
 
-def facility_choices(actor: Actor) -> list[Facility]:
+def facility_choices(*, actor: Actor) -> list[Facility]:
     """The facilities the actor may pick: every organisation with screenings in the realm (co-ordinators and
     analysts), or the actor's own organisation (an organisation admin)."""
     scope = _scope(actor)
-    if is_realm_wide(actor):
+    if is_realm_wide(actor=actor):
         rows = (Organisation.objects.filter(pk__in=Screening.objects.filter(scope).values("organisation_id"))
                 .order_by("name", "pk").values_list("pk", "name"))
     else:
@@ -128,16 +129,6 @@ def _parse_facility(value, choices: list[Facility], errors: dict) -> Facility | 
     return found
 
 
-def last_complete_month(today: dt.date) -> tuple[dt.date, dt.date]:
-    end = today.replace(day=1) - dt.timedelta(days=1)
-    return end.replace(day=1), end
-
-
-def is_complete_month(start: dt.date, end: dt.date, today: dt.date) -> bool:
-    return start.day == 1 and (start.year, start.month) == (end.year, end.month) \
-        and (end + dt.timedelta(days=1)).day == 1 and end < today
-
-
 def _date_range(date_from, date_to, errors: dict, *, month: bool) -> tuple[dt.date, dt.date]:
     start = _parse_date(date_from, "date_from", errors)
     end = _parse_date(date_to, "date_to", errors)
@@ -154,7 +145,7 @@ def _date_range(date_from, date_to, errors: dict, *, month: bool) -> tuple[dt.da
     return start, end
 
 
-def dashboard(actor: Actor, *, facility_id=None, date_from=None, date_to=None) -> dict:
+def dashboard(*, actor: Actor, facility_id=None, date_from=None, date_to=None) -> dict:
     """The aggregated figures for one facility (or every facility the actor may see) over a period of days.
 
     `facility_id`, `date_from` and `date_to` may come straight from a query string (strings) or typed; bad
@@ -164,12 +155,12 @@ def dashboard(actor: Actor, *, facility_id=None, date_from=None, date_to=None) -
     """
     scope = _scope(actor)
     errors: dict[str, list[str]] = {}
-    choices = facility_choices(actor)
+    choices = facility_choices(actor=actor)
     facility = _parse_facility(facility_id, choices, errors)
-    start, end = _date_range(date_from, date_to, errors, month=is_realm_wide(actor))
+    start, end = _date_range(date_from, date_to, errors, month=is_realm_wide(actor=actor))
     if errors:
         raise ValidationFailed(errors)
-    if not is_realm_wide(actor):
+    if not is_realm_wide(actor=actor):
         facility = choices[0] if choices else Facility(actor.organisation_id, "")
 
     tz = timezone.get_current_timezone()
@@ -183,11 +174,11 @@ def dashboard(actor: Actor, *, facility_id=None, date_from=None, date_to=None) -
 
     columns = _columns(rows)
     reason = too_few_message() if columns["total"] < MIN_TOTAL else None
-    if reason is None and is_realm_wide(actor):
+    if reason is None and is_realm_wide(actor=actor):
         reason = _realm_wide_reason(rows if facility is None else None, start, end)
     enough = reason is None
     result = {
-        "scope": "realm" if is_realm_wide(actor) else "organisation",
+        "scope": "realm" if is_realm_wide(actor=actor) else "organisation",
         "facility": facility,
         "facilities": choices,
         "date_from": start,

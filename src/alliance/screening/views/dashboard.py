@@ -65,13 +65,13 @@ class DashboardFilter(forms.Form):
 @require_GET
 def dashboard(request):
     actor = request.actor
-    facilities = figures.facility_choices(actor)  # Forbidden (403) for anyone without screening.dashboard
-    realm_wide = figures.is_realm_wide(actor)
+    facilities = figures.facility_choices(actor=actor)  # Forbidden (403) for anyone without screening.dashboard
+    realm_wide = figures.is_realm_wide(actor=actor)
     form = DashboardFilter(request.GET, facilities=facilities if realm_wide else None)
     data = None
     if form.is_valid():
         try:
-            data = figures.dashboard(actor, facility_id=form.cleaned_data.get("facility") or None,
+            data = figures.dashboard(actor=actor, facility_id=form.cleaned_data.get("facility") or None,
                                      date_from=form.cleaned_data["date_from"], date_to=form.cleaned_data["date_to"])
         except ValidationFailed as error:
             apply_errors(form, error)

@@ -74,7 +74,7 @@ def _walk(page, membership, paths, *, rtl: bool = False) -> None:
 def test_no_page_scrolls_sideways_on_a_phone(phone):
     _check_page(phone, "/accounts/login/")
     membership, case = _case_worker()
-    _walk(phone, membership, [*CASE_WORKER_PAGES, f"/cases/{case.pk}/"])
+    _walk(phone, membership, [*CASE_WORKER_PAGES, f"/cases/{case.pk}/", f"/cases/{case.pk}/?tab=casefile"])
 
 
 def test_no_screening_page_scrolls_sideways_on_a_phone(phone):
@@ -83,14 +83,14 @@ def test_no_screening_page_scrolls_sideways_on_a_phone(phone):
 
 def test_russian_pages_fit_a_phone(phone):
     membership, case = _case_worker("ru")
-    _walk(phone, membership, [*CASE_WORKER_PAGES, f"/cases/{case.pk}/"])
+    _walk(phone, membership, [*CASE_WORKER_PAGES, f"/cases/{case.pk}/", f"/cases/{case.pk}/?tab=casefile"])
     assert phone.locator("html").get_attribute("lang") == "ru"
 
 
 def test_right_to_left_pages_fit_a_phone(phone):
     # The site offers no right-to-left language yet; the direction is forced as it would be set for one.
     membership, case = _case_worker()
-    _walk(phone, membership, [*CASE_WORKER_PAGES, f"/cases/{case.pk}/"], rtl=True)
+    _walk(phone, membership, [*CASE_WORKER_PAGES, f"/cases/{case.pk}/", f"/cases/{case.pk}/?tab=casefile"], rtl=True)
     _walk(phone, _screener(), SCREENER_PAGES, rtl=True)
 
 

@@ -98,9 +98,9 @@ def test_stored_encrypted_and_bound_to_the_document(desk):
     second = document_upload(actor=desk.actor("police"), case_id=desk.case.pk, file=upload(png(), "b.png"))
     stored = bytes(Document.objects.values_list("content", flat=True).get(pk=first.pk))
     assert SECRET not in stored and b"%PDF" not in stored and stored.startswith(b"a1:")
-    assert decrypt_bytes(stored, context=content_context(first.pk)) == PDF
+    assert decrypt_bytes(stored, context=content_context(document_id=first.pk)) == PDF
     with pytest.raises(DecryptionError):
-        decrypt_bytes(stored, context=content_context(second.pk))
+        decrypt_bytes(stored, context=content_context(document_id=second.pk))
     # Content copied onto another row does not decrypt there: the download fails rather than mislead.
     Document.objects.filter(pk=second.pk).update(content=stored)
     with pytest.raises(DecryptionError):
@@ -165,7 +165,7 @@ def test_key_rotation_moves_documents_and_retiring_waits_for_them(own_keyring, d
         stored = bytes(Document.objects.values_list("content", flat=True).get(pk=document.pk))
         assert stored.startswith(b"a1:f2:")
         assert document_get_content(actor=desk.actor("police"), document_id=document.pk)[1] \
-            == decrypt_bytes(stored, context=content_context(document.pk))
+            == decrypt_bytes(stored, context=content_context(document_id=document.pk))
 
 
 def test_a_large_upload_never_touches_the_disk_in_clear(client, desk, monkeypatch):

@@ -49,8 +49,8 @@ def _refused(world, data) -> str:
 
 
 def _opened(world, sealed):
-    keys = tn._private(tn.active_keys(world["receiver"].organisation.pk))
-    senders = {world["sender"].package_id: sp.PublicIdentity.from_json(tn.active_keys(
+    keys = tn._private(tn.active_keys(organisation_id=world["receiver"].organisation.pk))
+    senders = {world["sender"].package_id: sp.PublicIdentity.from_json(tn.active_keys(organisation_id=
         world["sender"].organisation.pk).public_card)}
     return sp.open_package(package=sealed, recipient_keys=keys, recipient_id=world["receiver"].package_id,
                            trusted_senders=senders)
@@ -217,7 +217,7 @@ def test_a_replayed_package_is_refused_even_after_a_refusal(world):
 
 
 def test_an_old_package_is_refused_as_expired(world):
-    sender_pair = tn.active_keys(world["sender"].organisation.pk)
+    sender_pair = tn.active_keys(organisation_id=world["sender"].organisation.pk)
     referral = payloads.read_case(world["case"], consent=world["case"].consents.get(), legal_basis="")
     old = sp.seal(payload=payloads.encode(referral), sender_keys=tn._private(sender_pair),
                   sender_id=sender_pair.package_id, recipient=sp.PublicIdentity.from_json(world["partner"].public_card),
@@ -227,7 +227,7 @@ def test_an_old_package_is_refused_as_expired(world):
 
 
 def test_a_package_whose_content_lists_other_fields_than_its_header_is_refused(world):
-    sender_pair = tn.active_keys(world["sender"].organisation.pk)
+    sender_pair = tn.active_keys(organisation_id=world["sender"].organisation.pk)
     smuggled = json.dumps({"format": payloads.PAYLOAD_FORMAT, "fields": {
         "given_name": "Olena", "identity_number": "DL-778812", "legal_basis": "x" * 30}}).encode()
     sealed = sp.seal(payload=smuggled, sender_keys=tn._private(sender_pair), sender_id=sender_pair.package_id,
@@ -271,7 +271,7 @@ def test_partner_add_refuses_a_fingerprint_that_was_not_read_out(world):
 def test_removing_a_partner_keeps_its_history_and_it_can_be_trusted_again(world):
     record, _sealed = _send(world)
     tn.partner_remove(actor=world["sender"].admin, partner_id=world["partner"].pk)
-    assert not tn.trusted_partners(world["sender"].admin).exists()
+    assert not tn.trusted_partners(actor=world["sender"].admin).exists()
     record.refresh_from_db()
     assert record.partner.name == "Harbour North"
     again = trust(world["sender"], world["receiver"])

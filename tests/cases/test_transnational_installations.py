@@ -90,7 +90,7 @@ def test_a_case_travels_from_installation_a_to_installation_b(db, installation_b
     assert re.fullmatch(r"([0-9A-F]{4} ){7}[0-9A-F]{4}\n([0-9A-F]{4} ){7}[0-9A-F]{4}", b_fingerprint)
 
     a = side("Safe Harbour", "XD", "XD:safe-harbour")
-    a_pair = tn.active_keys(a.organisation.pk)
+    a_pair = tn.active_keys(organisation_id=a.organisation.pk)
     to_b = tn.partner_add(actor=a.admin, name="Harbour North", country="XP",
                           card=(tmp_path / "b.card.json").read_text(), fingerprint=b_fingerprint)
     (tmp_path / "a.card.json").write_text(a_pair.public_card)

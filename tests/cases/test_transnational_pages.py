@@ -30,7 +30,7 @@ def _login(client, actor):
 def test_keys_page_shows_the_fingerprint_and_gives_the_card(client, world):
     _login(client, world["sender"].admin)
     page = client.get("/cases/transnational/keys/")
-    pair = tn.active_keys(world["sender"].organisation.pk)
+    pair = tn.active_keys(organisation_id=world["sender"].organisation.pk)
     assert page.status_code == 200
     assert pair.fingerprint[:4].upper().encode() in page.content and b"XD:safe-harbour" in page.content
     card = client.get("/cases/transnational/keys/card.json")
@@ -38,7 +38,7 @@ def test_keys_page_shows_the_fingerprint_and_gives_the_card(client, world):
     assert sp.PublicIdentity.from_json(card.content).fingerprint_hex == pair.fingerprint
     assert b"private" not in card.content
     client.post("/cases/transnational/keys/", {"package_id": ""})
-    assert tn.active_keys(world["sender"].organisation.pk).fingerprint != pair.fingerprint
+    assert tn.active_keys(organisation_id=world["sender"].organisation.pk).fingerprint != pair.fingerprint
 
 
 def test_keys_page_is_closed_to_staff_who_do_not_administer(client, world):

@@ -34,7 +34,7 @@ def side(name: str, country: str, package_id: str) -> Side:
 
 def trust(who: Side, partner: Side) -> PartnerOrganisation:
     """`who` adds `partner` after comparing the fingerprint read out (here: taken from the partner's side)."""
-    keys = tn.active_keys(partner.organisation.pk)
+    keys = tn.active_keys(organisation_id=partner.organisation.pk)
     return tn.partner_add(actor=who.admin, name=partner.organisation.name, country=partner.organisation.country,
                           card=keys.public_card, fingerprint=sp.format_fingerprint(keys.fingerprint))
 
@@ -57,14 +57,14 @@ def _admin_of(organisation: Organisation) -> Actor:
 def abroad_for(organisation: Organisation) -> Side:
     """A partner abroad that `organisation` trusts and that trusts it back (keys created where missing)."""
     admin = _admin_of(organisation)
-    if tn.active_keys(organisation.pk) is None:
+    if tn.active_keys(organisation_id=organisation.pk) is None:
         tn.organisation_keys_create(actor=admin, package_id=f"{organisation.country}:org-{organisation.pk}")
     other = Organisation.objects.filter(name=f"Abroad {organisation.pk}").first()
     if other is not None:
         other_admin = _admin_of(other)
-        return Side(other, other_admin, other_admin, tn.active_keys(other.pk).package_id)
+        return Side(other, other_admin, other_admin, tn.active_keys(organisation_id=other.pk).package_id)
     abroad = side(f"Abroad {organisation.pk}", "XP", f"XP:abroad-{organisation.pk}")
-    here = Side(organisation, admin, admin, tn.active_keys(organisation.pk).package_id)
+    here = Side(organisation, admin, admin, tn.active_keys(organisation_id=organisation.pk).package_id)
     trust(abroad, here)
     trust(here, abroad)
     return abroad
@@ -73,7 +73,8 @@ def abroad_for(organisation: Organisation) -> Side:
 def package_for(organisation: Organisation) -> bytes:
     """A fresh genuine package from the partner abroad, addressed to `organisation`."""
     other = abroad_for(organisation)
-    here = tn.trusted_partners(other.admin).get(package_id=tn.active_keys(organisation.pk).package_id)
+    ours = tn.active_keys(organisation_id=organisation.pk).package_id
+    here = tn.trusted_partners(actor=other.admin).get(package_id=ours)
     case = consented_case(other, organisation.country)
     _record, sealed = tn.package_send(actor=other.worker, case_id=case.pk, partner_id=here.pk)
     return sealed
@@ -117,9 +118,9 @@ def _sendable(organisation: Organisation, case, live_realm_id: int) -> int:
     """The partner to send to; the own case gets the person's consent to a transfer to its country."""
     abroad = abroad_for(organisation)
     admin = _admin_of(organisation)
-    partner = tn.trusted_partners(admin).get(package_id=abroad.package_id)
+    partner = tn.trusted_partners(actor=admin).get(package_id=abroad.package_id)
     if (case.owner_organisation_id == organisation.pk and case.realm_id == live_realm_id
-            and tn.transnational_consent(case, partner.country) is None):
+            and tn.transnational_consent(case=case, country=partner.country) is None):
         consent_record(actor=admin, case_id=case.pk, purpose="transnational", country=partner.country,
                        language="en")
     return partner.pk

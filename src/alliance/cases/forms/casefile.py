@@ -28,7 +28,7 @@ class TaskForm(forms.Form):
 
     def __init__(self, *args, actor, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["assignee"].choices = [("", "—")] + [(u.pk, str(u)) for u in assignable_members(actor)]
+        self.fields["assignee"].choices = [("", "—")] + [(u.pk, str(u)) for u in assignable_members(actor=actor)]
 
 
 class TaskEditForm(TaskForm):

@@ -41,7 +41,7 @@ def _full_file(actor: Actor, case_id: object) -> CaseAccess | None:
     return case_access_or_none(actor=actor, case_id=case_id, action=R.CASE_VIEW, need_full=True)
 
 
-def readable_case(actor: Actor, case_id: object, *, what: str) -> Case:
+def _readable_case(actor: Actor, case_id: object, *, what: str) -> Case:
     """The case, if the actor reads its full file; otherwise "not found", audited as a denial."""
     return case_get_for(actor=actor, case_id=case_id, action=R.CASE_VIEW, need_full=True,
                         what=f"case file: {what}")
@@ -69,7 +69,7 @@ def _tasks(case: Case) -> list[Task]:
 
 
 def task_list_for(*, actor: Actor, case_id: int) -> list[Task]:
-    case = readable_case(actor, case_id, what="tasks")
+    case = _readable_case(actor, case_id, what="tasks")
     tasks = _tasks(case)
     audit.record(actor=actor, action="list", object_type="task", object_id=case.pk, fields=TASK_FIELDS,
                  reason=f"tasks {_ids(tasks)}")
@@ -105,12 +105,12 @@ def my_tasks_for(*, actor: Actor) -> list[Task]:
     return _with_overdue(tasks)
 
 
-def assignable_members(actor: Actor) -> list[User]:
+def assignable_members(*, actor: Actor) -> list[User]:
     """Who a task may be given to: active members of the actor's organisation whose roles read cases in
     this realm (exercise roles count in an exercise only, and only for its participants)."""
     if actor.organisation_id is None:
         return []
-    ids = members_who_may(actor.organisation_id, R.CASE_VIEW, realm_id=actor.realm_id)
+    ids = members_who_may(organisation_id=actor.organisation_id, action=R.CASE_VIEW, realm_id=actor.realm_id)
     return list(User.objects.filter(pk__in=ids).order_by("display_name", "id"))
 
 
@@ -121,7 +121,7 @@ def _notes(actor: Actor, case: Case) -> list[Note]:
 
 
 def note_list_for(*, actor: Actor, case_id: int) -> list[Note]:
-    case = readable_case(actor, case_id, what="notes")
+    case = _readable_case(actor, case_id, what="notes")
     notes = _notes(actor, case)
     audit.record(actor=actor, action="list", object_type="note", object_id=case.pk, fields=NOTE_FIELDS,
                  reason=f"notes {_ids(notes)}")
@@ -141,7 +141,7 @@ def _with_kind(documents: list[Document]) -> list[Document]:
 
 
 def document_list_for(*, actor: Actor, case_id: int) -> list[Document]:
-    case = readable_case(actor, case_id, what="documents")
+    case = _readable_case(actor, case_id, what="documents")
     documents = list(_documents(actor, case))
     audit.record(actor=actor, action="list", object_type="document", object_id=case.pk, fields=DOCUMENT_FIELDS,
                  reason=f"documents {_ids(documents)}")
@@ -180,7 +180,7 @@ def _plan(case: Case) -> PlanView:
 
 
 def support_plan_for(*, actor: Actor, case_id: int) -> PlanView:
-    case = readable_case(actor, case_id, what="support plan")
+    case = _readable_case(actor, case_id, what="support plan")
     view = _plan(case)
     audit.record(actor=actor, action="view", object_type="support_plan", object_id=case.pk, fields=PLAN_FIELDS,
                  reason=f"services {_ids(view.services)}")

@@ -43,7 +43,7 @@ def case_for_access_log(*, actor: Actor, case_id: int) -> Case:
     return case_get_for(actor=actor, case_id=case_id, action=R.CASE_ACCESS_LOG)
 
 
-def case_for_controller(actor: Actor, case_id: int, what: str) -> Case:
+def case_for_controller(*, actor: Actor, case_id: int, what: str) -> Case:
     """The gate for the controller's duties (subject access, holds, deletion, the duty to notify): 'not found'
     alike for missing and forbidden, the refusal audited."""
     return case_get_for(actor=actor, case_id=case_id, action=R.CASE_DATA_PROTECTION, what=what,
@@ -56,7 +56,7 @@ def _shown(pk: str) -> Q:
             | Q(reason__endswith=f",{pk}"))
 
 
-def case_events(case: Case) -> QuerySet:
+def _case_events(case: Case) -> QuerySet:
     """Every audit event about the case, newest first: its own, its parts', and the lists, searches and
     exports that showed it (since its creation, in its realm)."""
     pk = str(case.pk)
@@ -80,10 +80,10 @@ def case_events(case: Case) -> QuerySet:
 def access_log_for(*, actor: Actor, case_id: int) -> tuple[Case, QuerySet]:
     case = case_for_access_log(actor=actor, case_id=case_id)
     audit.record(actor=actor, action="view", object_type="case", object_id=case.pk, fields=["access_log"])
-    return case, case_events(case)
+    return case, _case_events(case)
 
 
-def display_reason(reason: str) -> str:
+def _display_reason(reason: str) -> str:
     match = SHOWN.match(reason)
     if match is None:
         return reason
@@ -112,7 +112,7 @@ def access_rows(events) -> list[dict]:
             "action_label": str(actions.get(event.action, event.action)),
             "object": event.object_type if event.object_type == "case" else f"{event.object_type} {event.object_id}",
             "fields": list(event.fields),
-            "reason": display_reason(event.reason),
+            "reason": _display_reason(event.reason),
             "channel": event.channel,
         })
     return rows

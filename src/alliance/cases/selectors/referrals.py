@@ -42,7 +42,7 @@ def _row(actor: Actor, share: CaseShare, visible: set[int], today) -> dict:
         and share.respond_by < today,
         "granted_at": share.granted_at, "responded_at": share.responded_at, "done_at": share.done_at,
         "reason": (share.response_reason or "") if share.case_id in visible else "",
-        "steps": steps_for(actor, share, case_visible=share.case_id in visible),
+        "steps": steps_for(actor=actor, share=share, case_visible=share.case_id in visible),
     }
 
 

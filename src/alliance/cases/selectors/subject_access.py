@@ -148,7 +148,7 @@ def _case(case: Case, actor: Actor) -> dict:
 
 def subject_access_for(*, actor: Actor, case_id: int) -> dict:
     """The export for the person of this case; audited as an export of every case it covers."""
-    case = case_for_controller(actor, case_id, "subject_access")
+    case = case_for_controller(actor=actor, case_id=case_id, what="subject_access")
     cases = list(Case.objects.select_related("owner_organisation")
                  .filter(person_id=case.person_id, realm_id=actor.realm_id,
                          owner_organisation_id=case.owner_organisation_id).order_by("created_at", "id"))

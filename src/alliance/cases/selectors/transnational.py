@@ -31,7 +31,7 @@ def keys_for(*, actor: Actor) -> QuerySet:
 def partners_for(*, actor: Actor) -> QuerySet:
     if not svc.may_administer(actor):
         raise Forbidden("transnational.admin")
-    return svc.trusted_partners(actor)
+    return svc.trusted_partners(actor=actor)
 
 
 def packages_for(*, actor: Actor) -> QuerySet:
@@ -72,7 +72,7 @@ def package_preview_for(*, actor: Actor, package_id: int) -> Preview:
     header = sp.preview(bytes(record.sealed), max_size=svc.MAX_PACKAGE_BYTES)
     verified, problem = True, ""
     try:
-        sp.preview(bytes(record.sealed), trusted_senders=svc.trusted_senders(actor),
+        sp.preview(bytes(record.sealed), trusted_senders=svc.trusted_senders(actor=actor),
                    max_size=svc.MAX_PACKAGE_BYTES)
     except sp.PackageRefused as refused:
         verified, problem = False, str(svc.REFUSAL_LABELS[refused.reason_code])
@@ -87,7 +87,7 @@ def sending_options_for(*, actor: Actor, case: Case) -> dict | None:
     a legal basis instead (an override, audited)."""
     if not policy.CASE.can(actor, R.CASE_SEND_ABROAD, case):
         return None
-    partners = list(svc.trusted_partners(actor))
+    partners = list(svc.trusted_partners(actor=actor))
     if not partners:
         return None
     consented = set(case.consents.filter(purpose="transnational", withdrawn_on__isnull=True)

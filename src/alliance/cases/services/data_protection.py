@@ -38,7 +38,7 @@ def _hold_reason(reason: str) -> str:
 
 def legal_hold_set(*, actor: Actor, case_id: int, reason: str) -> Case:
     """Keep the case whole past its retention period (proceedings, an inquiry, a complaint)."""
-    case = case_for_controller(actor, case_id, "legal_hold")
+    case = case_for_controller(actor=actor, case_id=case_id, what="legal_hold")
     reason = _hold_reason(reason)
     if case.anonymised_at is not None:
         raise ValidationFailed({"legal_hold": [_("This case is already anonymised: there is nothing left to hold.")]})
@@ -53,7 +53,7 @@ def legal_hold_set(*, actor: Actor, case_id: int, reason: str) -> Case:
 
 def legal_hold_clear(*, actor: Actor, case_id: int, reason: str) -> Case:
     """Release the hold; retention applies again from the next run. Releasing no hold changes nothing."""
-    case = case_for_controller(actor, case_id, "legal_hold")
+    case = case_for_controller(actor=actor, case_id=case_id, what="legal_hold")
     reason = _hold_reason(reason)
     with transaction.atomic():
         case = Case.objects.select_for_update().get(pk=case.pk)
@@ -71,7 +71,7 @@ def case_delete(*, actor: Actor, case_id: int, justification: str) -> bool:
     """Remove the case and every row of it, and the person when no other case refers to them. The audit
     chain stays whole: its rows hold ids and field names, and the deletion is one more row. Returns
     whether the person was removed too."""
-    case = case_for_controller(actor, case_id, "delete")
+    case = case_for_controller(actor=actor, case_id=case_id, what="delete")
     justification = (justification or "").strip()
     if len(justification) < MIN_JUSTIFICATION:
         raise ValidationFailed({"justification": [
@@ -137,7 +137,7 @@ def duty_to_notify_blockers(case: Case) -> list[str]:
 def duty_notification_send(*, actor: Actor, case_id: int) -> DutyNotification:
     """An adult who does not consent to referral is counted, not named: the authority receives categories,
     a month and country codes only (cases/domain/deidentify.py)."""
-    case = case_for_controller(actor, case_id, "duty_notification")
+    case = case_for_controller(actor=actor, case_id=case_id, what="duty_notification")
     with transaction.atomic():
         case = Case.objects.select_for_update().select_related("person").get(pk=case.pk)
         blockers = duty_to_notify_blockers(case)

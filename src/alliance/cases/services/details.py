@@ -20,8 +20,8 @@ _REQUIRED = {"given_name", "family_name"}
 _INDEXES = ["full_name_index", "family_name_index", "identity_number_index"]
 
 
-def editable_case(actor: Actor, case_id: int) -> Case:
-    return casefile_gate.editable_case(actor, case_id, what="", with_person=True)
+def _editable_case(actor: Actor, case_id: int) -> Case:
+    return casefile_gate.editable_case(actor=actor, case_id=case_id, what="", with_person=True)
 
 
 def _clean_names(names: dict[str, str | None], errors: dict) -> dict[str, str | None]:
@@ -48,7 +48,7 @@ def case_details_update(
     victim_context: dict | None = None,
 ) -> Case:
     """Names, person details and victim context in one transaction; every error of the three together."""
-    case = editable_case(actor, case_id)
+    case = _editable_case(actor, case_id)
     person = case.person
     errors: dict[str, list[str]] = {}
     unknown = set(names or {}) - set(NAME_FIELDS)

@@ -406,7 +406,7 @@ def _import(actor: Actor, data: bytes, *, filename: str, mode: str, country: str
     rows = kept if kept is not None else _good_rows(source, plan, today)
     with transaction.atomic():
         numbers = _next_numbers(actor.realm_id, good, exercise=actor.realm_is_exercise)
-        clock = detection_clock(Case(country=country), today=timezone.localdate())
+        clock = detection_clock(case=Case(country=country), today=timezone.localdate())
         written, batch = 0, []
         for row in rows:
             batch.append(row)

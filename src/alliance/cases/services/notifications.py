@@ -26,12 +26,12 @@ from alliance.directory.models import Membership, User
 log = logging.getLogger(__name__)
 
 
-def members_who_may(organisation_id: int, action: str, *, realm_id: int | None = None) -> list[int]:
+def members_who_may(*, organisation_id: int, action: str, realm_id: int | None = None) -> list[int]:
     """Active members of an organisation whose roles grant the action: who should hear of a referral."""
-    return members_where(organisation_id, lambda actions: action in actions, realm_id=realm_id)
+    return members_where(organisation_id=organisation_id, granted=lambda actions: action in actions, realm_id=realm_id)
 
 
-def members_where(organisation_id: int, granted: Callable[[frozenset[str]], bool], *,
+def members_where(*, organisation_id: int, granted: Callable[[frozenset[str]], bool],
                   realm_id: int | None = None) -> list[int]:
     """Active members whose rights in the realm pass `granted`, as Actor computes them: in the live realm
     (or with no realm named) exercise-only roles grant nothing; in an exercise realm only its participants

@@ -21,12 +21,12 @@ from alliance.core.errors import Forbidden, ValidationFailed
 MAX_REFLECTION_DAYS = 365
 
 
-def clocks_on_detection(case: Case, *, today: dt.date) -> None:
+def clocks_on_detection(*, case: Case, today: dt.date) -> None:
     """A new case waits for its reasonable-grounds decision within the profile's working days."""
-    detection_clock(case, today=today).save()
+    detection_clock(case=case, today=today).save()
 
 
-def detection_clock(case: Case, *, today: dt.date) -> CaseClock:
+def detection_clock(*, case: Case, today: dt.date) -> CaseClock:
     """The clock a new case starts with, unsaved (an import creates them in bulk)."""
     rules = rules_for(case.country)
     return CaseClock(

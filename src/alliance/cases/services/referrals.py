@@ -69,7 +69,7 @@ STEPS = {
 }
 
 
-def steps_for(actor: Actor, share: CaseShare, *, case_visible: bool | None = None) -> list[str]:
+def steps_for(*, actor: Actor, share: CaseShare, case_visible: bool | None = None) -> list[str]:
     """The steps this actor may take on this share now: what the pages offer, by the same rules. A list
     that already knows whether the actor may view the case passes `case_visible` (policy.CASE.scope)."""
     side = policy.referral_side(actor, share)
@@ -82,7 +82,7 @@ def steps_for(actor: Actor, share: CaseShare, *, case_visible: bool | None = Non
     return steps
 
 
-def default_respond_by(case: Case, today: dt.date) -> dt.date:
+def _default_respond_by(case: Case, today: dt.date) -> dt.date:
     rules = rules_for(case.country)
     return rules.add_working_days(today, rules.referral_response_working_days)
 
@@ -105,7 +105,7 @@ def case_refer(
                 status=Status.PENDING, from_organisation_id=actor.organisation_id, granted_by_id=actor.user_id,
                 consent=consent, legal_basis=legal_basis, respond_by=respond_by,
             )
-            record_sharing(actor, share)
+            record_sharing(actor=actor, share=share)
             notify(realm_id=case.realm_id, kind=Notification.Kind.REFERRAL_RECEIVED, case=case, share=share,
                    user_ids=_answerers(organisation_id, case.realm_id, but=actor))
     except IntegrityError:
@@ -144,13 +144,14 @@ def _validate(actor: Actor, case: Case, organisation_id: int, kind: str, scope: 
     elif respond_by is not None and respond_by > today + dt.timedelta(days=MAX_RESPONSE_DAYS):
         errors["respond_by"] = [_("Ask for an answer within %(n)d days.") % {"n": MAX_RESPONSE_DAYS}]
     _check_first_responder(actor, case, errors)
-    consent, legal_basis = sharing_basis(actor, case, organisation_id, legal_basis, errors)
+    consent, legal_basis = sharing_basis(actor=actor, case=case, organisation_id=organisation_id,
+                                         legal_basis=legal_basis, errors=errors)
     if kind == Kind.TRANSFER and "organisation" not in errors and case.shares.filter(
             kind=Kind.TRANSFER, status=Status.PENDING, revoked_at__isnull=True).exists():
         errors["kind"] = [_("A transfer of this case is already waiting for its answer.")]
     if errors:
         raise ValidationFailed(errors)
-    return consent, legal_basis, purpose, respond_by or default_respond_by(case, today)
+    return consent, legal_basis, purpose, respond_by or _default_respond_by(case, today)
 
 
 def referral_accept(*, actor: Actor, share_id: int) -> CaseShare:
@@ -196,7 +197,7 @@ def _take(actor: Actor, share_id: int, name: str, reason: str) -> CaseShare:
     refusal = _refusal(actor, share, step)
     if refusal is not None:
         _refuse(actor, share_id, step, refusal)
-    refuse_if_anonymised(share.case)
+    refuse_if_anonymised(case=share.case)
     errors: dict[str, list[str]] = {}
     reason = _clean_text(reason, "reason", required=step.needs_reason, max_length=MAX_REASON, errors=errors)
     if errors:
@@ -254,13 +255,13 @@ def _hand_over(actor: Actor, share: CaseShare) -> None:
 
 
 def _answerers(organisation_id: int, realm_id: int, *, but: Actor | None = None) -> list[int]:
-    found = members_where(organisation_id, policy.may_answer, realm_id=realm_id)
+    found = members_where(organisation_id=organisation_id, granted=policy.may_answer, realm_id=realm_id)
     return [uid for uid in found if but is None or uid != but.user_id]
 
 
 def _senders(share: CaseShare, realm_id: int, *, but: Actor | None = None) -> list[int]:
     sender = share.from_organisation_id or share.case.owner_organisation_id
-    found = members_where(sender, lambda actions: R.CASE_VIEW in actions, realm_id=realm_id)
+    found = members_where(organisation_id=sender, granted=lambda actions: R.CASE_VIEW in actions, realm_id=realm_id)
     return [uid for uid in found if but is None or uid != but.user_id]
 
 

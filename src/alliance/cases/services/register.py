@@ -107,12 +107,12 @@ def case_create(
                                    ("summary", summary)) if v]
         from alliance.cases.services.nrm import clocks_on_detection
 
-        clocks_on_detection(case, today=timezone.localdate())
+        clocks_on_detection(case=case, today=timezone.localdate())
         audit.record(actor=actor, action="create", object_type="case", object_id=case.pk, fields=written)
     return case
 
 
-def refuse_if_anonymised(case: Case) -> None:
+def refuse_if_anonymised(*, case: Case) -> None:
     """An anonymised case is a statistical residue: nothing may be added to it, shared from it or moved on
     it, or the wiped person would come back piece by piece."""
     if case.anonymised_at is not None:
@@ -123,11 +123,11 @@ def case_for_sharing(*, actor: Actor, case_id: int, reason: str) -> Case:
     """The gate for every share, referral and transfer: only an organisation that may share the case (its
     owner) sends it anywhere; missing and forbidden alike are "not found", and the refusal is audited."""
     case = case_get_for(actor=actor, case_id=case_id, action=R.CASE_SHARE, what=reason)
-    refuse_if_anonymised(case)
+    refuse_if_anonymised(case=case)
     return case
 
 
-def sharing_basis(actor: Actor, case: Case, organisation_id: int, legal_basis: str,
+def sharing_basis(*, actor: Actor, case: Case, organisation_id: int, legal_basis: str,
                   errors: dict) -> tuple[Consent | None, str]:
     """Whether the case may go to this organisation at all, and on what basis. The organisation must exist,
     not own the case, and hold nothing active on it yet; the sharing must rest on the person's recorded
@@ -149,7 +149,7 @@ def sharing_basis(actor: Actor, case: Case, organisation_id: int, legal_basis: s
     return _basis_for_sharing(actor, case, target, (legal_basis or "").strip(), errors)
 
 
-def record_sharing(actor: Actor, share: CaseShare) -> None:
+def record_sharing(*, actor: Actor, share: CaseShare) -> None:
     """Audit a share, referral or transfer with its basis; sharing without consent is also an override."""
     consent, legal_basis = share.consent, share.legal_basis
     audit.record(actor=actor, action="share", object_type="case", object_id=share.case_id,
@@ -170,14 +170,15 @@ def case_share(
     if scope not in CaseShare.Scope.values:
         errors["scope"] = [_("Choose full or limited.")]
     purpose = _clean_text(purpose, "purpose", required=True, max_length=300, errors=errors)
-    consent, legal_basis = sharing_basis(actor, case, organisation_id, legal_basis, errors)
+    consent, legal_basis = sharing_basis(actor=actor, case=case, organisation_id=organisation_id,
+                                         legal_basis=legal_basis, errors=errors)
     if errors:
         raise ValidationFailed(errors)
     with transaction.atomic():
         share = CaseShare.objects.create(case=case, organisation_id=organisation_id, scope=scope,
                                          purpose=purpose, granted_by_id=actor.user_id, consent=consent,
                                          legal_basis=legal_basis, from_organisation_id=actor.organisation_id)
-        record_sharing(actor, share)
+        record_sharing(actor=actor, share=share)
     return share
 
 

@@ -54,7 +54,7 @@ def retention_ends(case: Case) -> dt.date | None:
         return None
 
 
-def is_due(case: Case, today: dt.date) -> bool:
+def _is_due(case: Case, today: dt.date) -> bool:
     ends = retention_ends(case)
     return (ends is not None and ends < today and case.status in CLOSED_STATUSES and not case.legal_hold
             and case.anonymised_at is None)
@@ -109,7 +109,7 @@ def _anonymise_locked(case_id: int, *, actor: Actor, today: dt.date | None, reas
             return False
         if case.status not in CLOSED_STATUSES or case.closed_on is None:
             return False
-        if today is not None and not is_due(case, today):
+        if today is not None and not _is_due(case, today):
             return False
         wiped = _wipe(case)
         audit.record(actor=actor, action="update", object_type="case", object_id=case.pk, fields=wiped,
@@ -148,7 +148,7 @@ class RetentionResult:
 
 def _candidates(today: dt.date):
     """Closed, unanonymised cases that may be past their period. A superset (one year of slack, since the
-    period varies by country); is_due() decides exactly."""
+    period varies by country); _is_due() decides exactly."""
     longest = {}
     for code in Case.objects.filter(anonymised_at__isnull=True, closed_on__isnull=False) \
             .values_list("country", flat=True).distinct():

@@ -100,7 +100,7 @@ def _require_receiver(actor: Actor) -> None:
 
 # --- Our keys --------------------------------------------------------------------------------------
 
-def active_keys(organisation_id: int) -> OrganisationKeyPair | None:
+def active_keys(*, organisation_id: int) -> OrganisationKeyPair | None:
     return OrganisationKeyPair.objects.filter(organisation_id=organisation_id, retired_at__isnull=True).first()
 
 
@@ -117,7 +117,7 @@ def _opening_keys(organisation_id: int) -> tuple[OrganisationKeyPair | None, lis
     return active, [_private(p) for p in pairs]
 
 
-def default_package_id(organisation: Organisation) -> str:
+def _default_package_id(organisation: Organisation) -> str:
     slug = slugify(organisation.name)[:100] or f"org-{organisation.pk}"
     return f"{organisation.country}:{slug}"
 
@@ -127,9 +127,9 @@ def organisation_keys_create(*, actor: Actor, package_id: str = "") -> Organisat
     packages sealed for it during the overlap. Partners must check the new fingerprint out of band."""
     _require_admin(actor)
     organisation = Organisation.objects.get(pk=actor.organisation_id)
-    previous = active_keys(organisation.pk)
+    previous = active_keys(organisation_id=organisation.pk)
     package_id = (package_id or "").strip() or (previous.package_id if previous else "")
-    package_id = package_id or default_package_id(organisation)
+    package_id = package_id or _default_package_id(organisation)
     keys = sp.OrganisationKeys.generate()
     try:
         card = keys.public_identity(package_id)
@@ -157,14 +157,14 @@ def organisation_keys_create(*, actor: Actor, package_id: str = "") -> Organisat
 
 # --- Partners --------------------------------------------------------------------------------------
 
-def trusted_partners(actor: Actor):
+def trusted_partners(*, actor: Actor):
     """Partners whose card is on file (a removed partner keeps its row, without a card, for history)."""
     return (PartnerOrganisation.objects.filter(organisation_id=actor.organisation_id, realm_id=actor.realm_id)
             .exclude(public_card="").order_by("name", "id"))
 
 
-def trusted_senders(actor: Actor) -> dict[str, sp.PublicIdentity]:
-    return {p.package_id: sp.PublicIdentity.from_json(p.public_card) for p in trusted_partners(actor)}
+def trusted_senders(*, actor: Actor) -> dict[str, sp.PublicIdentity]:
+    return {p.package_id: sp.PublicIdentity.from_json(p.public_card) for p in trusted_partners(actor=actor)}
 
 
 def partner_add(*, actor: Actor, name: str, country: str, card: str, fingerprint: str) -> PartnerOrganisation:
@@ -196,7 +196,7 @@ def partner_add(*, actor: Actor, name: str, country: str, card: str, fingerprint
                                            "partner again and compare every group.")]
     existing = None
     if identity is not None and not errors:
-        own = active_keys(actor.organisation_id)
+        own = active_keys(organisation_id=actor.organisation_id)
         if own is not None and own.fingerprint == identity.fingerprint_hex:
             errors["card"] = [_("This is your own organisation's card.")]
         existing = PartnerOrganisation.objects.filter(organisation_id=actor.organisation_id,
@@ -226,7 +226,7 @@ def partner_add(*, actor: Actor, name: str, country: str, card: str, fingerprint
 def partner_remove(*, actor: Actor, partner_id: int) -> None:
     """Stop trusting a partner at once. Its row stays (without the card) where packages refer to it."""
     _require_admin(actor)
-    partner = trusted_partners(actor).filter(pk=partner_id).first()
+    partner = trusted_partners(actor=actor).filter(pk=partner_id).first()
     if partner is None:
         raise NotFound("partner")
     with transaction.atomic():
@@ -241,7 +241,7 @@ def partner_remove(*, actor: Actor, partner_id: int) -> None:
 
 # --- Sending ---------------------------------------------------------------------------------------
 
-def transnational_consent(case: Case, country: str) -> Consent | None:
+def transnational_consent(*, case: Case, country: str) -> Consent | None:
     return case.consents.filter(purpose=Consent.Purpose.TRANSNATIONAL, country=country,
                                 withdrawn_on__isnull=True).order_by("-given_on", "-id").first()
 
@@ -254,15 +254,15 @@ def package_send(*, actor: Actor, case_id: int, partner_id: int,
     case = case_get_for(actor=actor, case_id=case_id, action=R.CASE_SEND_ABROAD, what="transnational",
                         related=("person",))
     errors: dict[str, list[str]] = {}
-    partner = trusted_partners(actor).filter(pk=partner_id).first()
+    partner = trusted_partners(actor=actor).filter(pk=partner_id).first()
     if partner is None:
         errors["partner"] = [_("Choose one of your partner organisations.")]
-    own = active_keys(actor.organisation_id)
+    own = active_keys(organisation_id=actor.organisation_id)
     if own is None:
         errors["keys"] = [_("Your organisation has no package keys yet: an administrator creates them first.")]
     if case.anonymised_at is not None:
         errors["case"] = [_("An anonymised case cannot be sent.")]
-    consent = transnational_consent(case, partner.country) if partner is not None else None
+    consent = transnational_consent(case=case, country=partner.country) if partner is not None else None
     legal_basis = (legal_basis or "").strip()
     if partner is not None and consent is None:
         if not legal_basis:
@@ -315,7 +315,7 @@ def _open(actor: Actor, data: bytes, *, max_age: dt.timedelta | None) -> tuple[s
         raise _refuse(actor, NO_KEYS)
     try:
         opened = sp.open_package(package=data, recipient_keys=keys, recipient_id=active.package_id,
-                                 trusted_senders=trusted_senders(actor), max_age=max_age,
+                                 trusted_senders=trusted_senders(actor=actor), max_age=max_age,
                                  max_size=MAX_PACKAGE_BYTES)
     except sp.PackageRefused as refused:
         # The format's messages are built from validated header fields only: safe to log and to show.
@@ -338,7 +338,7 @@ def package_receive(*, actor: Actor, data: bytes) -> TransnationalPackage:
                                                    package_id=opened.package_id)
     if received.exists():
         raise _refuse(actor, REPLAY, f"package {opened.package_id}")
-    partner = trusted_partners(actor).get(package_id=opened.sender_id)
+    partner = trusted_partners(actor=actor).get(package_id=opened.sender_id)
     try:
         with transaction.atomic():
             record = TransnationalPackage.objects.create(
@@ -349,7 +349,7 @@ def package_receive(*, actor: Actor, data: bytes) -> TransnationalPackage:
             audit.record(actor=actor, action="create", object_type="transnational_package", object_id=record.pk,
                          fields=referral.names,
                          reason=f"received {opened.package_id} from {opened.sender_id}, signature verified")
-            colleagues = [uid for uid in members_who_may(actor.organisation_id, R.CASE_IMPORT)
+            colleagues = [uid for uid in members_who_may(organisation_id=actor.organisation_id, action=R.CASE_IMPORT)
                           if uid != actor.user_id]
             notify(realm_id=actor.realm_id, user_ids=colleagues, kind="package_received")
     except IntegrityError:
@@ -429,7 +429,7 @@ def _create_case(actor: Actor, organisation: Organisation, record: Transnational
         Consent.objects.create(case=case, purpose=Consent.Purpose.TRANSNATIONAL, country=consent["country"],
                                language=consent["language"], interpreter=consent["interpreter"],
                                given_on=dt.date.fromisoformat(consent["given_on"]))
-    clocks_on_detection(case, today=timezone.localdate())
+    clocks_on_detection(case=case, today=timezone.localdate())
     return case
 
 

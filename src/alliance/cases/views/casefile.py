@@ -97,7 +97,7 @@ def _posted(request, case_id: int, form, section: str, write, done: str):
     """The shape of every form on the case page: validate, call the service, say what happened, go back."""
     if not form.is_valid():
         # The gate first: a stranger learns nothing from the form's errors about whether the case exists.
-        editable_case(request.actor, case_id, what="form")
+        editable_case(actor=request.actor, case_id=case_id, what="form")
         _flash(request, form)
         return _back(case_id, section)
     try:

@@ -126,7 +126,7 @@ def duty_notify(request, case_id: int):
 
 def _exists_for_controller(request, case_id: int) -> None:
     """An invalid form must not tell a stranger more than a valid one: 404 unless the actor is the controller."""
-    case_for_controller(request.actor, case_id, "data_protection")
+    case_for_controller(actor=request.actor, case_id=case_id, what="data_protection")
 
 
 urlpatterns = [

@@ -103,7 +103,7 @@ class Command(BaseCommand):
             raise CommandError(f"{out} exists; choose a new file")
         case_id = Case.objects.filter(number=number.strip().upper(), realm_id=actor.realm_id).values_list(
             "pk", flat=True).first()
-        found = services.trusted_partners(actor).filter(package_id=partner).first()
+        found = services.trusted_partners(actor=actor).filter(package_id=partner).first()
         if found is None:
             raise CommandError(f"{partner} is not a trusted partner of this organisation")
         record, sealed = services.package_send(actor=actor, case_id=case_id or 0, partner_id=found.pk,

@@ -20,7 +20,7 @@ from alliance.core.errors import ValidationFailed
 TITLE_MAX = 200
 
 
-def content_context(document_id: int) -> str:
+def content_context(*, document_id: int) -> str:
     # The row id is part of the associated data: content copied onto another document fails to decrypt.
     return row_context("cases.Document", "content", document_id)
 
@@ -28,7 +28,7 @@ def content_context(document_id: int) -> str:
 def document_upload(*, actor: Actor, case_id: int, file, title: str = "",
                     sensitivity: str = Note.Sensitivity.STANDARD) -> Document:
     """`file` is an uploaded file (name, size, content_type, read)."""
-    case = editable_case(actor, case_id, what="document")
+    case = editable_case(actor=actor, case_id=case_id, what="document")
     errors: dict[str, list[str]] = {}
     title = clean_text(title, "title", required=False, max_length=TITLE_MAX, errors=errors)
     choice(sensitivity, Note.Sensitivity.values, "sensitivity", errors)
@@ -46,7 +46,7 @@ def document_upload(*, actor: Actor, case_id: int, file, title: str = "",
             sha256=checked.sha256, sensitivity=sensitivity, content=b"", uploaded_by_id=actor.user_id,
         )
         Document.objects.filter(pk=document.pk).update(
-            content=encrypt_bytes(checked.content, context=content_context(document.pk)))
+            content=encrypt_bytes(checked.content, context=content_context(document_id=document.pk)))
         audit.record(actor=actor, action="create", object_type="document", object_id=document.pk,
                      fields=["title", "filename", "content", f"content_type:{checked.content_type}",
                              f"sensitivity:{sensitivity}"], reason=f"case {case.pk}")
@@ -57,7 +57,7 @@ def document_get_content(*, actor: Actor, document_id: int) -> tuple[Document, b
     """The document and its plaintext, for a download; audited as an export of the content."""
     document = document_get_for(actor=actor, document_id=document_id)
     sealed = Document.objects.filter(pk=document.pk).values_list("content", flat=True).get()
-    content = decrypt_bytes(sealed, context=content_context(document.pk))
+    content = decrypt_bytes(sealed, context=content_context(document_id=document.pk))
     if hashlib.sha256(content).hexdigest() != document.sha256:
         raise DecryptionError(f"document {document.pk}: content does not match its checksum")
     audit.record(actor=actor, action="export", object_type="document", object_id=document.pk,

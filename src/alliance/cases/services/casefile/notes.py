@@ -14,7 +14,7 @@ BODY_MAX = 10_000
 
 
 def note_add(*, actor: Actor, case_id: int, body: str, sensitivity: str = Note.Sensitivity.STANDARD) -> Note:
-    case = editable_case(actor, case_id, what="note")
+    case = editable_case(actor=actor, case_id=case_id, what="note")
     errors: dict[str, list[str]] = {}
     body = clean_text(body, "body", required=True, max_length=BODY_MAX, errors=errors)
     choice(sensitivity, Note.Sensitivity.values, "sensitivity", errors)

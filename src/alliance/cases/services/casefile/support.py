@@ -36,7 +36,7 @@ def support_plan_save(*, actor: Actor, case_id: int, objectives: str = "", actio
                       support_types: list[str] | tuple[str, ...] = (), planned_end_on: dt.date | None = None,
                       actual_end_on: dt.date | None = None) -> SupportPlan:
     """Create the case's plan or replace what it says (the whole plan is given each time)."""
-    case = editable_case(actor, case_id, what="support plan")
+    case = editable_case(actor=actor, case_id=case_id, what="support plan")
     errors: dict[str, list[str]] = {}
     objectives = clean_text(objectives, "objectives", required=False, max_length=OBJECTIVES_MAX, errors=errors)
     action_plan = clean_text(action_plan, "action_plan", required=False, max_length=ACTION_PLAN_MAX,
@@ -80,7 +80,7 @@ def support_service_add(*, actor: Actor, case_id: int, support_type: str, descri
                         provider_id: int | None = None, provider_name: str = "",
                         status: str = SupportService.Status.PLANNED, starts_on: dt.date | None = None,
                         ends_on: dt.date | None = None) -> SupportService:
-    case = editable_case(actor, case_id, what="support service")
+    case = editable_case(actor=actor, case_id=case_id, what="support service")
     errors: dict[str, list[str]] = {}
     description = clean_text(description, "description", required=False, max_length=DESCRIPTION_MAX,
                              errors=errors)
@@ -111,7 +111,7 @@ def support_service_update(*, actor: Actor, service_id: int, support_type=KEEP, 
     """Change what is given (KEEP leaves a field alone); the result is checked as a whole."""
     service = (SupportService.objects.select_related("plan").filter(pk=service_id, plan__case__realm_id=actor.realm_id)
                .first() if type(service_id) is int else None)
-    editable_part(actor, part="support_service", part_id=service_id,
+    editable_part(actor=actor, part="support_service", part_id=service_id,
                   case_id=service.plan.case_id if service else None, what="support service update")
     given = {name: value for name, value in (
         ("support_type", support_type), ("description", description), ("provider_id", provider_id),

@@ -20,7 +20,7 @@ TITLE_MAX = 300
 
 
 def _check_assignee(actor: Actor, assignee_id: int | None, errors: dict) -> None:
-    if assignee_id is not None and assignee_id not in {user.pk for user in assignable_members(actor)}:
+    if assignee_id is not None and assignee_id not in {user.pk for user in assignable_members(actor=actor)}:
         errors["assignee"] = [_("Choose an active member of your organisation who works on cases.")]
 
 
@@ -38,7 +38,7 @@ def _tell(actor: Actor, task: Task) -> None:
 
 def task_create(*, actor: Actor, case_id: int, title: str, due_on: dt.date | None = None,
                 assignee_id: int | None = None) -> Task:
-    case = editable_case(actor, case_id, what="task")
+    case = editable_case(actor=actor, case_id=case_id, what="task")
     errors: dict[str, list[str]] = {}
     title = clean_text(title, "title", required=True, max_length=TITLE_MAX, errors=errors)
     _check_due(due_on, errors)
@@ -58,7 +58,7 @@ def task_create(*, actor: Actor, case_id: int, title: str, due_on: dt.date | Non
 def _editable_task(actor: Actor, task_id: object, what: str) -> Task:
     task = (Task.objects.select_related("case").filter(pk=task_id, case__realm_id=actor.realm_id).first()
             if type(task_id) is int else None)
-    editable_part(actor, part="task", part_id=task_id, case_id=task.case_id if task else None, what=what)
+    editable_part(actor=actor, part="task", part_id=task_id, case_id=task.case_id if task else None, what=what)
     return task
 
 

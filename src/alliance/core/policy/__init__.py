@@ -20,6 +20,7 @@ from alliance.core.policy.base import (
 )
 from alliance.core.policy.case import CASE
 from alliance.core.policy.casefile import may_read_part, readable_parts
+from alliance.core.policy.home import reads_statistics, takes_part_in_exercises
 from alliance.core.policy.referral import (
     RECEIVER,
     SENDER,
@@ -80,8 +81,10 @@ __all__ = [
     "may_take_referral_step",
     "policy_for",
     "readable_parts",
+    "reads_statistics",
     "referral_side",
     "screening_aggregate_scope",
     "screening_aggregates_realm_wide",
     "second_factor_required",
+    "takes_part_in_exercises",
 ]

@@ -66,11 +66,6 @@ KNOWN_VIOLATIONS: set[tuple[str, str]] = {
     *[("cases/services/data_protection.py", name) for name in ("duty_to_notify_blockers",)],
     *[("cases/services/htcds.py", name) for name in ("import_slot",)],
     *[("cases/services/retention.py", name) for name in ("retention_ends",)],
-    *[("screening/services/catalogues.py", name) for name in (
-        "catalogue_draft", "catalogue_set_texts", "catalogue_set_title", "missing_by_language", "catalogue_publish",
-        "catalogue_retire", "may_edit", "catalogues_visible", "catalogue_visible", "suggested_version",
-        "catalogue_for_editor", "completeness",
-    )],
     *[("screening/services/languages.py", name) for name in (
         "language_add", "language_update", "missing_phrases", "language_publish", "languages_for_editor",
         "language_for_editor", "coverage",

@@ -33,13 +33,13 @@ def _snapshot(row: Catalogue) -> tuple:
 
 def _fill(admin, draft: Catalogue, text: str = "Changed {code}") -> None:
     for code in languages.CODES:
-        editor.catalogue_set_texts(admin, draft.pk, code, {
+        editor.catalogue_set_texts(actor=admin, catalogue_id=draft.pk, language=code, texts={
             item["id"]: text.format(code=code) for item in draft.content["indicators"]})
 
 
 def test_a_draft_is_copied_from_a_published_version(loaded, admin):
     published = _screen()
-    draft = editor.catalogue_draft(admin, published.pk, " 2026.2 ")
+    draft = editor.catalogue_draft(actor=admin, catalogue_id=published.pk, version=" 2026.2 ")
     assert draft.is_draft and draft.version == "2026.2" and draft.code == SCREEN
     assert draft.based_on_id == published.pk and draft.created_by_id == admin.user_id
     assert draft.content["version"] == "2026.2"
@@ -54,15 +54,15 @@ def test_a_draft_is_copied_from_a_published_version(loaded, admin):
 def test_a_bad_or_existing_version_is_refused(loaded, admin, version):
     before = Catalogue.objects.count()
     with pytest.raises(ValidationFailed) as refused:
-        editor.catalogue_draft(admin, _screen().pk, version)
+        editor.catalogue_draft(actor=admin, catalogue_id=_screen().pk, version=version)
     assert "version" in refused.value.errors
     assert Catalogue.objects.count() == before
 
 
 def test_no_draft_from_a_draft(loaded, admin):
-    draft = editor.catalogue_draft(admin, _screen().pk, "2026.2")
+    draft = editor.catalogue_draft(actor=admin, catalogue_id=_screen().pk, version="2026.2")
     with pytest.raises(ValidationFailed, match="published version"):
-        editor.catalogue_draft(admin, draft.pk, "2026.3")
+        editor.catalogue_draft(actor=admin, catalogue_id=draft.pk, version="2026.3")
 
 
 def test_a_published_version_cannot_be_edited(loaded, admin):
@@ -70,21 +70,23 @@ def test_a_published_version_cannot_be_edited(loaded, admin):
     before = _snapshot(published)
     ident = published.content["indicators"][0]["id"]
     with pytest.raises(ValidationFailed, match="never changes"):
-        editor.catalogue_set_texts(admin, published.pk, "fa", {ident: "something else"})
+        editor.catalogue_set_texts(actor=admin, catalogue_id=published.pk, language="fa",
+                                   texts={ident: "something else"})
     with pytest.raises(ValidationFailed, match="never changes"):
-        editor.catalogue_set_title(admin, published.pk, "Another title")
+        editor.catalogue_set_title(actor=admin, catalogue_id=published.pk, title="Another title")
     assert _snapshot(published) == before
 
 
 def test_publishing_with_one_language_missing_is_refused_and_names_it(loaded, admin):
     published = _screen()
-    draft = editor.catalogue_draft(admin, published.pk, "2026.2")
+    draft = editor.catalogue_draft(actor=admin, catalogue_id=published.pk, version="2026.2")
     first = draft.content["indicators"][0]["id"]
-    editor.catalogue_set_texts(admin, draft.pk, "fa", {first: "   "})  # blank removes the text
+    # A blank text removes the text.
+    editor.catalogue_set_texts(actor=admin, catalogue_id=draft.pk, language="fa", texts={first: "   "})
     before = _snapshot(draft)
     assert "fa" not in draft.content["indicators"][0]["question"]
     with pytest.raises(ValidationFailed) as refused:
-        editor.catalogue_publish(admin, draft.pk)
+        editor.catalogue_publish(actor=admin, catalogue_id=draft.pk)
     assert refused.value.errors == {"__all__": ["fa: 1 question missing"]}
     assert _snapshot(draft) == before and draft.is_draft
     assert catalogues.current(SCREEN) == published
@@ -94,14 +96,14 @@ def test_after_filling_it_publish_works_and_new_interviews_use_it(loaded, admin)
     old = _screen()
     conductor = world.conductor()
     screening, _created = screening_submit(actor=conductor, payload=world.payload(loaded))
-    draft = editor.catalogue_draft(admin, old.pk, "2026.2")
+    draft = editor.catalogue_draft(actor=admin, catalogue_id=old.pk, version="2026.2")
     first = draft.content["indicators"][0]["id"]
-    editor.catalogue_set_texts(admin, draft.pk, "fa", {first: ""})
+    editor.catalogue_set_texts(actor=admin, catalogue_id=draft.pk, language="fa", texts={first: ""})
     with pytest.raises(ValidationFailed):
-        editor.catalogue_publish(admin, draft.pk)
-    editor.catalogue_set_texts(admin, draft.pk, "fa", {first: "  پرسش تازه  "})
-    editor.catalogue_set_texts(admin, draft.pk, "en", {first: "A clearer question?"})
-    published = editor.catalogue_publish(admin, draft.pk)
+        editor.catalogue_publish(actor=admin, catalogue_id=draft.pk)
+    editor.catalogue_set_texts(actor=admin, catalogue_id=draft.pk, language="fa", texts={first: "  پرسش تازه  "})
+    editor.catalogue_set_texts(actor=admin, catalogue_id=draft.pk, language="en", texts={first: "A clearer question?"})
+    published = editor.catalogue_publish(actor=admin, catalogue_id=draft.pk)
 
     assert published.published_at is not None and published.sha256 == catalogues.fingerprint(published.content)
     assert catalogues.current(SCREEN) == published
@@ -117,35 +119,36 @@ def test_after_filling_it_publish_works_and_new_interviews_use_it(loaded, admin)
     second, _created = screening_submit(actor=conductor, payload=world.payload(interview))
     assert second.catalogues.get(code=SCREEN).version == "2026.2"
     with pytest.raises(ValidationFailed, match="already published"):
-        editor.catalogue_publish(admin, published.pk)
+        editor.catalogue_publish(actor=admin, catalogue_id=published.pk)
 
 
 def test_retire(loaded, admin):
     old = _screen()
-    draft = editor.catalogue_draft(admin, old.pk, "2026.2")
+    draft = editor.catalogue_draft(actor=admin, catalogue_id=old.pk, version="2026.2")
     with pytest.raises(ValidationFailed, match="Only a published version"):
-        editor.catalogue_retire(admin, draft.pk)
+        editor.catalogue_retire(actor=admin, catalogue_id=draft.pk)
     # The interview always keeps one version of each of its catalogues in use.
     with pytest.raises(ValidationFailed, match="only version"):
-        editor.catalogue_retire(admin, old.pk)
+        editor.catalogue_retire(actor=admin, catalogue_id=old.pk)
     assert _snapshot(old)[3] is None
-    new = editor.catalogue_publish(admin, draft.pk)
-    retired = editor.catalogue_retire(admin, old.pk)
+    new = editor.catalogue_publish(actor=admin, catalogue_id=draft.pk)
+    retired = editor.catalogue_retire(actor=admin, catalogue_id=old.pk)
     assert retired.retired_at is not None and catalogues.current(SCREEN) == new
     with pytest.raises(ValidationFailed, match="already retired"):
-        editor.catalogue_retire(admin, old.pk)
+        editor.catalogue_retire(actor=admin, catalogue_id=old.pk)
     with pytest.raises(ValidationFailed, match="only version"):
-        editor.catalogue_retire(admin, new.pk)
+        editor.catalogue_retire(actor=admin, catalogue_id=new.pk)
     # A catalogue the interview does not use may be retired whole.
     ilo = catalogues.current("ilo-11")
-    editor.catalogue_retire(admin, ilo.pk)
+    editor.catalogue_retire(actor=admin, catalogue_id=ilo.pk)
     assert catalogues.current("ilo-11") is None
 
 
 def test_retiring_the_newest_falls_back_to_the_previous_version(loaded, admin):
     old = _screen()
-    new = editor.catalogue_publish(admin, editor.catalogue_draft(admin, old.pk, "2026.2").pk)
-    editor.catalogue_retire(admin, new.pk)
+    draft = editor.catalogue_draft(actor=admin, catalogue_id=old.pk, version="2026.2")
+    new = editor.catalogue_publish(actor=admin, catalogue_id=draft.pk)
+    editor.catalogue_retire(actor=admin, catalogue_id=new.pk)
     assert catalogues.current(SCREEN) == old and current_interview().catalogue(SCREEN).version == old.version
 
 
@@ -157,36 +160,37 @@ def test_retiring_the_newest_falls_back_to_the_previous_version(loaded, admin):
     ("fa", {"worked-unpaid": 7}, "worked-unpaid"),
 ])
 def test_bad_language_or_unknown_indicator_is_refused_and_changes_nothing(loaded, admin, language, texts, field):
-    draft = editor.catalogue_draft(admin, _screen().pk, "2026.2")
+    draft = editor.catalogue_draft(actor=admin, catalogue_id=_screen().pk, version="2026.2")
     before = _snapshot(draft)
     events = AuditEvent.objects.count()
     with pytest.raises(ValidationFailed) as refused:
-        editor.catalogue_set_texts(admin, draft.pk, language, texts)
+        editor.catalogue_set_texts(actor=admin, catalogue_id=draft.pk, language=language, texts=texts)
     assert field in refused.value.errors
     assert _snapshot(draft) == before and AuditEvent.objects.count() == events
 
 
 def test_title_of_a_draft(loaded, admin):
-    draft = editor.catalogue_draft(admin, _screen().pk, "2026.2")
-    editor.catalogue_set_title(admin, draft.pk, "  Five questions  ")
+    draft = editor.catalogue_draft(actor=admin, catalogue_id=_screen().pk, version="2026.2")
+    editor.catalogue_set_title(actor=admin, catalogue_id=draft.pk, title="  Five questions  ")
     draft.refresh_from_db()
     assert draft.title == "Five questions" and draft.content["title"] == "Five questions"
     with pytest.raises(ValidationFailed):
-        editor.catalogue_set_title(admin, draft.pk, " ")
+        editor.catalogue_set_title(actor=admin, catalogue_id=draft.pk, title=" ")
 
 
 @pytest.mark.parametrize("role", [R.CASE_WORKER, R.FRONTLINE_RESPONDER, R.NATIONAL_COORDINATOR, R.ANALYST,
                                   R.AUDITOR])
 def test_only_system_administrators_edit(loaded, admin, role):
     published = _screen()
-    draft = editor.catalogue_draft(admin, published.pk, "2026.2")
+    draft = editor.catalogue_draft(actor=admin, catalogue_id=published.pk, version="2026.2")
     other = world.conductor(role, org_admin=True)
     ident = draft.content["indicators"][0]["id"]
-    for attempt in (lambda: editor.catalogue_draft(other, published.pk, "2026.3"),
-                    lambda: editor.catalogue_set_texts(other, draft.pk, "en", {ident: "x"}),
-                    lambda: editor.catalogue_set_title(other, draft.pk, "x"),
-                    lambda: editor.catalogue_publish(other, draft.pk),
-                    lambda: editor.catalogue_retire(other, published.pk)):
+    for attempt in (lambda: editor.catalogue_draft(actor=other, catalogue_id=published.pk, version="2026.3"),
+                    lambda: editor.catalogue_set_texts(actor=other, catalogue_id=draft.pk, language="en",
+                                                       texts={ident: "x"}),
+                    lambda: editor.catalogue_set_title(actor=other, catalogue_id=draft.pk, title="x"),
+                    lambda: editor.catalogue_publish(actor=other, catalogue_id=draft.pk),
+                    lambda: editor.catalogue_retire(actor=other, catalogue_id=published.pk)):
         with pytest.raises(Forbidden):
             attempt()
     assert Catalogue.objects.filter(code=SCREEN).count() == 2 and _snapshot(draft)[2] is None
@@ -253,7 +257,7 @@ def test_the_editor_pages_end_to_end(client, loaded, admin_member, admin):
 @pytest.mark.parametrize("role", [R.FRONTLINE_RESPONDER, R.CASE_WORKER, R.ANALYST, R.NATIONAL_COORDINATOR])
 def test_pages_are_forbidden_to_others(client, loaded, admin, role):
     published = _screen()
-    draft = editor.catalogue_draft(admin, published.pk, "2026.2")
+    draft = editor.catalogue_draft(actor=admin, catalogue_id=published.pk, version="2026.2")
     membership = factories.member(factories.organisation(), [role], org_admin=True)
     client.force_login(membership.user)
     for path in ("/screening/catalogues/", f"/screening/catalogues/{published.pk}/",
@@ -280,7 +284,7 @@ def _api(client, membership):
 
 
 def test_api_shows_drafts_to_editors_only(client, loaded, admin_member, admin):
-    draft = editor.catalogue_draft(admin, _screen().pk, "2026.2")
+    draft = editor.catalogue_draft(actor=admin, catalogue_id=_screen().pk, version="2026.2")
     as_admin = _api(client, admin_member)
     listed = as_admin("/api/v1/screening/catalogues").json()
     assert {"code": SCREEN, "version": "2026.2", "draft": True}.items() <= next(

@@ -55,14 +55,14 @@ def _translate(admin, code: str = "ur", **changes) -> InterviewLanguage:
 
 def _draft_in(admin, code: str, catalogue: str, version: str = "2030.1", *, leave_out: int = 0) -> Catalogue:
     """A new draft version of a catalogue with every question (but the first `leave_out`) in `code`."""
-    draft = editor.catalogue_draft(admin, catalogues.current(catalogue).pk, version)
+    draft = editor.catalogue_draft(actor=admin, catalogue_id=catalogues.current(catalogue).pk, version=version)
     texts = {item["id"]: question_text(item["id"]) for item in draft.content["indicators"][leave_out:]}
-    return editor.catalogue_set_texts(admin, draft.pk, code, texts)
+    return editor.catalogue_set_texts(actor=admin, catalogue_id=draft.pk, language=code, texts=texts)
 
 
 def _carry_everywhere(admin, code: str = "ur") -> None:
     for catalogue in INTERVIEW_CATALOGUES:
-        editor.catalogue_publish(admin, _draft_in(admin, code, catalogue).pk)
+        editor.catalogue_publish(actor=admin, catalogue_id=_draft_in(admin, code, catalogue).pk)
 
 
 def _ready(admin) -> InterviewLanguage:
@@ -127,27 +127,28 @@ def test_a_draft_carrying_the_language_with_one_question_missing_cannot_be_publi
     _add(admin)
     draft = _draft_in(admin, "ur", SCREEN, leave_out=1)
     assert draft.content["languages"] == ["ur"]
-    assert editor.completeness(draft).total == len(languages.CODES) + 1
+    assert editor.completeness(catalogue=draft).total == len(languages.CODES) + 1
     before = _state()
     with pytest.raises(ValidationFailed) as refused:
-        editor.catalogue_publish(admin, draft.pk)
+        editor.catalogue_publish(actor=admin, catalogue_id=draft.pk)
     assert refused.value.errors == {"__all__": ["ur: 1 question missing"]}
     assert _state() == before and catalogues.current(SCREEN).version != "2030.1"
     first = draft.content["indicators"][0]["id"]
     with pytest.raises(catalogues.CatalogueError) as caught:
         catalogues.check(draft.content, "draft")
     assert caught.value.problems == [f"indicator {first!r}: no question text in ur"]
-    editor.catalogue_set_texts(admin, draft.pk, "ur", {first: question_text(first)})
-    assert editor.catalogue_publish(admin, draft.pk) == catalogues.current(SCREEN)
+    editor.catalogue_set_texts(actor=admin, catalogue_id=draft.pk, language="ur", texts={first: question_text(first)})
+    assert editor.catalogue_publish(actor=admin, catalogue_id=draft.pk) == catalogues.current(SCREEN)
 
 
 def test_a_draft_left_with_no_text_in_the_language_no_longer_carries_it(loaded, admin):
     _add(admin)
     draft = _draft_in(admin, "ur", SCREEN)
-    editor.catalogue_set_texts(admin, draft.pk, "ur", dict.fromkeys(
+    editor.catalogue_set_texts(actor=admin, catalogue_id=draft.pk, language="ur", texts=dict.fromkeys(
         (item["id"] for item in draft.content["indicators"]), ""))
     draft.refresh_from_db()
-    assert "languages" not in draft.content and editor.catalogue_publish(admin, draft.pk).published_at
+    assert "languages" not in draft.content
+    assert editor.catalogue_publish(actor=admin, catalogue_id=draft.pk).published_at
 
 
 def test_a_catalogue_file_may_carry_only_the_languages_it_lists(loaded):
@@ -205,10 +206,11 @@ def test_a_duplicate_and_unknown_phrases_are_refused_and_change_nothing(loaded, 
 
 
 def test_a_catalogue_text_in_a_language_that_was_not_added_is_refused(loaded, admin):
-    draft = editor.catalogue_draft(admin, catalogues.current(SCREEN).pk, "2030.1")
+    draft = editor.catalogue_draft(actor=admin, catalogue_id=catalogues.current(SCREEN).pk, version="2030.1")
     before = _state()
     with pytest.raises(ValidationFailed) as refused:
-        editor.catalogue_set_texts(admin, draft.pk, "ur", {draft.content["indicators"][0]["id"]: "x"})
+        editor.catalogue_set_texts(actor=admin, catalogue_id=draft.pk, language="ur",
+                                   texts={draft.content["indicators"][0]["id"]: "x"})
     assert "language" in refused.value.errors and _state() == before
 
 

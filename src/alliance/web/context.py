@@ -32,7 +32,7 @@ def shell(request) -> dict:
             "htcds": policy.may(actor, R.CASE_IMPORT) or policy.may(actor, R.CASE_EXPORT),
             "screening": policy.may(actor, R.SCREENING_CONDUCT),
             "screening_dashboard": policy.may(actor, R.SCREENING_DASHBOARD),
-            "catalogues": policy.may(actor, R.CATALOGUE_EDIT),
+            "catalogues": policy.may_edit_catalogues(actor),
         },
         "role_labels": [R.role_label(r) for r in sorted(actor.roles)],
     }

@@ -90,7 +90,7 @@ def _out(row) -> dict:
 @router.get("/catalogues", response=with_errors(list[CatalogueOut]), operation_id="screening_catalogue_list")
 def screening_catalogue_list(request):
     """Every catalogue version: the published ones (in use or retired), and the drafts for catalogue editors."""
-    return [_out(row) for row in service.catalogues_visible(request.actor)]
+    return [_out(row) for row in service.catalogues_visible(actor=request.actor)]
 
 
 @router.get("/catalogues/{code}/{version}", response=with_errors(CatalogueContentOut),
@@ -98,7 +98,7 @@ def screening_catalogue_list(request):
 def screening_catalogue_get(request, code: str = Path(..., max_length=64),
                             version: str = Path(..., max_length=32)):
     """One version with its whole content (indicators, ratings, questions in every language)."""
-    row = service.catalogue_visible(request.actor, code, version)
+    row = service.catalogue_visible(actor=request.actor, code=code, version=version)
     return {**_out(row), "content": row.content}
 
 
@@ -137,7 +137,7 @@ def screening_interview(request):
 @router.get("/xlsform", response=with_errors({200: None}), operation_id="screening_xlsform")
 def screening_xlsform(request):
     """The current interview as an XLSForm workbook (.xlsx) for ODK Collect and KoboToolbox."""
-    if not (policy.may(request.actor, R.SCREENING_CONDUCT) or policy.may(request.actor, R.CATALOGUE_EDIT)):
+    if not policy.may_download_xlsform(request.actor):
         raise Forbidden(R.SCREENING_CONDUCT)
     response = HttpResponse(build_xlsform(_interview()), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{FORM_ID}.xlsx"'

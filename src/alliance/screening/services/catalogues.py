@@ -60,7 +60,7 @@ def _record(actor: Actor, row: Catalogue, fields: list[str], reason: str) -> Non
                  reason=reason)
 
 
-def catalogue_draft(actor: Actor, catalogue_id: int, version: str) -> Catalogue:
+def catalogue_draft(*, actor: Actor, catalogue_id: int, version: str) -> Catalogue:
     """A new draft version of a catalogue, copied from one of its published versions."""
     _require_editor(actor)
     version = version.strip() if isinstance(version, str) else ""
@@ -89,7 +89,7 @@ def catalogue_draft(actor: Actor, catalogue_id: int, version: str) -> Catalogue:
     return row
 
 
-def catalogue_set_texts(actor: Actor, catalogue_id: int, language: str, texts: dict[str, str]) -> Catalogue:
+def catalogue_set_texts(*, actor: Actor, catalogue_id: int, language: str, texts: dict[str, str]) -> Catalogue:
     """Set the question texts of a draft in one language: {indicator id: text}. A blank text removes it
     (the draft then cannot be published until it is filled in again).
 
@@ -169,7 +169,7 @@ def _carry(content: dict, language: str) -> str:
     return ""
 
 
-def catalogue_set_title(actor: Actor, catalogue_id: int, title: str) -> Catalogue:
+def catalogue_set_title(*, actor: Actor, catalogue_id: int, title: str) -> Catalogue:
     _require_editor(actor)
     title = title.strip() if isinstance(title, str) else ""
     if not title or len(title) > MAX_TITLE:
@@ -186,14 +186,14 @@ def catalogue_set_title(actor: Actor, catalogue_id: int, title: str) -> Catalogu
     return row
 
 
-def missing_by_language(content: dict) -> dict[str, int]:
+def _missing_by_language(content: dict) -> dict[str, int]:
     """Language code -> how many questions have no text in it (languages with none missing left out), in
     the order of languages.CODES, then the added languages the version carries."""
     counts = Counter(code for _ident, code in catalogues.missing_texts(content))
     return {code: counts[code] for code in catalogues.required_languages(content) if counts[code]}
 
 
-def catalogue_publish(actor: Actor, catalogue_id: int) -> Catalogue:
+def catalogue_publish(*, actor: Actor, catalogue_id: int) -> Catalogue:
     """Publish a draft: refused while any language misses any question. From then on it is the version the
     interview uses (the newest published one not retired)."""
     _require_editor(actor)
@@ -202,7 +202,7 @@ def catalogue_publish(actor: Actor, catalogue_id: int) -> Catalogue:
         if not row.is_draft:
             raise ValidationFailed(_("%(code)s %(version)s is already published.")
                                    % {"code": row.code, "version": row.version})
-        missing = missing_by_language(row.content)
+        missing = _missing_by_language(row.content)
         if missing:
             raise ValidationFailed({"__all__": [
                 ngettext("%(language)s: %(count)d question missing", "%(language)s: %(count)d questions missing",
@@ -221,7 +221,7 @@ def catalogue_publish(actor: Actor, catalogue_id: int) -> Catalogue:
     return row
 
 
-def catalogue_retire(actor: Actor, catalogue_id: int) -> Catalogue:
+def catalogue_retire(*, actor: Actor, catalogue_id: int) -> Catalogue:
     """Retire a published version. The interview's catalogues always keep one version in use."""
     _require_editor(actor)
     with transaction.atomic():
@@ -245,26 +245,22 @@ def catalogue_retire(actor: Actor, catalogue_id: int) -> Catalogue:
 
 # Reads ------------------------------------------------------------------------------------------------------
 
-def may_edit(actor: Actor) -> bool:
-    return policy.may_edit_catalogues(actor)
-
-
-def catalogues_visible(actor: Actor) -> QuerySet:
+def catalogues_visible(*, actor: Actor) -> QuerySet:
     """Every version the actor may see: editors see drafts too; everyone else only published versions."""
     if not actor.is_authenticated:
         raise Forbidden("authenticated")
     rows = Catalogue.objects.order_by("code", "loaded_at", "id")
-    return rows if may_edit(actor) else rows.filter(published_at__isnull=False)
+    return rows if policy.may_edit_catalogues(actor) else rows.filter(published_at__isnull=False)
 
 
-def catalogue_visible(actor: Actor, code: str, version: str) -> Catalogue:
-    row = catalogues_visible(actor).filter(code=code, version=version).first()
+def catalogue_visible(*, actor: Actor, code: str, version: str) -> Catalogue:
+    row = catalogues_visible(actor=actor).filter(code=code, version=version).first()
     if row is None:
         raise NotFound("catalogue")
     return row
 
 
-def suggested_version(code: str) -> str:
+def suggested_version(*, code: str) -> str:
     """A free version number to offer in the editor: this year, after the highest number used this year."""
     year = timezone.now().year
     used = Catalogue.objects.filter(code=code, version__startswith=f"{year}.").values_list("version", flat=True)
@@ -272,7 +268,7 @@ def suggested_version(code: str) -> str:
     return f"{year}.{max(numbers, default=0) + 1}"
 
 
-def catalogue_for_editor(actor: Actor, catalogue_id: int) -> Catalogue:
+def catalogue_for_editor(*, actor: Actor, catalogue_id: int) -> Catalogue:
     _require_editor(actor)
     row = Catalogue.objects.filter(pk=catalogue_id).first()
     if row is None:
@@ -291,8 +287,8 @@ class Completeness:
         return not self.missing
 
 
-def completeness(row: Catalogue) -> Completeness:
+def completeness(*, catalogue: Catalogue) -> Completeness:
     """Over the nine built-in languages and the added ones the version carries."""
-    missing = missing_by_language(row.content)
-    total = len(catalogues.required_languages(row.content))
+    missing = _missing_by_language(catalogue.content)
+    total = len(catalogues.required_languages(catalogue.content))
     return Completeness(complete=total - len(missing), total=total, missing=missing)

@@ -39,7 +39,7 @@ def _state(row) -> str:
 def _languages(row) -> list[dict]:
     """The nine built-in languages, the added ones this version carries, then (in a draft) the other added
     languages, which it does not carry yet: every question is missing in those."""
-    done = service.completeness(row)
+    done = service.completeness(catalogue=row)
     found = [{**language, "missing": done.missing.get(language["code"], 0), "carried": True}
              for language in languages.described(catalogues.required_languages(row.content))]
     if row.is_draft:
@@ -53,11 +53,11 @@ def _languages(row) -> list[dict]:
 @login_required
 @require_GET
 def catalogue_list(request):
-    if not service.may_edit(request.actor):
+    if not policy.may_edit_catalogues(request.actor):
         raise Forbidden(R.CATALOGUE_EDIT)
     codes: dict[str, list[dict]] = {}
-    for row in service.catalogues_visible(request.actor):
-        done = service.completeness(row)
+    for row in service.catalogues_visible(actor=request.actor):
+        done = service.completeness(catalogue=row)
         codes.setdefault(row.code, []).append({"row": row, "state": _state(row), "done": done,
                                                "count": len(row.content.get("indicators", []))})
     return render(request, "screening/catalogue_list.html", {"codes": codes})
@@ -71,9 +71,10 @@ def _detail_context(row, *, errors=None, draft_form=None) -> dict:
                    for language in carried]}
         for item in row.content.get("indicators", [])
     ]
-    return {"catalogue": row, "state": _state(row), "done": service.completeness(row), "indicators": indicators,
+    return {"catalogue": row, "state": _state(row), "done": service.completeness(catalogue=row),
+            "indicators": indicators,
             "languages": _languages(row), "errors": errors or [],
-            "draft_form": draft_form or DraftForm(initial={"version": service.suggested_version(row.code)}),
+            "draft_form": draft_form or DraftForm(initial={"version": service.suggested_version(code=row.code)}),
             "based_on": row.based_on}
 
 
@@ -81,12 +82,12 @@ def _detail_context(row, *, errors=None, draft_form=None) -> dict:
 @require_http_methods(["GET", "POST"])
 def catalogue_detail(request, catalogue_id: int):
     """One version. POST with action=retire retires it (the page's retire button)."""
-    row = service.catalogue_for_editor(request.actor, catalogue_id)
+    row = service.catalogue_for_editor(actor=request.actor, catalogue_id=catalogue_id)
     if request.method == "POST":
         if request.POST.get("action") != "retire":
             return redirect("screening:catalogue", catalogue_id=row.pk)
         try:
-            row = service.catalogue_retire(request.actor, row.pk)
+            row = service.catalogue_retire(actor=request.actor, catalogue_id=row.pk)
         except ValidationFailed as error:
             return render(request, "screening/catalogue_detail.html",
                           _detail_context(row, errors=_messages(error)), status=422)
@@ -98,11 +99,12 @@ def catalogue_detail(request, catalogue_id: int):
 @login_required
 @require_POST
 def catalogue_draft(request, catalogue_id: int):
-    row = service.catalogue_for_editor(request.actor, catalogue_id)
+    row = service.catalogue_for_editor(actor=request.actor, catalogue_id=catalogue_id)
     form = DraftForm(request.POST)
     if form.is_valid():
         try:
-            draft = service.catalogue_draft(request.actor, row.pk, form.cleaned_data["version"])
+            draft = service.catalogue_draft(actor=request.actor, catalogue_id=row.pk,
+                                            version=form.cleaned_data["version"])
         except ValidationFailed as error:
             apply_errors(form, error)
         else:
@@ -118,7 +120,7 @@ def _edit_url(row) -> str:
 
 
 def _first_missing(row) -> str:
-    missing = service.completeness(row).missing
+    missing = service.completeness(catalogue=row).missing
     return next(iter(missing), "en")
 
 
@@ -137,7 +139,7 @@ def _texts_form(row, language: str, data=None) -> forms.Form:
 @login_required
 @require_http_methods(["GET", "POST"])
 def catalogue_edit(request, catalogue_id: int):
-    row = service.catalogue_for_editor(request.actor, catalogue_id)
+    row = service.catalogue_for_editor(actor=request.actor, catalogue_id=catalogue_id)
     language = request.GET.get("language") or request.POST.get("language") or _first_missing(row)
     if language not in languages.CODES and not languages.is_known(language):
         language = "en"
@@ -147,7 +149,8 @@ def catalogue_edit(request, catalogue_id: int):
     if request.method == "POST":
         if form.is_valid():
             try:
-                service.catalogue_set_texts(request.actor, row.pk, language, form.cleaned_data)
+                service.catalogue_set_texts(actor=request.actor, catalogue_id=row.pk, language=language,
+                                            texts=form.cleaned_data)
             except ValidationFailed as error:
                 apply_errors(form, error)
             else:
@@ -160,7 +163,7 @@ def catalogue_edit(request, catalogue_id: int):
     return render(request, "screening/catalogue_edit.html", {
         "catalogue": row, "state": _state(row), "form": form, "rows": rows, "language": language,
         "language_name": language_name, "dir": language_dir,
-        "languages": _languages(row), "done": service.completeness(row),
+        "languages": _languages(row), "done": service.completeness(catalogue=row),
         "language_added": language not in catalogues.required_languages(row.content),
     }, status=status)
 
@@ -168,9 +171,9 @@ def catalogue_edit(request, catalogue_id: int):
 @login_required
 @require_POST
 def catalogue_publish(request, catalogue_id: int):
-    row = service.catalogue_for_editor(request.actor, catalogue_id)
+    row = service.catalogue_for_editor(actor=request.actor, catalogue_id=catalogue_id)
     try:
-        row = service.catalogue_publish(request.actor, row.pk)
+        row = service.catalogue_publish(actor=request.actor, catalogue_id=row.pk)
     except ValidationFailed as error:
         return render(request, "screening/catalogue_detail.html",
                       _detail_context(row, errors=_messages(error)), status=422)
@@ -184,7 +187,7 @@ def _messages(error: ValidationFailed) -> list[str]:
 
 
 def xlsform_response(actor) -> HttpResponse:
-    if not (policy.may(actor, R.SCREENING_CONDUCT) or policy.may(actor, R.CATALOGUE_EDIT)):
+    if not policy.may_download_xlsform(actor):
         raise Forbidden(R.SCREENING_CONDUCT)
     try:
         interview = current_interview()

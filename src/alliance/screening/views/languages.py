@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from alliance.core import policy
 from alliance.core import roles as R
 from alliance.core.errors import Forbidden, ValidationFailed
 from alliance.core.forms import apply_errors
@@ -56,7 +57,7 @@ class AddForm(forms.Form):
 
 def _current_catalogues(actor) -> list:
     """The newest published version of each catalogue (the ones the interview and the exports use)."""
-    codes = dict.fromkeys(row.code for row in catalogue_service.catalogues_visible(actor))
+    codes = dict.fromkeys(row.code for row in catalogue_service.catalogues_visible(actor=actor))
     return [row for row in (catalogues.current(code) for code in codes) if row is not None]
 
 
@@ -84,7 +85,7 @@ def _list_context(actor, add_form=None) -> dict:
 @login_required
 @require_GET
 def language_list(request):
-    if not catalogue_service.may_edit(request.actor):
+    if not policy.may_edit_catalogues(request.actor):
         raise Forbidden(R.CATALOGUE_EDIT)
     return render(request, "screening/language_list.html", _list_context(request.actor))
 
@@ -92,7 +93,7 @@ def language_list(request):
 @login_required
 @require_POST
 def language_add(request):
-    if not catalogue_service.may_edit(request.actor):
+    if not policy.may_edit_catalogues(request.actor):
         raise Forbidden(R.CATALOGUE_EDIT)
     form = AddForm(request.POST)
     if form.is_valid():

@@ -106,8 +106,8 @@ def _language(world, *, fresh: bool = False) -> str:
 
     if fresh or "language" not in world:
         admin = factories.actor(factories.member(world["mine"], [R.SYSTEM_ADMINISTRATOR]))
-        code = language_add(admin, _fresh_code(), "Matrix", "ltr").code
-        language_update(admin, code, texts={key: f"Matrix {key}" for key in phrases.phrase_keys()})
+        code = language_add(actor=admin, code=_fresh_code(), name="Matrix", direction="ltr").code
+        language_update(actor=admin, code=code, texts={key: f"Matrix {key}" for key in phrases.phrase_keys()})
         world["language"] = code
     return world["language"]
 

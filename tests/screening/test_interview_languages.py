@@ -46,11 +46,11 @@ def responder(db):
 
 
 def _add(admin, code: str = "ur", name: str = URDU, direction: str = "rtl") -> InterviewLanguage:
-    return language_editor.language_add(admin, code, name, direction)
+    return language_editor.language_add(actor=admin, code=code, name=name, direction=direction)
 
 
 def _translate(admin, code: str = "ur", **changes) -> InterviewLanguage:
-    return language_editor.language_update(admin, code, texts={**PHRASES, **changes})
+    return language_editor.language_update(actor=admin, code=code, texts={**PHRASES, **changes})
 
 
 def _draft_in(admin, code: str, catalogue: str, version: str = "2030.1", *, leave_out: int = 0) -> Catalogue:
@@ -68,7 +68,7 @@ def _carry_everywhere(admin, code: str = "ur") -> None:
 def _ready(admin) -> InterviewLanguage:
     _add(admin)
     _translate(admin)
-    language = language_editor.language_publish(admin, "ur")
+    language = language_editor.language_publish(actor=admin, code="ur")
     _carry_everywhere(admin)
     return language
 
@@ -108,18 +108,18 @@ def test_a_language_with_a_phrase_missing_cannot_be_published(loaded, admin):
     _translate(admin, closing="   ")
     before = _state()
     with pytest.raises(ValidationFailed) as refused:
-        language_editor.language_publish(admin, "ur")
+        language_editor.language_publish(actor=admin, code="ur")
     assert refused.value.errors == {"__all__": ["ur: 1 phrase missing (closing)"]}
     assert _state() == before
-    published = language_editor.language_publish(admin, _translate(admin).code)
+    published = language_editor.language_publish(actor=admin, code=_translate(admin).code)
     assert published.published_at is not None
     with pytest.raises(ValidationFailed, match="already published"):
-        language_editor.language_publish(admin, "ur")
+        language_editor.language_publish(actor=admin, code="ur")
     # Published, a phrase may be corrected but never left blank.
-    language_editor.language_update(admin, "ur", texts={"closing": "شکریہ"})
+    language_editor.language_update(actor=admin, code="ur", texts={"closing": "شکریہ"})
     assert phrases.text("closing", "ur") == "شکریہ"
     with pytest.raises(ValidationFailed) as blank:
-        language_editor.language_update(admin, "ur", texts={"closing": ""})
+        language_editor.language_update(actor=admin, code="ur", texts={"closing": ""})
     assert list(blank.value.errors) == ["closing"] and phrases.text("closing", "ur") == "شکریہ"
 
 
@@ -197,10 +197,10 @@ def test_a_duplicate_and_unknown_phrases_are_refused_and_change_nothing(loaded, 
                          ({"intro": 7}, "intro"), ({"intro": "x" * 1001}, "intro"),
                          ({"intro": "=HYPERLINK(\"https://evil.example\")"}, "intro")):
         with pytest.raises(ValidationFailed) as refused:
-            language_editor.language_update(admin, "ur", texts=texts)
+            language_editor.language_update(actor=admin, code="ur", texts=texts)
         assert field in refused.value.errors, texts
     with pytest.raises(ValidationFailed) as refused:
-        language_editor.language_update(admin, "ur", texts={}, direction="up")
+        language_editor.language_update(actor=admin, code="ur", texts={}, direction="up")
     assert "direction" in refused.value.errors
     assert _state() == before
 
@@ -221,10 +221,10 @@ def test_only_system_administrators_add_translate_and_publish(loaded, admin, rol
     other = world.conductor(role, org_admin=True)
     before = _state()
     for attempt in (lambda: _add(other, "so", "Soomaali", "ltr"),
-                    lambda: language_editor.language_update(other, "ur", texts=PHRASES),
-                    lambda: language_editor.language_publish(other, "ur"),
-                    lambda: language_editor.languages_for_editor(other),
-                    lambda: language_editor.language_for_editor(other, "ur")):
+                    lambda: language_editor.language_update(actor=other, code="ur", texts=PHRASES),
+                    lambda: language_editor.language_publish(actor=other, code="ur"),
+                    lambda: language_editor.languages_for_editor(actor=other),
+                    lambda: language_editor.language_for_editor(actor=other, code="ur")):
         with pytest.raises(Forbidden):
             attempt()
     assert _state() == before
@@ -237,7 +237,7 @@ def test_the_language_is_offered_only_once_published_and_carried_by_every_interv
     _carry_everywhere(admin)  # every question in Urdu, the language itself not yet published
     assert "ur" not in languages.offered(current_interview().catalogues)
     _translate(admin)
-    language_editor.language_publish(admin, "ur")
+    language_editor.language_publish(actor=admin, code="ur")
     assert languages.offered(current_interview().catalogues) == (*languages.CODES, "ur")
     # A catalogue version without it (the previous one, still named by a phone's queue) is not offered in it.
     older = [Catalogue.objects.filter(code=code).order_by("loaded_at", "id").first() for code in INTERVIEW_CATALOGUES]
@@ -249,7 +249,7 @@ def test_a_screening_in_the_language_is_refused_until_it_is_offered(loaded, admi
     conductor = world.conductor()
     _add(admin)
     _translate(admin)
-    language_editor.language_publish(admin, "ur")
+    language_editor.language_publish(actor=admin, code="ur")
     for field in ("interviewee_language", "interviewer_language"):
         with pytest.raises(ValidationFailed) as refused:
             screening_submit(actor=conductor, payload=world.payload(current_interview(), **{field: "ur"}))

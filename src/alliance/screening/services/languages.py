@@ -66,7 +66,7 @@ def _clean_direction(direction, errors: dict[str, list[str]]) -> str:
     return direction
 
 
-def language_add(actor: Actor, code: str, name: str, direction: str) -> InterviewLanguage:
+def language_add(*, actor: Actor, code: str, name: str, direction: str) -> InterviewLanguage:
     """A new interview language, being prepared: its phrases are still to be translated."""
     _require_editor(actor)
     errors: dict[str, list[str]] = {}
@@ -95,7 +95,7 @@ def language_add(actor: Actor, code: str, name: str, direction: str) -> Intervie
     return row
 
 
-def language_update(actor: Actor, code: str, *, texts: dict[str, str], name: str | None = None,
+def language_update(*, actor: Actor, code: str, texts: dict[str, str], name: str | None = None,
                     direction: str | None = None) -> InterviewLanguage:
     """Set phrases ({phrase key: text}; a blank text removes it while the language is being prepared) and,
     when given, the name and the direction. A published language keeps a text for every phrase."""
@@ -147,13 +147,13 @@ def language_update(actor: Actor, code: str, *, texts: dict[str, str], name: str
     return row
 
 
-def missing_phrases(row: InterviewLanguage) -> list[str]:
+def missing_phrases(*, language: InterviewLanguage) -> list[str]:
     """The phrase keys the language has no text for, in the order of phrases.json."""
-    found = row.phrases if isinstance(row.phrases, dict) else {}
+    found = language.phrases if isinstance(language.phrases, dict) else {}
     return [key for key in phrases.phrase_keys() if not str(found.get(key) or "").strip()]
 
 
-def language_publish(actor: Actor, code: str) -> InterviewLanguage:
+def language_publish(*, actor: Actor, code: str) -> InterviewLanguage:
     """Publish a language: refused while any phrase is missing. The interview offers it once the catalogue
     versions it uses carry every question in it too."""
     _require_editor(actor)
@@ -162,7 +162,7 @@ def language_publish(actor: Actor, code: str) -> InterviewLanguage:
         if row.is_published:
             raise ValidationFailed(_("%(name)s (%(code)s) is already published.")
                                    % {"name": row.name, "code": row.code})
-        missing = missing_phrases(row)
+        missing = missing_phrases(language=row)
         if missing:
             raise ValidationFailed({"__all__": [
                 ngettext("%(code)s: %(count)d phrase missing (%(keys)s)",
@@ -176,12 +176,12 @@ def language_publish(actor: Actor, code: str) -> InterviewLanguage:
 
 # Reads ------------------------------------------------------------------------------------------------------
 
-def languages_for_editor(actor: Actor) -> QuerySet:
+def languages_for_editor(*, actor: Actor) -> QuerySet:
     _require_editor(actor)
     return languages.registered()
 
 
-def language_for_editor(actor: Actor, code: str) -> InterviewLanguage:
+def language_for_editor(*, actor: Actor, code: str) -> InterviewLanguage:
     _require_editor(actor)
     row = languages.registered().filter(code=code).first() if isinstance(code, str) else None
     if row is None:
@@ -202,7 +202,7 @@ class Coverage:
         return tuple(code for code in self.missing if code in INTERVIEW_CATALOGUES)
 
 
-def coverage(code: str, current: list) -> Coverage:
+def coverage(*, code: str, current: list) -> Coverage:
     if code in languages.CODES:
         return Coverage(complete=tuple(row.code for row in current), missing=())
     done = tuple(row.code for row in current if languages.carries(row.content, code))

@@ -72,12 +72,13 @@ def _list_context(actor, add_form=None) -> dict:
     current = _current_catalogues(actor)
     offered = _offered()
     built_in = [{"code": code, "name": name, "dir": languages.direction(code), "state": "built_in",
-                 "coverage": service.coverage(code, current), "offered": code in offered}
+                 "coverage": service.coverage(code=code, current=current), "offered": code in offered}
                 for code, name in languages.LANGUAGES]
     added = [{"code": row.code, "name": row.name, "dir": row.direction, "row": row,
-              "state": "published" if row.is_published else "draft", "missing": len(service.missing_phrases(row)),
-              "coverage": service.coverage(row.code, current), "offered": row.code in offered}
-             for row in service.languages_for_editor(actor)]
+              "state": "published" if row.is_published else "draft",
+              "missing": len(service.missing_phrases(language=row)),
+              "coverage": service.coverage(code=row.code, current=current), "offered": row.code in offered}
+             for row in service.languages_for_editor(actor=actor)]
     return {"built_in": built_in, "added": added, "current": current, "add_form": add_form or AddForm(),
             "phrase_count": len(phrases.phrase_keys())}
 
@@ -99,7 +100,8 @@ def language_add(request):
     if form.is_valid():
         data = form.cleaned_data
         try:
-            row = service.language_add(request.actor, data["code"], data["name"], data["direction"])
+            row = service.language_add(actor=request.actor, code=data["code"], name=data["name"],
+                                       direction=data["direction"])
         except ValidationFailed as error:
             apply_errors(form, error)
         else:
@@ -132,15 +134,15 @@ def _edit_context(actor, row, form, errors=None) -> dict:
     english = phrases.all_phrases()
     rows = [{"key": key, "field": form[f"phrase_{key}"], "english": str((english.get(key) or {}).get("en", ""))}
             for key in phrases.phrase_keys()]
-    return {"language": row, "form": form, "rows": rows, "missing": service.missing_phrases(row),
-            "coverage": service.coverage(row.code, current), "current": current,
+    return {"language": row, "form": form, "rows": rows, "missing": service.missing_phrases(language=row),
+            "coverage": service.coverage(code=row.code, current=current), "current": current,
             "offered": row.code in _offered(), "errors": errors or []}
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def language_edit(request, code: str):
-    row = service.language_for_editor(request.actor, code)
+    row = service.language_for_editor(actor=request.actor, code=code)
     if request.method == "GET":
         return render(request, "screening/language_edit.html", _edit_context(request.actor, row, _edit_form(row)))
     form = _edit_form(row, request.POST)
@@ -148,7 +150,7 @@ def language_edit(request, code: str):
         data = form.cleaned_data
         texts = {key: data[f"phrase_{key}"] for key in phrases.phrase_keys()}
         try:
-            row = service.language_update(request.actor, row.code, texts=texts, name=data["name"],
+            row = service.language_update(actor=request.actor, code=row.code, texts=texts, name=data["name"],
                                           direction=data["direction"])
         except ValidationFailed as error:
             apply_errors(form, ValidationFailed({
@@ -162,9 +164,9 @@ def language_edit(request, code: str):
 @login_required
 @require_POST
 def language_publish(request, code: str):
-    row = service.language_for_editor(request.actor, code)
+    row = service.language_for_editor(actor=request.actor, code=code)
     try:
-        row = service.language_publish(request.actor, row.code)
+        row = service.language_publish(actor=request.actor, code=row.code)
     except ValidationFailed as error:
         errors = [message for found in error.errors.values() for message in found]
         return render(request, "screening/language_edit.html",

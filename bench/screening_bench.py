@@ -45,8 +45,7 @@ STATIC_REF = re.compile(r"""(?:href|src)\s*=\s*["'](/static/[^"'#?]+)""")
 # --- Generated screenings ------------------------------------------------------------------------------
 def generate(interview, count: int, seed: int, *, offline: bool) -> list[dict]:
     """Payloads as the browser builds them, answering only the sections the skip logic shows."""
-    from alliance.screening.domain.interview import section_shown
-    from alliance.screening.services.submission import age_group_of
+    from alliance.screening.domain.interview import age_group_of, section_shown
 
     rng = random.Random(seed)
     catalogues = [{"code": c.code, "version": c.version} for c in interview.catalogues]

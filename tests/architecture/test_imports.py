@@ -66,8 +66,6 @@ KNOWN_VIOLATIONS: set[tuple[str, str]] = {
     *[("cases/services/data_protection.py", name) for name in ("duty_to_notify_blockers",)],
     *[("cases/services/htcds.py", name) for name in ("import_slot",)],
     *[("cases/services/retention.py", name) for name in ("retention_ends",)],
-    *[("screening/services/referral.py", name) for name in ("referable",)],
-    *[("screening/services/submission.py", name) for name in ("age_group_of",)],
 }
 
 

@@ -111,6 +111,15 @@ def lists_for(*, is_child: bool, work_type: str) -> tuple[str, ...]:
     return tuple(f"{who}_{kind}" for kind in kinds)
 
 
+def age_group_of(age: int) -> str:
+    """The age group a stated age in years falls in, as the screening records it (0-11 and 12-17 are
+    children)."""
+    for upper, group in ((11, "0-11"), (17, "12-17"), (24, "18-24"), (34, "25-34"), (49, "35-49")):
+        if age <= upper:
+            return group
+    return "50+"
+
+
 def section_shown(section: Section, *, is_child: bool, work_type: str) -> bool:
     if section.shown_when == "child":
         return is_child

@@ -34,7 +34,7 @@ WORK_TO_HTCDS = {"labour": ["ForcedLabour"], "sexual": ["SexualExploitation"],
                  "both": ["ForcedLabour", "SexualExploitation"], "none": []}
 
 
-def referable(screening: Screening) -> bool:
+def referable(*, screening: Screening) -> bool:
     # referred_at stays when the case is later anonymised or deleted (case unlinked): a screening is referred
     # once, or an old screening could tie an anonymised record back to a new named case.
     return screening.referred_at is None and screening.outcome != Screening.Outcome.NONE

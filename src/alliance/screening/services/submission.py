@@ -30,6 +30,7 @@ from alliance.screening.domain.interview import (
     INTERVIEW_CATALOGUES,
     SOURCES,
     Interview,
+    age_group_of,
     interview_for,
     section_shown,
 )
@@ -40,13 +41,6 @@ CLOCK_SKEW = dt.timedelta(minutes=10)
 OLDEST = dt.timedelta(days=30)  # an offline queue older than this is refused: it should have been sent
 ADULT_GROUPS = {"18-24", "25-34", "35-49", "50+"}
 CHILD_GROUPS = {"0-11", "12-17"}
-
-
-def age_group_of(age: int) -> str:
-    for upper, group in ((11, "0-11"), (17, "12-17"), (24, "18-24"), (34, "25-34"), (49, "35-49")):
-        if age <= upper:
-            return group
-    return "50+"
 
 
 def screening_submit(*, actor: Actor, payload: dict) -> tuple[Screening, bool]:

@@ -39,6 +39,7 @@ from alliance.screening.domain.interview import (
     SOURCES,
     Interview,
     InterviewUnavailable,
+    age_group_of,
     current_interview,
     section_shown,
 )
@@ -46,7 +47,7 @@ from alliance.screening.domain.tickets import ticket_issue
 from alliance.screening.forms.interview import PersonForm
 from alliance.screening.models import Screening
 from alliance.screening.selectors import screenings as selectors
-from alliance.screening.services.submission import CHILD_GROUPS, age_group_of
+from alliance.screening.services.submission import CHILD_GROUPS
 
 PHRASES = Path(__file__).resolve().parent.parent / "phrases.json"
 RECENT = 20

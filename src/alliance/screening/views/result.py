@@ -22,7 +22,7 @@ def detail(request, screening_id: int):
     screening = screening_get_for(actor=request.actor, screening_id=screening_id, purpose="result")
     return render(request, "screening/detail.html", {
         "screening": screening, "explained": explain.explain(screening.explanation),
-        "observations": _observations(screening), "referable": referable(screening),
+        "observations": _observations(screening), "referable": referable(screening=screening),
         "interviewee_language": languages.name_of(screening.interviewee_language),
     })
 
@@ -49,7 +49,7 @@ def refer(request, screening_id: int):
     consent_question = phrases.text("consent_share", screening.interviewee_language)
     return render(request, "screening/refer.html", {
         "screening": screening, "form": form, "explained": explain.explain(screening.explanation),
-        "referable": referable(screening), "consent_question": consent_question,
+        "referable": referable(screening=screening), "consent_question": consent_question,
         "consent_lang": screening.interviewee_language,
         "consent_dir": languages.direction(screening.interviewee_language),
     }, status=200 if request.method == "GET" or not form.errors else 422)

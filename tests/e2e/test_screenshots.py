@@ -4,7 +4,7 @@ desk (1280x800). Not a check: it runs only when asked, and writes docs/screensho
     ALLIANCE_SCREENSHOTS=1 ALLIANCE_PROFILE=test ALLIANCE_VAR_DIR=$(mktemp -d) \\
         .venv/bin/python -m pytest -m browser tests/e2e/test_screenshots.py -q
 
-(`make screenshots` runs the same.) The demo data is fictitious; the pages are whatever the templates render
+The demo data is fictitious; the pages are whatever the templates render
 now, so run it again after a change to the look."""
 
 from __future__ import annotations

@@ -5,8 +5,8 @@ every country and language, share, refer, NRM steps, tasks, notes, documents, su
 deletion) and their rendering was most of the page's template time. An unbound form's markup depends only on
 what the key below holds: its class, ids, language, and each field's kind, label, help, required flag,
 widget attributes, initial value and choices (read once here and kept on the field, so a model choice list
-costs one query as before). A bound form (one with errors) is never cached. The cache is per process and
-bounded.
+costs one query as before). A bound form (one with errors) is never cached, nor anything with DEBUG on (so
+an edited template shows at once). The cache is per process and bounded.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 
+from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
@@ -49,7 +50,7 @@ def _field_key(form, name: str, field) -> tuple:
 
 def form_html(form, template: str = "web/_form.html", **context) -> SafeString:
     """The form rendered with `template` (given `form` and `context`); from the cache when unbound."""
-    if form.is_bound:
+    if form.is_bound or settings.DEBUG:  # DEBUG: a template being edited must show at once
         return mark_safe(render_to_string(template, {"form": form, **context}))
     key = (template, type(form).__module__, type(form).__qualname__, str(form.auto_id), form.prefix,
            get_language(), repr(sorted(context.items())),

@@ -45,13 +45,6 @@ PROTECTED_WITHOUT_MARKERS = {
 # the module and the function or import and says why it is tolerated; whoever fixes one removes it here, and
 # the test fails if an entry no longer matches anything, so the list can only shrink.
 KNOWN_VIOLATIONS: set[tuple[str, str]] = {
-    # (a) cases/views/* are being reworked by another session; they still take apply_errors from web, which
-    # imports cases (dashboard, demo): the switch is `from alliance.core.forms import apply_errors`.
-    ("cases/views/register.py", "imports web"),
-    ("cases/views/casefile.py", "imports web"),
-    ("cases/views/htcds.py", "imports web"),
-    ("cases/views/transnational.py", "imports web"),
-    ("cases/views/details.py", "imports web"),
     # (c) cases/views/register.py (another session's) reads a case's consents with Consent.objects in the view.
     ("cases/views/register.py", "Consent.objects"),
     # (d) cases: helpers the pages and the API call by position (rows for lists, labels, the retention date,

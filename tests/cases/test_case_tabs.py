@@ -1,6 +1,6 @@
 """The case page's tabs: each shows the case's fields and its own sections only, HTMX loads a tab from
 the same URL (so through the same gate and audit), and the page without a tab is the whole case.
-The empty forms on the page are rendered once (views/form_html.py) with the same markup."""
+The empty forms on the page are rendered once (core/blank_forms.py) with the same markup."""
 
 from __future__ import annotations
 
@@ -74,7 +74,7 @@ def test_a_stranger_gets_404_for_every_tab_like_for_the_page(client, desk):
 
 def test_cached_form_markup_is_the_rendered_markup(db):
     from alliance.cases.forms.register import CaseShareForm, ConsentForm
-    from alliance.cases.views.form_html import form_html
+    from alliance.core.blank_forms import form_html
 
     factories.organisation("First <org>")
     for make in (lambda: ConsentForm(auto_id="consent_%s"), lambda: CaseShareForm(auto_id="share_%s")):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.utils.translation import gettext as _
 from ninja import Path, Schema
 from pydantic import ConfigDict, Field
 
@@ -38,7 +39,7 @@ def calendar_date(value: str | None, field: str) -> dt.date | None:
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise ValidationFailed({field: ["Not a calendar date."]}) from None
+        raise ValidationFailed({field: [_("Not a calendar date.")]}) from None
 
 
 class ErrorBody(Schema):

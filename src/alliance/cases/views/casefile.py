@@ -26,11 +26,11 @@ from alliance.cases.selectors import casefile as selectors
 from alliance.cases.selectors.timeline import timeline_for, timeline_items
 from alliance.cases.services import casefile as services
 from alliance.cases.services.casefile.gate import editable_case
-from alliance.cases.views.form_html import form_html
 from alliance.core import policy
 from alliance.core import roles as R
+from alliance.core.blank_forms import form_html
 from alliance.core.errors import ValidationFailed
-from alliance.web.forms_errors import apply_errors
+from alliance.core.forms import apply_errors
 
 PANEL_TIMELINE = 10
 

@@ -20,9 +20,9 @@ from alliance.cases.selectors.data_protection import access_log_for, access_rows
 from alliance.cases.selectors.subject_access import subject_access_for
 from alliance.cases.services import data_protection as services
 from alliance.cases.services.retention import retention_ends
-from alliance.cases.views.form_html import form_html
 from alliance.core import policy
 from alliance.core import roles as R
+from alliance.core.blank_forms import form_html
 from alliance.core.errors import ValidationFailed
 
 

@@ -15,7 +15,7 @@ from alliance.cases.selectors.details import case_details_for, details_of, label
 from alliance.cases.services.details import case_details_update
 from alliance.core import roles as R
 from alliance.core.errors import ValidationFailed
-from alliance.web.forms_errors import apply_errors
+from alliance.core.forms import apply_errors
 
 
 def panel(request, view) -> dict | None:

@@ -18,7 +18,7 @@ from alliance.cases.services.htcds import ALL_OR_NOTHING, PARTIAL, Exported, htc
 from alliance.core import policy
 from alliance.core import roles as R
 from alliance.core.errors import Conflict, Forbidden, ValidationFailed
-from alliance.web.forms_errors import apply_errors
+from alliance.core.forms import apply_errors
 
 
 class ImportForm(forms.Form):

@@ -21,9 +21,9 @@ from alliance.cases.selectors.referrals import (
 )
 from alliance.cases.services import notifications as notices
 from alliance.cases.services import referrals as services
-from alliance.cases.views.form_html import form_html
 from alliance.core import policy
 from alliance.core import roles as R
+from alliance.core.blank_forms import form_html
 from alliance.core.errors import ValidationFailed
 
 BOX_LABELS = {"incoming": gettext_lazy("Incoming"), "outgoing": gettext_lazy("Outgoing"),

@@ -23,14 +23,14 @@ from alliance.cases.forms.register import (
 from alliance.cases.models import Case
 from alliance.cases.selectors import register as selectors
 from alliance.cases.selectors.nrm import deadlines_for, nrm_view_for
-from alliance.cases.views.form_html import form_html
 from alliance.cases.views.panels import panels_for
 from alliance.core import audit, policy
 from alliance.core import roles as R
+from alliance.core.blank_forms import form_html
 from alliance.core.errors import ValidationFailed
+from alliance.core.forms import apply_errors
 from alliance.core.pagination import CappedPaginator
 from alliance.core.spreadsheet import csv_attachment
-from alliance.web.forms_errors import apply_errors
 
 LIST_PAGE_SIZE = 50
 LIST_BOX_LABELS = (

@@ -15,12 +15,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from alliance.cases.selectors import transnational as selectors
 from alliance.cases.services import transnational as services
-from alliance.cases.views.form_html import form_html
 from alliance.core.api_schemas import MAX_ID
+from alliance.core.blank_forms import form_html
 from alliance.core.countries import COUNTRY_CHOICES
 from alliance.core.errors import ValidationFailed
+from alliance.core.forms import apply_errors
 from alliance.core.sealed_package import format_fingerprint
-from alliance.web.forms_errors import apply_errors
 
 FIELD_LABELS = {
     "given_name": gettext_lazy("Given name"),

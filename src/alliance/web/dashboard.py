@@ -51,11 +51,11 @@ def dashboard_for(actor: Actor) -> list[Card]:
     if policy.may(actor, R.STAFF_MANAGE):
         cards.append(Card(_("Staff"), str(directory.staff_list_for(actor=actor).count()),
                           _("Accounts and roles I administer."), reverse("directory:staff"), _("Manage staff")))
-    if R.TRAINER in actor.roles or R.TRAINEE in actor.roles:
+    if policy.takes_part_in_exercises(actor):
         cards.append(Card(_("Exercises"), str(len(core.exercise_realms_of(actor=actor))),
                           _("Exercise sandboxes I take part in. Switch realm at the top of the page."),
                           reverse("web:home"), _("Choose a realm above")))
-    if R.NATIONAL_COORDINATOR in actor.roles or R.ANALYST in actor.roles:
+    if policy.reads_statistics(actor):
         cards.append(Card(_("Statistics"), "—",
                           _("De-identified statistics for the National Rapporteur arrive with the Prevention "
                             "module."), reverse("web:home"), _("Not yet available")))

@@ -17,7 +17,7 @@ from alliance.cases.htcds.files import FORMATS
 from alliance.cases.services.htcds import ALL_OR_NOTHING, PARTIAL, Exported, htcds_export, htcds_import
 from alliance.core import policy
 from alliance.core import roles as R
-from alliance.core.errors import Conflict, Forbidden, ValidationFailed
+from alliance.core.errors import Conflict, ValidationFailed
 from alliance.core.forms import apply_errors
 
 
@@ -43,10 +43,7 @@ def attachment(exported: Exported) -> HttpResponse:
 @require_GET
 def export(request):
     fmt = request.GET.get("format") or "csv"
-    try:
-        return attachment(htcds_export(actor=request.actor, fmt=fmt if fmt in FORMATS else "csv"))
-    except Forbidden:
-        raise PermissionDenied from None
+    return attachment(htcds_export(actor=request.actor, fmt=fmt if fmt in FORMATS else "csv"))
 
 
 @login_required
@@ -63,8 +60,6 @@ def import_page(request):
         try:
             result = htcds_import(actor=request.actor, data=upload.read(), filename=upload.name,
                                   mode=form.cleaned_data["mode"])
-        except Forbidden:
-            raise PermissionDenied from None
         except ValidationFailed as exc:
             apply_errors(form, exc)
         except Conflict as exc:  # another import of this user runs: 409, the form kept for a retry

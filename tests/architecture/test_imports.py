@@ -26,7 +26,7 @@ SRC = Path(__file__).resolve().parents[2] / "src"
 PACKAGE = SRC / "alliance"
 # The apps in the import graph. `config` (settings, root urls, the API assembly) and `cli.py` sit above every
 # app and may import anything; nothing may import them, which the graph checks too.
-APPS = ("core", "directory", "cases", "screening", "web")
+APPS = ("core", "directory", "cases", "screening", "exercises", "web")
 TOP = ("config", "cli")
 MANAGERS = ("objects", "_default_manager", "_base_manager")
 

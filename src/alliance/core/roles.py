@@ -15,6 +15,9 @@ COMPETENT_AUTHORITY = "competent_authority"
 TRAINER = "trainer"
 TRAINEE = "trainee"
 AUDITOR = "auditor"
+# Runs training programmes in the live realm: calls, applicants (personal data), scenario packages and
+# exercise runs. Trainers and trainees act inside the sandboxes; the co-ordinator acts on the programme.
+TRAINING_COORDINATOR = "training_coordinator"
 
 ROLE_CHOICES = [
     (SYSTEM_ADMINISTRATOR, _("System administrator")),
@@ -28,6 +31,7 @@ ROLE_CHOICES = [
     (TRAINER, _("Trainer")),
     (TRAINEE, _("Trainee")),
     (AUDITOR, _("Auditor")),
+    (TRAINING_COORDINATOR, _("Training co-ordinator")),
 ]
 ALL_ROLES = frozenset(code for code, _label in ROLE_CHOICES)
 
@@ -57,6 +61,11 @@ AUDIT_VIEW = "audit.view"
 AUDIT_VERIFY = "audit.verify"
 STAFF_MANAGE = "staff.manage"
 JOB_VIEW = "job.view"
+# Training (exercises app): programmes, editions and calls; the applicants of a call; scenario packages.
+PROGRAMME_MANAGE = "programme.manage"
+APPLICATION_REVIEW = "application.review"
+SCENARIO_VIEW = "scenario.view"
+SCENARIO_EDIT = "scenario.edit"
 
 _CASE_READ = {CASE_VIEW, CASE_LIST, CASE_SEARCH}
 _CASE_WORK = _CASE_READ | {CASE_EXPORT, CASE_CREATE, CASE_SHARE, CASE_SEND_ABROAD, CASE_EDIT, CASE_ACCESS_LOG,
@@ -80,6 +89,7 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
     TRAINER: frozenset(_CASE_WORK | _SCREENING | {CASE_PROGRESS, CASE_DECIDE, CASE_IMPORT, JOB_VIEW}),
     TRAINEE: frozenset(_CASE_WORK | _SCREENING | {CASE_PROGRESS, CASE_DECIDE}),
     AUDITOR: frozenset({AUDIT_VIEW, AUDIT_VERIFY, JOB_VIEW, CASE_ACCESS_LOG}),
+    TRAINING_COORDINATOR: frozenset({PROGRAMME_MANAGE, APPLICATION_REVIEW, SCENARIO_VIEW, SCENARIO_EDIT, JOB_VIEW}),
 }
 
 # Roles that may only act in exercise realms: their rights never reach live victims' data.
@@ -123,5 +133,9 @@ SECTOR_ROLES: dict[str, frozenset[str]] = {
 SYSTEM_GRANTED_ROLES = frozenset({SYSTEM_ADMINISTRATOR, COMPETENT_AUTHORITY})
 
 
+# Any organisation may run a training programme (a police academy, an NGO, an international organisation).
+TRAINING_ROLES = frozenset({TRAINING_COORDINATOR})
+
+
 def roles_allowed_in(sector: str) -> frozenset[str]:
-    return SECTOR_ROLES.get(sector, frozenset()) | EXERCISE_ONLY_ROLES
+    return SECTOR_ROLES.get(sector, frozenset()) | EXERCISE_ONLY_ROLES | TRAINING_ROLES

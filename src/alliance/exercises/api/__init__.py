@@ -1,0 +1,3 @@
+"""The exercises API (/api/v1/exercises/...): one router per area, assembled by config/api.py."""
+
+routers: list = []

@@ -1,0 +1,1 @@
+"""domain of the exercises app: one module per area (programmes, scenarios, runs)."""

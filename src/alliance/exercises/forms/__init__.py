@@ -1,0 +1,1 @@
+"""forms of the exercises app: one module per area (programmes, scenarios, runs)."""

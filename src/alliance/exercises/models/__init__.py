@@ -1,0 +1,1 @@
+"""models of the exercises app: one module per area (programmes, scenarios, runs)."""

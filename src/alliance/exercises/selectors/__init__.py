@@ -1,0 +1,1 @@
+"""selectors of the exercises app: one module per area (programmes, scenarios, runs)."""

@@ -1,0 +1,1 @@
+"""views of the exercises app: one module per area (programmes, scenarios, runs)."""

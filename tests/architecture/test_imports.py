@@ -55,7 +55,6 @@ KNOWN_VIOLATIONS: set[tuple[str, str]] = {
     *[("cases/selectors/referrals.py", name) for name in ("notification_row", "unread_count")],
     *[("cases/selectors/register.py", name) for name in ("shown_cases", "list_row", "as_rows", "rows_of")],
     *[("cases/selectors/subject_access.py", name) for name in ("withheld",)],
-    *[("cases/services/casefile/gate.py", name) for name in ("clean_text", "in_order", "choice",)],
     *[("cases/services/data_protection.py", name) for name in ("duty_to_notify_blockers",)],
     *[("cases/services/htcds.py", name) for name in ("import_slot",)],
     *[("cases/services/retention.py", name) for name in ("retention_ends",)],

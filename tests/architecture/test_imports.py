@@ -47,17 +47,6 @@ PROTECTED_WITHOUT_MARKERS = {
 KNOWN_VIOLATIONS: set[tuple[str, str]] = {
     # (c) cases/views/register.py (another session's) reads a case's consents with Consent.objects in the view.
     ("cases/views/register.py", "Consent.objects"),
-    # (d) cases: helpers the pages and the API call by position (rows for lists, labels, the retention date,
-    # the audit-reason format), the case file's text and date checks (to move into domain/), and the HTCDS
-    # import slot. Each is to become keyword-only, or private (_name) once no other module needs it.
-    *[("cases/selectors/data_protection.py", name) for name in ("access_rows",)],
-    *[("cases/selectors/details.py", name) for name in ("labelled",)],
-    *[("cases/selectors/referrals.py", name) for name in ("notification_row", "unread_count")],
-    *[("cases/selectors/register.py", name) for name in ("shown_cases", "list_row", "as_rows", "rows_of")],
-    *[("cases/selectors/subject_access.py", name) for name in ("withheld",)],
-    *[("cases/services/data_protection.py", name) for name in ("duty_to_notify_blockers",)],
-    *[("cases/services/htcds.py", name) for name in ("import_slot",)],
-    *[("cases/services/retention.py", name) for name in ("retention_ends",)],
 }
 
 

@@ -16,7 +16,7 @@ def shell(request) -> dict:
 
     realms = realms_for(user=request.user)
     return {
-        "unread_notifications": unread_count(actor),
+        "unread_notifications": unread_count(actor=actor),
         "available_realms": realms,
         "memberships": memberships_of(user=request.user),
         "actor": actor,

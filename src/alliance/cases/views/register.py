@@ -71,10 +71,10 @@ def _flash_errors(request, error: ValidationFailed) -> None:
 def case_list(request):
     box = request.GET.get("box") if request.GET.get("box") in selectors.LIST_BOXES else "all"
     queryset = selectors.case_list_for(actor=request.actor, status=request.GET.get("status") or None, box=box)
-    page = CappedPaginator(selectors.as_rows(queryset), LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(selectors.as_rows(queryset=queryset), LIST_PAGE_SIZE).get_page(request.GET.get("page"))
     labels = dict(Case.Status.choices)
     rows = [{**row, "status_label": labels.get(row["status"], row["status"])}
-            for row in selectors.rows_of(page.object_list)]
+            for row in selectors.rows_of(values=page.object_list)]
     selectors.case_list_audit(actor=request.actor, ids=[row["id"] for row in rows])
     boxes = [(key, label, key == box) for key, label in LIST_BOX_LABELS]
     return render(request, "cases/list.html", {"page": page, "rows": rows, "boxes": boxes, "box": box})

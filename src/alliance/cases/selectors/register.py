@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from alliance.cases.domain.nrm import Stage
-from alliance.cases.models import Case, CaseClock
+from alliance.cases.models import Case, CaseClock, Consent
 from alliance.core import audit, policy
 from alliance.core import roles as R
 from alliance.core.actor import Actor
@@ -141,6 +141,17 @@ def case_of_part_for(*, actor: Actor, part: str, part_id: object, case_id: int |
                      reason=(what or action)[:200])
         raise NotFound(part)
     return access.case
+
+
+def consent_get_for(*, actor: Actor, consent_id: object, action: str, what: str = "") -> Consent:
+    """The gate of one consent: its case's gate for `action` (case_of_part_for). A missing consent, one in
+    another realm and a forbidden one are all "not found" under the consent's name, audited, at the same
+    cost; a non-integer id is not found too."""
+    consent = (Consent.objects.select_related("case").filter(pk=consent_id, case__realm_id=actor.realm_id).first()
+               if type(consent_id) is int else None)
+    case_of_part_for(actor=actor, part="consent", part_id=consent_id, case_id=consent.case_id if consent else None,
+                     action=action, what=what)
+    return consent
 
 
 def case_get_for(*, actor: Actor, case_id: object, action: str, need_full: bool = False, lock: bool = False,

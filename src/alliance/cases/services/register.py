@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from alliance.cases.domain.checks import clean_text
 from alliance.cases.domain.country_rules import ProfileError, rules_for
 from alliance.cases.models import Case, CaseCounter, CaseShare, Consent, Person
-from alliance.cases.selectors.register import case_get_for, case_of_part_for
+from alliance.cases.selectors.register import case_get_for, case_of_part_for, consent_get_for
 from alliance.core import audit, policy
 from alliance.core import roles as R
 from alliance.core.actor import Actor
@@ -234,10 +234,7 @@ def consent_record(
 
 def consent_withdraw(*, actor: Actor, consent_id: int) -> int:
     """Withdrawal takes effect at once: every share made under this consent is revoked. Returns how many."""
-    consent = (Consent.objects.select_related("case").filter(pk=consent_id, case__realm_id=actor.realm_id).first()
-               if type(consent_id) is int else None)
-    case_of_part_for(actor=actor, part="consent", part_id=consent_id, case_id=consent.case_id if consent else None,
-                     action=R.CASE_SHARE, what="consent.withdraw")
+    consent = consent_get_for(actor=actor, consent_id=consent_id, action=R.CASE_SHARE, what="consent.withdraw")
     if consent.withdrawn_on is not None:
         raise ValidationFailed({"consent": [_("This consent was already withdrawn.")]})
     with transaction.atomic():

@@ -279,13 +279,13 @@ def consent_add(request, case_id: int):
 @login_required
 @require_POST
 def consent_withdraw(request, consent_id: int):
-    from alliance.cases.models import Consent
-
-    case_id = Consent.objects.filter(pk=consent_id).values_list("case_id", flat=True).first()
+    # The consent's case, for the page to go back to, through the consent's gate (the service passes it again).
+    consent = selectors.consent_get_for(actor=request.actor, consent_id=consent_id, action=R.CASE_SHARE,
+                                        what="consent.withdraw")
     try:
         revoked = services.consent_withdraw(actor=request.actor, consent_id=consent_id)
     except ValidationFailed as exc:
         _flash_errors(request, exc)
     else:
         messages.success(request, _("The consent is withdrawn; %(n)d shares were revoked.") % {"n": revoked})
-    return redirect("cases:detail", case_id=case_id)
+    return redirect("cases:detail", case_id=consent.case_id)

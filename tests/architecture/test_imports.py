@@ -1,6 +1,7 @@
 """The import rules of the house plan (docs/architecture.md), read from the source with `ast`, no Django:
 
-(a) the apps form no import cycle: an app is either below another or above it, never both;
+(a) the apps form no import cycle: an app is either below another or above it, never both; and each imports
+    only the apps before it in APPS, so the order docs/architecture.md gives is the order the code keeps;
 (b) `core` imports no other alliance app (it names models by label and resolves them lazily);
 (c) views and API handlers never reach a protected model's manager (`Case.objects`): every read of
     personal or case data goes through a selector, which narrows it by the policy and the realm and audits it;
@@ -24,8 +25,9 @@ import pytest
 
 SRC = Path(__file__).resolve().parents[2] / "src"
 PACKAGE = SRC / "alliance"
-# The apps in the import graph. `config` (settings, root urls, the API assembly) and `cli.py` sit above every
-# app and may import anything; nothing may import them, which the graph checks too.
+# The apps in the import graph, lowest first: each may import only those before it. `config` (settings, root
+# urls, the API assembly) and `cli.py` sit above every app and may import anything; nothing may import them,
+# which the graph checks too.
 APPS = ("core", "directory", "cases", "screening", "exercises", "web")
 TOP = ("config", "cli")
 MANAGERS = ("objects", "_default_manager", "_base_manager")
@@ -153,6 +155,15 @@ def graph_problems(edges: dict[tuple[str, str], list[tuple[str, int]]]) -> list[
     return problems
 
 
+def order_problems(edges: dict[tuple[str, str], list[tuple[str, int]]]) -> list[Problem]:
+    """Every import of an app that comes later in APPS (above the importer): caught even before the other app
+    imports back, which would make it a cycle."""
+    return [Problem(path, f"imports {target}", f"{path}:{line} imports {target}, which is above {source}")
+            for (source, target), wheres in sorted(edges.items())
+            if source in APPS and target in APPS and APPS.index(target) > APPS.index(source)
+            for path, line in wheres]
+
+
 def core_problems(edges: dict[tuple[str, str], list[tuple[str, int]]]) -> list[Problem]:
     return [Problem(path, f"imports {target}", f"{path}:{line} imports {target}: core imports no other app")
             for (source, target), wheres in sorted(edges.items()) if source == "core" for path, line in wheres]
@@ -249,6 +260,11 @@ def test_no_import_cycle_between_apps(modules):
     assert problems == [], "\n".join(problems)
 
 
+def test_apps_import_only_the_apps_below_them(modules):
+    problems = unexcused(order_problems(app_edges(modules)))
+    assert problems == [], "\n".join(problems)
+
+
 def test_core_imports_no_other_app(modules):
     problems = unexcused(core_problems(app_edges(modules)))
     assert problems == [], "\n".join(problems)
@@ -304,6 +320,15 @@ def test_a_hidden_function_level_import_still_makes_a_cycle():
     assert len(graph_problems(app_edges(bad))) == 2
 
 
+def test_an_import_of_a_higher_app_is_caught_before_it_makes_a_cycle():
+    bad = [module_from_source("exercises/services/runs.py", "from alliance.web.views import home\n"),
+           module_from_source("cases/selectors/register.py", "from alliance.screening.models import Screening\n")]
+    assert graph_problems(app_edges(bad)) == []  # no cycle yet: neither is imported back
+    assert [str(p) for p in order_problems(app_edges(bad))] == [
+        "cases/selectors/register.py:1 imports screening, which is above cases",
+        "exercises/services/runs.py:1 imports web, which is above exercises"]
+
+
 def test_an_import_of_config_is_caught():
     bad = [module_from_source("core/keyring.py", "from alliance.config.secrets import write_private_file\n")]
     assert [str(p) for p in graph_problems(app_edges(bad))] == [
@@ -322,6 +347,7 @@ def test_the_graph_of_a_good_layering_is_clean():
             module_from_source("web/dashboard.py", "from alliance.cases.selectors import register\n"),
             module_from_source("config/urls.py", "from alliance.web import views\n")]
     assert graph_problems(app_edges(good)) == [] and core_problems(app_edges(good)) == []
+    assert order_problems(app_edges(good)) == []
 
 
 @pytest.mark.parametrize("source", [

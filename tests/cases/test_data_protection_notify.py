@@ -64,7 +64,7 @@ def test_refused_when_the_person_consented_to_referral(police):
 def test_consent_to_statistics_alone_is_no_consent_to_referral(police):
     case = _adult(police)
     consent_record(actor=police, case_id=case.pk, purpose="statistics", language="en")
-    assert duty_to_notify_blockers(case) == []
+    assert duty_to_notify_blockers(case=case) == []
 
 
 def test_refused_for_a_child(police):

@@ -20,7 +20,7 @@ def shell(request) -> dict:
     realms = getattr(request, "session_realms", None)
     realms = realms if realms is not None else realms_for(user=request.user, memberships=memberships)
     return {
-        "unread_notifications": unread_count(actor),
+        "unread_notifications": unread_count(actor=actor),
         "available_realms": realms,
         "memberships": memberships,
         "actor": actor,

@@ -45,14 +45,14 @@ def panel(request, view) -> dict | None:
     except ProfileError:
         rules = None
     context = {"template": "cases/_data_protection.html", "case": case, "can_log": can_log,
-               "can_protect": can_protect, "retention_ends": retention_ends(case), "rules": rules}
+               "can_protect": can_protect, "retention_ends": retention_ends(case=case), "rules": rules}
     if can_protect:
         context.update({
             "hold_form": form_html(LegalHoldForm(initial={"hold": "release" if case.legal_hold else "set"},
                                                  auto_id="hold_%s")),
             "delete_form": form_html(DeleteForm(auto_id="delete_%s")),
             "duty_required": bool(rules and rules.duty_to_notify_required),
-            "duty_blockers": services.duty_to_notify_blockers(case) if rules else [],
+            "duty_blockers": services.duty_to_notify_blockers(case=case) if rules else [],
             "duty_sent": list(case.duty_notifications.order_by("sent_at")),
         })
     return context
@@ -63,7 +63,7 @@ def access_log(request, case_id: int):
     case, events = access_log_for(actor=request.actor, case_id=case_id)
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     return render(request, "cases/data_protection/access_log.html",
-                  {"case": case, "page": page, "rows": access_rows(page.object_list)})
+                  {"case": case, "page": page, "rows": access_rows(events=page.object_list)})
 
 
 @login_required

@@ -72,10 +72,10 @@ def _flash_errors(request, error: ValidationFailed) -> None:
 def case_list(request):
     box = request.GET.get("box") if request.GET.get("box") in selectors.LIST_BOXES else "all"
     queryset = selectors.case_list_for(actor=request.actor, status=request.GET.get("status") or None, box=box)
-    page = CappedPaginator(selectors.as_rows(queryset), LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(selectors.as_rows(queryset=queryset), LIST_PAGE_SIZE).get_page(request.GET.get("page"))
     labels = dict(Case.Status.choices)
     rows = [{**row, "status_label": labels.get(row["status"], row["status"])}
-            for row in selectors.rows_of(page.object_list)]
+            for row in selectors.rows_of(values=page.object_list)]
     selectors.case_list_audit(actor=request.actor, ids=[row["id"] for row in rows])
     boxes = [(key, label, key == box) for key, label in LIST_BOX_LABELS]
     return render(request, "cases/list.html", {"page": page, "rows": rows, "boxes": boxes, "box": box})
@@ -266,13 +266,13 @@ def consent_add(request, case_id: int):
 @login_required
 @require_POST
 def consent_withdraw(request, consent_id: int):
-    from alliance.cases.models import Consent
-
-    case_id = Consent.objects.filter(pk=consent_id).values_list("case_id", flat=True).first()
+    # The consent's case, for the page to go back to, through the consent's gate (the service passes it again).
+    consent = selectors.consent_get_for(actor=request.actor, consent_id=consent_id, action=R.CASE_SHARE,
+                                        what="consent.withdraw")
     try:
         revoked = services.consent_withdraw(actor=request.actor, consent_id=consent_id)
     except ValidationFailed as exc:
         _flash_errors(request, exc)
     else:
         messages.success(request, _("The consent is withdrawn; %(n)d shares were revoked.") % {"n": revoked})
-    return back_to_tab(case_id, "referrals")
+    return back_to_tab(consent.case_id, "referrals")

@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install demo test test-sqlite test-postgres test-browser lint bench bench-quick messages screenshots clean
+.PHONY: install demo test lint bench bench-quick messages screenshots clean
 
 $(STAMP): requirements/lock.txt requirements/build.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)

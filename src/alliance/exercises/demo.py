@@ -30,7 +30,11 @@ ORGANISATION = ("Migration Routes Training Centre (fictitious)", "IT", "internat
 COORDINATOR_EMAIL = "training@migration-routes.example"
 
 # 51 OSCE participating States, in a fixed order: editions take slices of it.
-STATES = ["AL", "AM", "AT", "AZ", "BA", "BE", "BG", "BY", "CA", "CH", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GB", "GE", "GR", "HR", "HU", "IE", "IS", "IT", "KG", "KZ", "LT", "LU", "LV", "MD", "ME", "MK", "MN", "MT", "NL", "NO", "PL", "PT", "RO", "RS", "RU", "SE", "SI", "SK", "TJ", "TM", "TR", "UA", "UZ"]
+STATES = [
+    "AL", "AM", "AT", "AZ", "BA", "BE", "BG", "BY", "CA", "CH", "CY", "CZ", "DE", "DK", "EE", "ES", "FI",
+    "FR", "GB", "GE", "GR", "HR", "HU", "IE", "IS", "IT", "KG", "KZ", "LT", "LU", "LV", "MD", "ME", "MK",
+    "MN", "MT", "NL", "NO", "PL", "PT", "RO", "RS", "RU", "SE", "SI", "SK", "TJ", "TM", "TR", "UA", "UZ",
+]
 assert len(STATES) == 51
 CENTRAL_ASIA_AND_EAST = ["KZ", "KG", "TJ", "TM", "UZ", "AM", "AZ", "GE", "MD", "BY", "UA", "RU", "MN"]
 
@@ -99,8 +103,10 @@ def _applicants(edition: Edition, call: Call, places: int, applications: int, st
         other = "ru" if language == "en" else "en"
         rows.append(Applicant(
             realm_id=call.edition.programme.realm_id, call=call,
-            given_name=GIVEN[number % len(GIVEN)], family_name=f"{FAMILY[(number // len(GIVEN)) % len(FAMILY)]}-{number}",
-            email=f"applicant{number}@applicants.example", agency="Fictitious agency", motivation="Demo application.",
+            given_name=GIVEN[number % len(GIVEN)],
+            family_name=f"{FAMILY[(number // len(GIVEN)) % len(FAMILY)]}-{number}",
+            email=f"applicant{number}@applicants.example", agency="Fictitious agency",
+            motivation="Demo application.",
             profession=PROFILES[n % len(PROFILES)], country=country, gender=gender,
             languages=[language, other] if strong or n % 3 else [other], years_experience=years,
             nominated=strong, nominating_authority="National anti-trafficking co-ordinator" if strong else "",
@@ -125,7 +131,7 @@ def load_programme_demo() -> str:
                                      groups=groups, donors="Fictitious donors", staff="Trainers, role-players")
             deadline = timezone.make_aware(dt.datetime.combine(starts - dt.timedelta(days=75), dt.time(23, 59)))
             call = call_save(actor=actor, edition_id=edition.pk, deadline=deadline, profiles=PROFILES,
-                             criteria=CRITERIA, quotas=_quotas(places, len(states)), min_years=2, nomination_required=False,
+                             criteria=CRITERIA, quotas=_quotas(places, len(states)), min_years=2,
                              notification_date=starts - dt.timedelta(days=60), storylines=STORYLINES,
                              learning_objectives=OBJECTIVES)
             Applicant.objects.bulk_create(_applicants(edition, call, places, applications, list(states), names))

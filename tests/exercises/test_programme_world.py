@@ -64,3 +64,22 @@ def apply_and_confirm(call, mailbox, **overrides):
     link = mailbox[before].body.split("http://testserver/exercises/apply/confirm/")[1].split("/")[0]
     assert application_confirm(actor=visitor(), token=link)
     return Applicant.objects.filter(call=call).order_by("-id").first().pk
+
+
+def policy_world(organisations, realms):
+    """A programme with one applicant per organisation and realm, for tests/core/test_policy_properties.py."""
+    from alliance.exercises.models import Applicant, Call, Edition, Programme
+
+    programmes, applicants = [], []
+    today = timezone.localdate()
+    for realm in realms:
+        for org in organisations:
+            programme = Programme.objects.create(realm=realm, organisation=org, title=f"P {realm.pk}")
+            edition = Edition.objects.create(programme=programme, title="E", starts_on=today, ends_on=today,
+                                             venue="V", country="IT", capacity=1)
+            call = Call.objects.create(edition=edition, deadline=timezone.now())
+            programmes.append(programme)
+            applicants.append(Applicant.objects.create(
+                realm=realm, call=call, profession="police", country="KZ", gender="male", years_experience=1,
+                submitted_at=timezone.now()))
+    return programmes, applicants

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.urls import reverse
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from pydantic import Field
 
 from alliance.core.api_schemas import StrictIn, id_path, with_errors
@@ -84,7 +84,7 @@ def application_submit_api(request, payload: ApplicationIn, call_id: int = id_pa
     actor = public_actor(realm_id=live_realm().pk, address=client_address(request))
     submitted = application_submit(actor=actor, call_id=call_id, data=data, language=language,
                                    confirm_url=confirm.replace("TOKEN", "{token}"))
-    return 202, {"message": submitted.message}
+    return Status(202, {"message": submitted.message})
 
 
 

@@ -34,7 +34,7 @@ def test_the_demo_programme_has_the_deck_figures(client, demo):
     response = client.get(f"/api/v1/exercises/programmes/{programme.pk}/report", HTTP_AUTHORIZATION=f"Bearer {raw}")
     assert response.status_code == 200, response.content
     body = response.json()
-    assert (body["participants"], body["states"], body["groups"]) == (251, 51, 13)
+    assert (body["participants"], body["states"], body["groups"]) == (251, 51, 10)
     past = body["editions"][:4]
     assert [e["selected"] for e in past] == [55, 66, 60, 70]
     assert sum(e["groups"] for e in past) == 10

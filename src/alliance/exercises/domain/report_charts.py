@@ -63,7 +63,7 @@ def grouped_bars(title: str, values: list[dict], *, category: str, series_title:
         "mark": {"type": "bar"},
         "encoding": {
             "x": {"field": "category", "type": "nominal", "title": category, "sort": None,
-                  "axis": {"labelAngle": 0, "labelLimit": 160}},
+                  "axis": {"labelAngle": -30, "labelAlign": "right", "labelLimit": 180}},
             "xOffset": {"field": "series", "sort": None},
             "y": {"field": "count", "type": "quantitative", "title": None},
             "color": {"field": "series", "type": "nominal", "title": series_title, "sort": None,
@@ -85,8 +85,8 @@ def bars(title: str, values: list[dict], *, horizontal: bool = False, height: in
                       "dy": 0 if horizontal else -2},
              "encoding": {"text": {"field": "count", "type": "quantitative"}}},
         ],
-        "encoding": {"y": category, "x": count} if horizontal else {"x": {**category, "axis": {"labelAngle": 0}},
-                                                                   "y": count},
+        "encoding": {"y": category, "x": count} if horizontal else {
+            "x": {**category, "axis": {"labelAngle": -30, "labelAlign": "right", "labelLimit": 180}}, "y": count},
     })
     if height:
         spec["height"] = height

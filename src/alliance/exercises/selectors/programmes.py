@@ -152,7 +152,8 @@ def programme_report_for(*, actor: Actor, programme_id: object, channel_reason: 
         "programme": {"id": programme.pk, "title": programme.title},
         "participants": sum(selected.values()),
         "states": len(by_country),
-        "groups": sum(e.groups for e in editions),
+        # The groups that trained: an edition still selecting has groups planned, not run.
+        "groups": sum(e.groups for e in editions if selected[e.pk]),
         "editions": [{"id": e.pk, "title": e.title, "starts_on": e.starts_on, "ends_on": e.ends_on,
                       "venue": e.venue, "language": e.language, "groups": e.groups, "capacity": e.capacity,
                       "applications": applications[e.pk], "selected": selected[e.pk],

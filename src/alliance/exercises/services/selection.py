@@ -18,7 +18,7 @@ from alliance.core.errors import ValidationFailed
 from alliance.exercises.domain import selection as rules
 from alliance.exercises.models import Applicant, SelectionRun
 from alliance.exercises.models.programmes import PROFESSIONS
-from alliance.exercises.selectors.programmes import applicants_of_call, call_get_for
+from alliance.exercises.selectors.programmes import PERSONAL_FIELDS, applicants_of_call, call_get_for
 
 _PROFESSION_LABELS = dict(PROFESSIONS)
 
@@ -46,7 +46,9 @@ def selection_run(*, actor: Actor, call_id: object) -> SelectionRun:
     if timezone.now() < call.deadline:
         raise ValidationFailed(_("The call is still open: select after its deadline."))
     with transaction.atomic(), audit.deferred():
-        applicants = list(applicants_of_call(actor=actor, call=call).select_for_update(of=("self",)))
+        # Selection reads no name, e-mail or free text: those columns are not even decrypted.
+        applicants = list(applicants_of_call(actor=actor, call=call).defer(*PERSONAL_FIELDS)
+                          .select_for_update(of=("self",)))
         candidates = {}
         for applicant in applicants:
             candidate, eligible = _candidate(applicant, call)

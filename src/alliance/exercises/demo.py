@@ -72,18 +72,16 @@ OBJECTIVES = ("Define and use key indicators to identify victims within mixed gr
               "work victim-centred and proactively across agencies and borders; follow the money.")
 
 
-def _coordinator() -> Membership:
+def _coordinator(password: str) -> Membership:
     name, country, sector = ORGANISATION
     organisation = Organisation.objects.filter(name=name, country=country).first()
     if organisation is None:
         organisation = directory_services.organisation_create(actor=None, name=name, country=country, sector=sector)
     membership = Membership.objects.filter(user__email=COORDINATOR_EMAIL, organisation=organisation).first()
     if membership is None:
-        from alliance.web.demo import DEMO_PASSWORD
-
         membership = directory_services.staff_add(actor=None, organisation_id=organisation.pk,
                                                   email=COORDINATOR_EMAIL, display_name="Tina Training",
-                                                  password=DEMO_PASSWORD, roles=[R.TRAINING_COORDINATOR])
+                                                  password=password, roles=[R.TRAINING_COORDINATOR])
     return membership
 
 
@@ -114,10 +112,14 @@ def _applicants(edition: Edition, call: Call, places: int, applications: int, st
     return rows
 
 
-def load_programme_demo() -> str:
-    """Create the demo programme once; return the training co-ordinator's e-mail for `make demo` to print."""
+DEFAULT_PASSWORD = "Dreamland-demo-2026"  # noqa: S105  (web/demo.py passes its own DEMO_PASSWORD)
+
+
+def load_programme_demo(*, password: str = DEFAULT_PASSWORD) -> str:
+    """Create the demo programme once; return the training co-ordinator's e-mail for `make demo` to print.
+    web/demo.py calls it with its DEMO_PASSWORD (this app does not import web, which sits above it)."""
     with transaction.atomic():
-        membership = _coordinator()
+        membership = _coordinator(password)
         actor = actor_for(user=membership.user, membership=membership, realm=live_realm(), address="", channel="cli")
         if Programme.objects.filter(organisation_id=membership.organisation_id, title=PROGRAMME_TITLE).exists():
             return COORDINATOR_EMAIL

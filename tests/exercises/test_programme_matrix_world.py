@@ -19,6 +19,10 @@ from alliance.exercises.models import Applicant, Call, Edition, Programme
 MATRIX_WEB = {
     "exercises:programmes": ("GET", "/exercises/programmes/"),
     "exercises:programme": ("GET", "/exercises/programmes/{programme}/"),
+    "exercises:programme_new": ("GET", "/exercises/programmes/new/"),
+    "exercises:edition_new": ("GET", "/exercises/programmes/{programme}/editions/new/"),
+    "exercises:call_edit": ("GET", "/exercises/programmes/editions/{edition}/call/"),
+    "exercises:call_publish": ("POST", "/exercises/programmes/calls/{call}/publish/"),
     "exercises:report": ("GET", "/exercises/programmes/{programme}/report/"),
     "exercises:report_pdf": ("GET", "/exercises/programmes/{programme}/report.pdf"),
     "exercises:report_csv": ("GET", "/exercises/programmes/{programme}/report.csv"),
@@ -56,7 +60,7 @@ def _programme(world, relation: str) -> dict:
         realm=realm, call=call, given_name="Mat", family_name="Rix", email=f"{relation}@matrix.test",
         profession="police", country="KZ", gender="female", languages=["en"], years_experience=4,
         submitted_at=timezone.now(), confirmed_at=timezone.now())
-    made[relation] = {"programme": programme.pk, "call": call.pk, "applicant": applicant.pk}
+    made[relation] = {"programme": programme.pk, "edition": edition.pk, "call": call.pk, "applicant": applicant.pk}
     return made[relation]
 
 

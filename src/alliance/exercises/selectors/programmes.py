@@ -71,6 +71,18 @@ def editions_of(*, actor: Actor, programme_id: object) -> list[Edition]:
     return list(Edition.objects.filter(programme=programme).select_related("call").order_by("starts_on", "id"))
 
 
+def edition_get_for(*, actor: Actor, edition_id: object) -> Edition:
+    number = _as_id(edition_id)
+    edition = Edition.objects.filter(pk=number).select_related("programme").first() if number else None
+    programme_get_for(actor=actor, programme_id=edition.programme_id if edition else 0, action=R.PROGRAMME_MANAGE)
+    return edition
+
+
+def call_of_edition(*, actor: Actor, edition_id: object) -> Call | None:
+    edition = edition_get_for(actor=actor, edition_id=edition_id)
+    return Call.objects.filter(edition=edition).first()
+
+
 def call_get_for(*, actor: Actor, call_id: object, action: str = R.APPLICATION_REVIEW) -> Call:
     number = _as_id(call_id)
     call = Call.objects.filter(pk=number).select_related("edition__programme").first() if number else None

@@ -15,7 +15,7 @@ from alliance.core.countries import COUNTRY_CODES
 from alliance.core.errors import Forbidden, ValidationFailed
 from alliance.exercises.domain.selection import criteria_problems, quota_problems
 from alliance.exercises.models import Call, Edition, Programme
-from alliance.exercises.models.programmes import LANGUAGES_OF_INSTRUCTION, PROFESSION_CODES
+from alliance.exercises.models.programmes import GENDERS, LANGUAGES_OF_INSTRUCTION, PROFESSION_CODES
 from alliance.exercises.selectors.programmes import programme_get_for
 
 CUSTOM_FIELD_LIMIT = 10
@@ -102,6 +102,13 @@ def call_save(*, actor: Actor, edition_id: object, deadline: dt.datetime, profil
                            ("custom_fields", _custom_field_problems(custom_fields))):
         if problems:
             errors[name] = problems
+    if isinstance(quotas, dict):
+        named = set(quotas.get("min_per_profession") or {}) | set(quotas.get("max_per_profession") or {})
+        if named - PROFESSION_CODES:
+            errors.setdefault("quotas", []).append(_("Unknown profession in the quotas: %(codes)s.")
+                                                   % {"codes": ", ".join(sorted(named - PROFESSION_CODES))})
+        if set(quotas.get("min_share_gender") or {}) - set(dict(GENDERS)):
+            errors.setdefault("quotas", []).append(_("Unknown gender in the quotas."))
     if not isinstance(min_years, int) or not 0 <= min_years <= 50:
         errors["min_years"] = [_("The minimum experience is from 0 to 50 years.")]
     if notification_date and notification_date < deadline.date():

@@ -94,6 +94,8 @@ def test_the_same_person_under_another_email_is_stored_and_shown_as_duplicate(ma
     _call, rows = applicants_for(actor=actor, call_id=call.pk)
     duplicates = {row["applicant"].pk: row["duplicates"] for row in rows}
     assert duplicates == {first: [second], second: [first], third: []}
+    listed = AuditEvent.objects.filter(action="list", object_type="applicant", object_id=str(call.pk)).get()
+    assert listed.user_id == actor.user_id and "given_name" in listed.fields and "Aru" not in listed.reason
 
 
 def test_a_flood_from_one_address_is_bounded(settings):

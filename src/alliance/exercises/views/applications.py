@@ -38,7 +38,7 @@ def call_public(request, call_id: int):
 @require_http_methods(["GET", "POST"])
 def apply(request, call_id: int):
     call = call_public_get(call_id=call_id)
-    form = ApplicationForm(request.POST or None, call=call)
+    form = ApplicationForm(request.POST if request.method == "POST" else None, call=call)
     if request.method == "POST" and form.is_valid():
         confirm = request.build_absolute_uri(reverse("exercises:apply_confirm", kwargs={"token": "TOKEN"}))
         try:

@@ -61,7 +61,8 @@ def applicant_list(request, call_id: int):
 @require_http_methods(["GET", "POST"])
 def applicant_detail(request, applicant_id: int):
     applicant = applicant_get_for(actor=request.actor, applicant_id=applicant_id)
-    form = RatingForm(request.POST or None, criteria=applicant.call.criteria, initial=applicant.ratings)
+    form = RatingForm(request.POST if request.method == "POST" else None, criteria=applicant.call.criteria,
+                      initial=applicant.ratings)
     if request.method == "POST" and form.is_valid():
         try:
             applicant_rate(actor=request.actor, applicant_id=applicant.pk,
@@ -105,7 +106,7 @@ def call_notify(request, call_id: int):
 @require_http_methods(["GET", "POST"])
 def programme_new(request):
     programmes_for(actor=request.actor)  # Forbidden (403) for anyone who runs no programme
-    form = ProgrammeForm(request.POST or None)
+    form = ProgrammeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             programme = programme_create(actor=request.actor, **form.cleaned_data)
@@ -120,7 +121,7 @@ def programme_new(request):
 @require_http_methods(["GET", "POST"])
 def edition_new(request, programme_id: int):
     programme = programme_get_for(actor=request.actor, programme_id=programme_id)
-    form = EditionForm(request.POST or None)
+    form = EditionForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             edition_create(actor=request.actor, programme_id=programme.pk, **form.cleaned_data)
@@ -138,7 +139,8 @@ def edition_new(request, programme_id: int):
 def call_edit(request, edition_id: int):
     edition = edition_get_for(actor=request.actor, edition_id=edition_id)
     call = call_of_edition(actor=request.actor, edition_id=edition.pk)
-    form = CallForm(request.POST or None, initial=CallForm.initial_from(call) if call else None)
+    form = CallForm(request.POST if request.method == "POST" else None,
+                    initial=CallForm.initial_from(call) if call else None)
     if request.method == "POST" and form.is_valid():
         try:
             call_save(actor=request.actor, edition_id=edition.pk, **form.values())

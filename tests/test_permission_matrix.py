@@ -20,6 +20,7 @@ from alliance.core.models import JobRun
 from alliance.directory.services import token_issue
 from tests import factories
 from tests.cases import casefile_world, htcds_world, transnational_world
+from tests.exercises import test_programme_matrix_world as programme_world
 from tests.screening import matrix_world as screening_world
 
 ROLES = sorted(R.ALL_ROLES)
@@ -49,6 +50,9 @@ HTCDS_IMPORTERS = {R.CASE_WORKER, R.INVESTIGATOR}  # case.import (trainers only 
 SCREENERS = {R.CASE_WORKER, R.FRONTLINE_RESPONDER, R.INVESTIGATOR}
 SCREENING_DASHBOARD = {R.NATIONAL_COORDINATOR, R.ANALYST}
 CATALOGUE_EDITORS = {R.SYSTEM_ADMINISTRATOR}
+# Training programmes (tests/exercises/test_programme_matrix_world.py): the running organisation's
+# co-ordinators; "own" is its programme in the live realm, nothing is ever shared.
+PROGRAMME_RUNNERS = {R.TRAINING_COORDINATOR}
 
 
 @dataclass(frozen=True)
@@ -216,6 +220,20 @@ MATRIX: list[Endpoint] = [
     Endpoint("audit_list", "GET", "plain", {R.AUDITOR}, api=True),
     Endpoint("audit_verify", "POST", "plain", {R.AUDITOR, R.SYSTEM_ADMINISTRATOR}, api=True),
     Endpoint("job_get", "GET", "plain", JOB_VIEWERS, api=True),
+    Endpoint("exercises:programmes", "GET", "plain", PROGRAMME_RUNNERS),
+    Endpoint("exercises:programme", "GET", "object", PROGRAMME_RUNNERS, {"own"}),
+    Endpoint("exercises:programme_new", "GET", "plain", PROGRAMME_RUNNERS),
+    Endpoint("exercises:edition_new", "GET", "object", PROGRAMME_RUNNERS, {"own"}),
+    Endpoint("exercises:call_edit", "GET", "object", PROGRAMME_RUNNERS, {"own"}),
+    Endpoint("exercises:call_publish", "POST", "object", PROGRAMME_RUNNERS, {"own"}),
+    Endpoint("exercises:report", "GET", "object", PROGRAMME_RUNNERS, {"own"}),
+    Endpoint("exercises:report_pdf", "GET", "object", PROGRAMME_RUNNERS, {"own"}),
+    Endpoint("exercises:report_csv", "GET", "object", PROGRAMME_RUNNERS, {"own"}),
+    Endpoint("exercises:applicants", "GET", "object", PROGRAMME_RUNNERS, {"own"}),
+    Endpoint("exercises:select", "POST", "object", PROGRAMME_RUNNERS, {"own"}),
+    Endpoint("exercises:notify", "POST", "object", PROGRAMME_RUNNERS, {"own"}),
+    Endpoint("exercises:applicant", "GET", "object", PROGRAMME_RUNNERS, {"own"}),
+    Endpoint("programme_report", "GET", "object", PROGRAMME_RUNNERS, {"own"}, api=True),
 ]
 
 # Reachable without logging in, by design; none reads protected data.
@@ -223,7 +241,10 @@ PUBLIC = {
     "web:login", "web:logout", "web:otp_verify", "web:otp_setup", "web:password_reset", "web:password_reset_done",
     "web:password_reset_confirm", "web:password_reset_complete", "set_language", "api:openapi-json",
     "api:openapi-view", "screening:service_worker",
+    # Published calls and the application form: no account, no applicant data shown (exercises/views/applications.py).
+    "exercises:calls_public", "exercises:call_public", "exercises:apply", "exercises:apply_confirm",
 }
+PUBLIC_API = {"application_submit"}  # the same application form as JSON
 
 
 def _url_names(resolver=None, prefix="") -> set[str]:
@@ -246,7 +267,7 @@ def test_every_endpoint_is_in_the_matrix():
     listed = {e.name for e in MATRIX if not e.api} | PUBLIC
     ui = {n for n in _url_names() if not n.startswith("api:")} | {n for n in _url_names() if n in PUBLIC}
     assert ui - listed == set(), "web endpoints missing from the permission matrix"
-    api_listed = {e.name for e in MATRIX if e.api}
+    api_listed = {e.name for e in MATRIX if e.api} | PUBLIC_API
     assert _api_operations() - api_listed == set(), "API operations missing from the permission matrix"
 
 
@@ -340,6 +361,9 @@ def _request(client, endpoint: Endpoint, relation: str, world, membership, token
     if screening_world.is_matrix_endpoint(endpoint.name, endpoint.api):
         return screening_world.matrix_request(client, endpoint.name, api=endpoint.api, relation=relation, world=world,
                                               membership=membership, token=token)
+    if programme_world.is_matrix_endpoint(endpoint.name, endpoint.api):
+        return programme_world.matrix_request(client, endpoint.name, api=endpoint.api, relation=relation, world=world,
+                                              token=token)
     if htcds_world.is_matrix_endpoint(endpoint.name, endpoint.api):
         return htcds_world.matrix_request(client, endpoint.name, api=endpoint.api, case=case, token=token)
     if transnational_world.is_matrix_endpoint(endpoint.name, endpoint.api):

@@ -19,6 +19,7 @@ from alliance.core.models import EmergencyOverride, JobRun, Realm
 from alliance.directory.selectors import live_realm
 from alliance.screening.models import Screening
 from tests import factories
+from tests.exercises.test_programme_world import policy_world as programme_world
 
 # Every action any role grants, and one nobody does (deny by default).
 ACTIONS = sorted({action for actions in R.ROLE_ACTIONS.values() for action in actions} | {"case.unknown"})
@@ -88,6 +89,8 @@ class TestPolicyAgreement(TestCase):
             _agree(policy.MEMBERSHIP, actor, action, [membership, *self.memberships])
             _agree(policy.AUDIT_EVENT, actor, action, self.events)
             _agree(policy.JOB, actor, action, [*self.jobs, JobRun.objects.create(kind="k", user_id=actor.user_id)])
+            _agree(policy.PROGRAMME, actor, action, self.programmes)
+            _agree(policy.APPLICANT, actor, action, self.applicants)
 
     def setUp(self):
         super().setUp()
@@ -105,6 +108,7 @@ class TestPolicyAgreement(TestCase):
         self.events = [audit.record(actor=factories.actor(m), action="view", object_type="case")
                        for m in self.memberships]
         self.jobs = [JobRun.objects.create(kind="k", user_id=m.user_id) for m in self.memberships]
+        self.programmes, self.applicants = programme_world(orgs, (live, exercise))
 
 
 @pytest.mark.django_db

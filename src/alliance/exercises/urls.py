@@ -1,5 +1,30 @@
-from django.urls import path  # noqa: F401  (areas add their routes here)
+from django.urls import path
+
+from alliance.exercises.views import applications as public_views
+from alliance.exercises.views import programmes as programme_views
+from alliance.exercises.views import reports as report_views
 
 app_name = "exercises"
 
 urlpatterns: list = []
+
+urlpatterns += [
+    # Training programmes (issue 10, items 1-3): public calls and applications, then the co-ordinator's pages.
+    path("calls/", public_views.calls_public, name="calls_public"),
+    path("calls/<int:call_id>/", public_views.call_public, name="call_public"),
+    path("apply/<int:call_id>/", public_views.apply, name="apply"),
+    path("apply/confirm/<str:token>/", public_views.apply_confirm, name="apply_confirm"),
+    path("programmes/", programme_views.programme_list, name="programmes"),
+    path("programmes/new/", programme_views.programme_new, name="programme_new"),
+    path("programmes/<int:programme_id>/", programme_views.programme_detail, name="programme"),
+    path("programmes/<int:programme_id>/editions/new/", programme_views.edition_new, name="edition_new"),
+    path("programmes/editions/<int:edition_id>/call/", programme_views.call_edit, name="call_edit"),
+    path("programmes/calls/<int:call_id>/publish/", programme_views.call_publish_toggle, name="call_publish"),
+    path("programmes/<int:programme_id>/report/", report_views.programme_report, name="report"),
+    path("programmes/<int:programme_id>/report.pdf", report_views.programme_report_pdf, name="report_pdf"),
+    path("programmes/<int:programme_id>/report.csv", report_views.programme_report_csv, name="report_csv"),
+    path("programmes/calls/<int:call_id>/applicants/", programme_views.applicant_list, name="applicants"),
+    path("programmes/calls/<int:call_id>/select/", programme_views.call_select, name="select"),
+    path("programmes/calls/<int:call_id>/notify/", programme_views.call_notify, name="notify"),
+    path("programmes/applicants/<int:applicant_id>/", programme_views.applicant_detail, name="applicant"),
+]

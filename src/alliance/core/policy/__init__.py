@@ -21,6 +21,7 @@ from alliance.core.policy.base import (
 from alliance.core.policy.case import CASE
 from alliance.core.policy.casefile import may_read_part, readable_parts
 from alliance.core.policy.home import reads_statistics, takes_part_in_exercises
+from alliance.core.policy.programme import APPLICANT, PROGRAMME
 from alliance.core.policy.referral import (
     RECEIVER,
     SENDER,
@@ -41,7 +42,8 @@ from alliance.core.policy.session import second_factor_required
 from alliance.core.policy.staff import AUDIT_EVENT, JOB, MEMBERSHIP
 from alliance.core.policy.transnational import may_administer_transnational, may_receive_from_abroad
 
-POLICIES: dict[str, ObjectPolicy] = {p.object_type: p for p in (CASE, AUDIT_EVENT, MEMBERSHIP, JOB, SCREENING)}
+POLICIES: dict[str, ObjectPolicy] = {p.object_type: p for p in (CASE, AUDIT_EVENT, MEMBERSHIP, JOB, SCREENING,
+                                                                    PROGRAMME, APPLICANT)}
 
 
 def policy_for(object_type: str) -> ObjectPolicy:
@@ -54,6 +56,7 @@ def can(actor: Actor, action: str, object_type: str, obj) -> bool:
 
 
 __all__ = [
+    "APPLICANT",
     "AUDIT_EVENT",
     "CASE",
     "CASE_LIMITED_FIELDS",
@@ -62,6 +65,7 @@ __all__ = [
     "LIMITED",
     "MEMBERSHIP",
     "POLICIES",
+    "PROGRAMME",
     "RECEIVER",
     "SCREENING",
     "SCREENING_AGGREGATES_REALM_WIDE",

@@ -1,1 +1,2 @@
 """models of the exercises app: one module per area (programmes, scenarios, runs)."""
+from alliance.exercises.models.programmes import Applicant, Call, Edition, Programme, SelectionRun  # noqa: F401

@@ -1,1 +1,3 @@
 """models of the exercises app: one module per area (programmes, scenarios, runs)."""
+
+from alliance.exercises.models.scenarios import ScenarioEvidence, ScenarioPackage  # noqa: F401

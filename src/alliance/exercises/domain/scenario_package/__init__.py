@@ -46,6 +46,9 @@ class Package:
             digest.update(name.encode() + b"\0" + hashlib.sha256(self.files[name]).digest())
         return digest.hexdigest()
 
+    def line_of(self, file: str, path: tuple) -> int:
+        return plain_yaml.load(self.files[file]).line_of(path)
+
     def model(self, file: str) -> BaseModel:
         return S.SCHEMAS[file].model_validate(self.content[file])
 

@@ -75,7 +75,9 @@ def _schema_problems(file: str, document: plain_yaml.Document, error: Validation
 
 def validate(files: dict[str, bytes]) -> Package:
     """The package these files make, or PackageRefused with every problem found."""
-    problems: list[Problem] = []
+    problems = archive.file_set_problems(files)
+    if problems:
+        raise PackageRefused(problems)
     documents: dict[str, plain_yaml.Document] = {}
     models: dict[str, BaseModel] = {}
     for file in V.FILES:

@@ -49,6 +49,18 @@ def _size_problem(name: str, size: int) -> str | None:
     return None
 
 
+def file_set_problems(files: Files) -> list[Problem]:
+    """The same name and size rules for files that come from neither (an edit in the pages)."""
+    if len(files) > V.MAX_FILES:
+        return [Problem("", 0, f"more than {V.MAX_FILES} files")]
+    problems = [Problem(name, 0, reason) for name in sorted(files)
+                if (reason := _name_problem(name) or _size_problem(name, len(files[name])))]
+    total = sum(map(len, files.values()))
+    if total > V.MAX_TOTAL_BYTES:
+        problems.append(Problem("", 0, f"{total} bytes in all, over the {V.MAX_TOTAL_BYTES}-byte limit"))
+    return problems
+
+
 def read_folder(folder: Path) -> tuple[Files, list[Problem]]:
     folder = Path(folder)
     if not folder.is_dir() or folder.is_symlink():

@@ -13,7 +13,7 @@ import pytest
 from alliance.exercises.domain import scenario_package as sp
 from alliance.exercises.domain.scenario_package import archive
 from alliance.exercises.domain.scenario_package import vocabulary as V
-from tests.exercises.scenario_mutations import SHIPPED, shipped_files
+from tests.exercises.test_scenario_mutations import SHIPPED, shipped_files
 
 SLUG = "dreamland-online-recruitment"
 

@@ -17,7 +17,7 @@ from alliance.core.models import AuditEvent
 from alliance.exercises.domain.scenario_package import archive
 from alliance.exercises.models import ScenarioPackage
 from tests import factories
-from tests.exercises.scenario_mutations import MUTATIONS, SHIPPED, SLUGS, shipped_files
+from tests.exercises.test_scenario_mutations import MUTATIONS, SHIPPED, SLUGS, shipped_files
 
 SRC = Path(__file__).resolve().parents[2] / "src"
 LINE = re.compile(r"^[^:\s]+:\d+: .+$")

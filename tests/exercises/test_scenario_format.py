@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from alliance.exercises.domain import scenario_package as sp
 from alliance.exercises.domain.scenario_package import plain_yaml
 from alliance.exercises.domain.scenario_package import vocabulary as V
-from tests.exercises.scenario_mutations import MUTATIONS, SHIPPED, SLUGS, shipped_files
+from tests.exercises.test_scenario_mutations import MUTATIONS, SHIPPED, SLUGS, shipped_files
 
 
 def refused(files) -> list[sp.Problem]:

@@ -23,7 +23,7 @@ from alliance.exercises.services.scenarios import (
     scenario_save_version,
 )
 from tests import factories
-from tests.exercises.scenario_mutations import MUTATIONS, SHIPPED, SLUGS, shipped_files
+from tests.exercises.test_scenario_mutations import MUTATIONS, SHIPPED, SLUGS, shipped_files
 
 SLUG = "dreamland-fields-and-scaffolds"
 

@@ -1,5 +1,6 @@
 """Mutations of the shipped scenario packages, each with the problem it must cause: the file, the line and a
-word of the reason. The tests of the format (Hypothesis) and of the import (nothing stored) share them.
+word of the reason. The tests of the format (Hypothesis), of the import (nothing stored) and of the command
+share them; the test at the bottom checks that each mutation really changes something.
 
 Each mutation works on the text, so it knows the line it broke; `index` picks which of the candidate lines
 (an inject, a translation, a file) it breaks, so Hypothesis can roam over the whole package.
@@ -11,6 +12,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+
+import pytest
 
 from alliance.exercises.domain.scenario_package import archive
 from alliance.exercises.domain.scenario_package import vocabulary as V
@@ -198,3 +201,14 @@ def unknown_indicator(files, index):
 MUTATIONS: dict[str, Callable] = {m.__name__: m for m in (
     unknown_recipient, drop_required_key, self_trigger, cycle, event_no_tool_emits, missing_translation, not_utf8,
     anchor_and_alias, tag, duplicate_key, oversized_evidence, oversized_yaml, missing_evidence, unknown_indicator)}
+
+
+@pytest.mark.parametrize("mutation", sorted(MUTATIONS))
+@pytest.mark.parametrize("slug", SLUGS)
+def test_each_mutation_changes_the_package_where_it_says(mutation, slug):
+    """A mutation that changed nothing would make the format tests pass for nothing."""
+    files = shipped_files(slug)
+    changed, expected = MUTATIONS[mutation](files, 0)
+    assert changed != files
+    assert expected.file in files and expected.file in changed
+    assert expected.line >= 0 and expected.words

@@ -88,7 +88,7 @@ def test_import_as_a_member_needs_the_role(db):
     assert member.pk
     with pytest.raises(CommandError, match="roles do not allow"):
         call_command("scenarios", "import", str(SHIPPED / SLUGS[0]), "--as", "worker@dreamland.test")
-    factories.member(factories.organisation(), [R.TRAINING_COORDINATOR], email="trainer@dreamland.test")
+    trainer = factories.member(factories.organisation(), [R.TRAINING_COORDINATOR], email="trainer@dreamland.test")
     call_command("scenarios", "import", str(SHIPPED / SLUGS[0]), "--as", "trainer@dreamland.test",
                  stdout=io.StringIO())
-    assert ScenarioPackage.objects.get().imported_by.email == "trainer@dreamland.test"
+    assert ScenarioPackage.objects.get().imported_by_id == trainer.user_id

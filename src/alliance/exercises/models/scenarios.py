@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from django.db import models
 
-from alliance.directory.models import User
-
 
 class ScenarioPackage(models.Model):
     slug = models.CharField(max_length=63)
@@ -22,7 +20,9 @@ class ScenarioPackage(models.Model):
     sources = models.JSONField()  # {"msel.yaml": text, ...}: the YAML files exactly as imported
     content = models.JSONField()  # {"msel.yaml": parsed data, ...}
     sha256 = models.CharField(max_length=64)  # of every file, names included (domain Package.sha256)
-    imported_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    # Who imported, as the audit log keeps it (None: the installation's own shell): a number, not a foreign
+    # key, so the record outlives the account, like AuditEvent.user_id and JobRun.user_id.
+    imported_by_id = models.BigIntegerField(null=True, blank=True)
     imported_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

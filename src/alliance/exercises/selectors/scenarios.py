@@ -26,7 +26,7 @@ def scenario_list_for(*, actor: Actor) -> QuerySet[ScenarioPackage]:
     if not policy.may_view_scenarios(actor):
         _refuse(actor, R.SCENARIO_VIEW)
         raise Forbidden(R.SCENARIO_VIEW)
-    return ScenarioPackage.objects.defer("sources", "content").select_related("imported_by")
+    return ScenarioPackage.objects.defer("sources", "content")
 
 
 def scenario_get_for(*, actor: Actor, slug: str, version: str | None = None) -> ScenarioPackage:

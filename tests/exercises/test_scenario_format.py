@@ -175,3 +175,11 @@ def test_plain_data_reads_back_as_itself(value):
     import yaml
 
     assert plain_yaml.load(yaml.safe_dump({"v": value}, allow_unicode=True).encode()).data == {"v": value}
+
+
+def test_the_documentation_names_every_event_check_and_channel():
+    import re
+
+    doc = (SHIPPED.parents[3] / "docs" / "scenario-packages.md").read_text(encoding="utf-8")
+    for word in (*V.EVENTS, *V.CHECKS, *V.CHANNELS, *V.FILES, *V.CARD_KINDS, *V.PROFESSIONS, *V.SECTORS):
+        assert re.search(rf"(?<![\w-]){re.escape(word)}(?![\w-])", doc), word

@@ -91,26 +91,40 @@ def test_import_export_validate_round_trips(coordinator, tmp_path):
 def test_an_edit_is_checked_by_the_same_validator_and_saved_as_a_new_version(coordinator):
     scenario_import(actor=coordinator, path=SHIPPED / SLUG)
     base = scenario_get_for(actor=coordinator, slug=SLUG, version="1.0")
-    msel, package = copy.deepcopy(base.content["msel.yaml"]), dict(base.content["package.yaml"])
+    msel = copy.deepcopy(base.content["msel.yaml"])
     msel["injects"][0]["subject"] = {"en": "A changed subject", "ru": "Изменённая тема"}
     with pytest.raises(ScenarioRefused) as caught:  # the version was not raised
-        scenario_save_version(actor=coordinator, slug=SLUG, base_version="1.0", content={"msel.yaml": msel})
+        scenario_save_version(actor=coordinator, slug=SLUG, base_version="1.0", new_version="1.0",
+                              content={"msel.yaml": msel})
     assert "already imported" in caught.value.problems[0].reason
-    package["version"] = "1.1"
     msel["injects"][1]["recipient"] = "nobody"
     with pytest.raises(ScenarioRefused) as caught:
-        scenario_save_version(actor=coordinator, slug=SLUG, base_version="1.0",
-                              content={"msel.yaml": msel, "package.yaml": package})
+        scenario_save_version(actor=coordinator, slug=SLUG, base_version="1.0", new_version="1.1",
+                              content={"msel.yaml": msel})
     assert any(p.file == "msel.yaml" and "unknown recipient role 'nobody'" in p.reason for p in caught.value.problems)
     assert ScenarioPackage.objects.count() == 1
     msel["injects"][1]["recipient"] = base.content["msel.yaml"]["injects"][1]["recipient"]
-    edited = scenario_save_version(actor=coordinator, slug=SLUG, base_version="1.0",
-                                   content={"msel.yaml": msel, "package.yaml": package})
+    edited = scenario_save_version(actor=coordinator, slug=SLUG, base_version="1.0", new_version="1.1",
+                                   content={"msel.yaml": msel})
     assert edited.version == "1.1" and edited.content["msel.yaml"]["injects"][0]["subject"]["ru"] == "Изменённая тема"
     assert edited.evidence.count() == base.evidence.count()
     again = scenario_export(actor=coordinator, slug=SLUG, version="1.1")
     assert sp.validate(again.files).content == edited.content  # the edit exports to files that validate
     assert "edit of" in scenario_events("create")[-1].reason
+    assert again.files["package.yaml"].startswith(b"# Scenario package")  # comments of untouched files kept
+
+
+def test_a_file_edited_as_text_keeps_what_the_trainer_typed(coordinator):
+    scenario_import(actor=coordinator, path=SHIPPED / SLUG)
+    text = shipped_files(SLUG)["roleplayers.yaml"].decode().replace("Tomas Brandt", "Tomas Brant")
+    edited = scenario_save_version(actor=coordinator, slug=SLUG, base_version="1.0", new_version="2.0",
+                                   sources={"roleplayers.yaml": text})
+    assert edited.sources["roleplayers.yaml"] == text and edited.version == "2.0"
+    with pytest.raises(ScenarioRefused) as caught:
+        scenario_save_version(actor=coordinator, slug=SLUG, base_version="1.0", new_version="2.1",
+                              sources={"roleplayers.yaml": text + "zz: &a 1\n"})
+    assert [(p.file, p.reason.split(" (")[0]) for p in caught.value.problems] == [("roleplayers.yaml", "an anchor")]
+    assert ScenarioPackage.objects.count() == 2
 
 
 @pytest.mark.parametrize("role", sorted(R.ALL_ROLES))

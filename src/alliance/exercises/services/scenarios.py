@@ -8,6 +8,8 @@ Every import, edit and export is in the audit log (object "scenario_package", th
 
 from __future__ import annotations
 
+import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -80,22 +82,51 @@ def scenario_import(*, actor: Actor, path: Path | None = None, data: bytes | Non
     return _store(actor, package, "import")
 
 
-def scenario_save_version(*, actor: Actor, slug: str, base_version: str, content: dict[str, dict]) -> ScenarioPackage:
-    """An edit (the MSEL table, the role-player cards, the objectives) saved as a new version: the edited
-    files are written out as YAML, the evidence kept, and the whole checked by the same validator as an
-    import. `content` maps file names to their new data; package.yaml must carry the new version."""
-    _require_editor(actor)
+def scenario_edited_files(*, actor: Actor, slug: str, base_version: str, new_version: str,
+                          content: dict[str, object] | None = None,
+                          sources: dict[str, str] | None = None) -> dict[str, bytes]:
+    """The files of an edit, not yet checked: the base version's files with `content` (file -> data, written
+    out as YAML) or `sources` (file -> YAML text, kept as typed) put in, and package.yaml's version line set
+    to `new_version` (the rest of that file, comments included, kept)."""
     base = scenario_get_for(actor=actor, slug=slug, version=base_version)
     files = scenario_files_of(package=base)
-    for name, data in content.items():
+    edits = {name: yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=110)
+             for name, data in (content or {}).items()} | dict(sources or {})
+    for name, text in edits.items():
         if name not in V.FILES:
             raise ScenarioRefused([sp.Problem(name, 0, _("not a file of a scenario package"))])
-        files[name] = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=110).encode("utf-8")
+        files[name] = text.encode("utf-8")
+    package_yaml = files["package.yaml"].decode("utf-8")
+    version_line = re.compile(r"^version:.*$", re.MULTILINE)
+    if not version_line.search(package_yaml):
+        raise ScenarioRefused([sp.Problem("package.yaml", 1, _("'version' is required"))])
+    files["package.yaml"] = version_line.sub(f"version: {json.dumps(str(new_version))}", package_yaml,
+                                             count=1).encode("utf-8")
+    return files
+
+
+def scenario_save_version(*, actor: Actor, slug: str, base_version: str, new_version: str,
+                          content: dict[str, object] | None = None,
+                          sources: dict[str, str] | None = None) -> ScenarioPackage:
+    """An edit (the MSEL table, the role-player cards, the objectives) saved as a new version, the evidence
+    kept, the whole checked by the same validator as an import."""
+    _require_editor(actor)
+    files = scenario_edited_files(actor=actor, slug=slug, base_version=base_version, new_version=new_version,
+                                  content=content, sources=sources)
     package = _checked(lambda: sp.validate(files))
-    if package.slug != base.slug:
+    if package.slug != slug:
         raise ScenarioRefused([sp.Problem("package.yaml", package.line_of("package.yaml", ("slug",)),
                                           _("a new version keeps the package's slug"))])
-    return _store(actor, package, f"edit of {base} as")
+    return _store(actor, package, f"edit of {slug}@{base_version} as")
+
+
+def scenario_preview(*, actor: Actor, slug: str, base_version: str, new_version: str,
+                     content: dict[str, object] | None = None, sources: dict[str, str] | None = None) -> sp.Package:
+    """What saving the edit would give, checked, and nothing stored: ScenarioRefused names the problems."""
+    _require_editor(actor)
+    files = scenario_edited_files(actor=actor, slug=slug, base_version=base_version, new_version=new_version,
+                                  content=content, sources=sources)
+    return _checked(lambda: sp.validate(files))
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from alliance.core.models import JobRun
 from alliance.directory.services import token_issue
 from tests import factories
 from tests.cases import casefile_world, htcds_world, transnational_world
+from tests.exercises import test_scenario_matrix as scenario_world
 from tests.screening import matrix_world as screening_world
 
 ROLES = sorted(R.ALL_ROLES)
@@ -49,6 +50,9 @@ HTCDS_IMPORTERS = {R.CASE_WORKER, R.INVESTIGATOR}  # case.import (trainers only 
 SCREENERS = {R.CASE_WORKER, R.FRONTLINE_RESPONDER, R.INVESTIGATOR}
 SCREENING_DASHBOARD = {R.NATIONAL_COORDINATOR, R.ANALYST}
 CATALOGUE_EDITORS = {R.SYSTEM_ADMINISTRATOR}
+# Scenario packages (tests/exercises/test_scenario_matrix.py): the installation's, read and changed by
+# training co-ordinators only; every relation alike.
+SCENARIO_EDITORS = {R.TRAINING_COORDINATOR}
 
 
 @dataclass(frozen=True)
@@ -134,6 +138,7 @@ MATRIX: list[Endpoint] = [
     Endpoint("screening:language_add", "POST", "plain", CATALOGUE_EDITORS),
     Endpoint("screening:language", "GET", "plain", CATALOGUE_EDITORS),
     Endpoint("screening:language_publish", "POST", "plain", CATALOGUE_EDITORS),
+    *[Endpoint(name, method, "plain", SCENARIO_EDITORS) for name, (method, _path) in scenario_world.MATRIX_WEB.items()],
     Endpoint("core:audit", "GET", "plain", {R.AUDITOR}),
     Endpoint("core:audit_verify", "POST", "plain", {R.AUDITOR, R.SYSTEM_ADMINISTRATOR}),
     Endpoint("core:job", "GET", "plain", JOB_VIEWERS),
@@ -213,6 +218,8 @@ MATRIX: list[Endpoint] = [
     Endpoint("screening_get", "GET", "object", SCREENERS, {"own"}, api=True),
     Endpoint("screening_score", "GET", "object", SCREENERS, {"own"}, api=True),
     Endpoint("screening_refer", "POST", "object", SCREENERS, {"own"}, api=True),
+    *[Endpoint(name, method, "plain", SCENARIO_EDITORS, api=True)
+      for name, (method, _path) in scenario_world.MATRIX_API.items()],
     Endpoint("audit_list", "GET", "plain", {R.AUDITOR}, api=True),
     Endpoint("audit_verify", "POST", "plain", {R.AUDITOR, R.SYSTEM_ADMINISTRATOR}, api=True),
     Endpoint("job_get", "GET", "plain", JOB_VIEWERS, api=True),
@@ -340,6 +347,9 @@ def _request(client, endpoint: Endpoint, relation: str, world, membership, token
     if screening_world.is_matrix_endpoint(endpoint.name, endpoint.api):
         return screening_world.matrix_request(client, endpoint.name, api=endpoint.api, relation=relation, world=world,
                                               membership=membership, token=token)
+    if scenario_world.is_matrix_endpoint(endpoint.name, endpoint.api):
+        return scenario_world.matrix_request(client, endpoint.name, api=endpoint.api,
+                                             live_realm_id=world["live"].pk, token=token)
     if htcds_world.is_matrix_endpoint(endpoint.name, endpoint.api):
         return htcds_world.matrix_request(client, endpoint.name, api=endpoint.api, case=case, token=token)
     if transnational_world.is_matrix_endpoint(endpoint.name, endpoint.api):

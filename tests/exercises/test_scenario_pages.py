@@ -102,6 +102,13 @@ def test_the_file_editor_keeps_the_text_and_refuses_an_alias(coordinator_client)
     bad = client.post(BASE + "edit/roleplayers.yaml/", {"new_version": "2.0", "text": text + "x: &a 1\n",
                                                        "save": "1"})
     assert bad.status_code == 200 and "roleplayers.yaml:" in bad.content.decode() and b"anchor" in bad.content
+    preview = client.post(BASE + "edit/roleplayers.yaml/", {"new_version": "2.0", "preview": "1",
+                                                           "text": text.replace("Lina Morav", "Lina Moravec")},
+                          HTTP_HX_REQUEST="true")
+    assert b"The package is valid with this change." in preview.content and b"Lina Moravec" in preview.content
+    assert ScenarioPackage.objects.count() == 1
+    page = client.get(BASE, HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+    assert "Лина Морав" in page and "Lina Morav" not in page  # the package's Russian texts for a Russian reader
     good = client.post(BASE + "edit/roleplayers.yaml/", {"new_version": "2.0", "save": "1",
                                                         "text": text.replace("Lina Morav", "Lina Moravec")})
     assert good.status_code == 302

@@ -183,3 +183,24 @@ def test_the_documentation_names_every_event_check_and_channel():
     doc = (SHIPPED.parents[3] / "docs" / "scenario-packages.md").read_text(encoding="utf-8")
     for word in (*V.EVENTS, *V.CHECKS, *V.CHANNELS, *V.FILES, *V.CARD_KINDS, *V.PROFESSIONS, *V.SECTORS):
         assert re.search(rf"(?<![\w-]){re.escape(word)}(?![\w-])", doc), word
+
+
+def test_an_inject_waiting_for_a_cycle_never_fires_either():
+    files = shipped_files("dreamland-online-recruitment")
+    text = files["msel.yaml"].decode()
+    text = text.replace("trigger: {after: inj-05, minutes: 30}", "trigger: {after: inj-07}")  # inj-06 -> inj-07
+    text = text.replace("trigger: {after: inj-07, minutes: 20}", "trigger: {after: inj-09}")  # inj-08 -> inj-09
+    text = text.replace('    at: "01:30"', "    trigger: {after: inj-08}")  # inj-09 -> inj-08: a cycle
+    text = text.replace("trigger: {event: referral_accepted, sector: ngo}", "trigger: {after: inj-08}")  # inj-07
+    reasons = [p.reason for p in refused({**files, "msel.yaml": text.encode()})]
+    assert any("inj-08 -> inj-09 -> inj-08" in r for r in reasons), reasons
+    assert "waits for inj-07, which can never fire (a cycle of after: triggers)" in reasons
+    assert "waits for inj-08, which can never fire (a cycle of after: triggers)" in reasons  # inj-07 itself
+
+
+def test_an_evidence_reference_cannot_climb_out():
+    files = shipped_files("dreamland-online-recruitment")
+    text = files["msel.yaml"].decode().replace("evidence: [evidence/job-advert.md]",
+                                               "evidence: [evidence/../package.yaml]")
+    problems = refused({**files, "msel.yaml": text.encode(), "evidence/job-advert.md": b""})
+    assert any("a path inside evidence/" in p.reason and p.file == "msel.yaml" for p in problems)

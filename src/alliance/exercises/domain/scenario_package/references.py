@@ -218,24 +218,33 @@ class Checker:
                      f"{', '.join(sorted(catalogue_indicators()))})")
 
     def cycles(self) -> None:
-        """An `after:` chain that returns to where it started never fires: each inject waits for another."""
+        """An `after:` chain that returns to where it started never fires: each inject waits for another. An
+        inject whose chain runs into such a cycle never fires either."""
         injects = self.m["msel.yaml"].injects
         index_of = {inject.id: index for index, inject in enumerate(injects)}
+        in_cycle: set[str] = set()
         for inject in injects:
-            seen = [inject.id]
-            current = inject
-            while current.trigger is not None and current.trigger.after in self.injects:
-                following = current.trigger.after
-                if following == inject.id:
-                    chain = " -> ".join([*seen, following])
-                    reason = ("the inject waits for itself" if len(seen) == 1
-                              else f"a cycle of after: triggers ({chain}): none of them can ever fire")
-                    self.add("msel.yaml", ("injects", index_of[inject.id], "trigger", "after"), reason)
-                    break
-                if following in seen:
-                    break  # a cycle further on, reported from its own members
-                seen.append(following)
-                current = self.injects[following]
+            chain = self._chain(inject.id)
+            if chain and chain[-1] == inject.id:
+                in_cycle.add(inject.id)
+                reason = ("the inject waits for itself" if len(chain) == 2
+                          else f"a cycle of after: triggers ({' -> '.join(chain)}): none of them can ever fire")
+                self.add("msel.yaml", ("injects", index_of[inject.id], "trigger", "after"), reason)
+        for inject in injects:
+            chain = self._chain(inject.id)
+            if inject.id not in in_cycle and chain and chain[-1] in in_cycle:
+                self.add("msel.yaml", ("injects", index_of[inject.id], "trigger", "after"),
+                         f"waits for {chain[1]}, which can never fire (a cycle of after: triggers)")
+
+    def _chain(self, start: str) -> list[str]:
+        """start -> the inject it waits for -> ..., up to the first inject seen twice (or the chain's end)."""
+        chain, current = [start], self.injects[start]
+        while current.trigger is not None and current.trigger.after in self.injects:
+            chain.append(current.trigger.after)
+            if chain[-1] in chain[:-1]:
+                return chain
+            current = self.injects[chain[-1]]
+        return []
 
     def roleplayers(self) -> None:
         f = "roleplayers.yaml"
@@ -306,7 +315,9 @@ class Checker:
     def evidence_refs(self, file: str, at: Path, paths: list[str]) -> None:
         for which, path in enumerate(paths):
             self.used_evidence.add(path)
-            if path not in self.files:
+            if any(part in ("", ".", "..") for part in path.split("/")):
+                self.add(file, (*at, which), f"{path}: a path inside evidence/, without . or .. or //")
+            elif path not in self.files:
                 self.add(file, (*at, which), f"the evidence file {path} is not in the package")
 
     def evidence(self) -> None:

@@ -21,6 +21,7 @@ from alliance.directory.services import token_issue
 from tests import factories
 from tests.cases import casefile_world, htcds_world, transnational_world
 from tests.exercises import test_programme_matrix_world as programme_world
+from tests.exercises import test_scenario_matrix as scenario_world
 from tests.screening import matrix_world as screening_world
 
 ROLES = sorted(R.ALL_ROLES)
@@ -53,6 +54,9 @@ CATALOGUE_EDITORS = {R.SYSTEM_ADMINISTRATOR}
 # Training programmes (tests/exercises/test_programme_matrix_world.py): the running organisation's
 # co-ordinators; "own" is its programme in the live realm, nothing is ever shared.
 PROGRAMME_RUNNERS = {R.TRAINING_COORDINATOR}
+# Scenario packages (tests/exercises/test_scenario_matrix.py): the installation's, read and changed by
+# training co-ordinators only; every relation alike.
+SCENARIO_EDITORS = {R.TRAINING_COORDINATOR}
 
 
 @dataclass(frozen=True)
@@ -138,6 +142,7 @@ MATRIX: list[Endpoint] = [
     Endpoint("screening:language_add", "POST", "plain", CATALOGUE_EDITORS),
     Endpoint("screening:language", "GET", "plain", CATALOGUE_EDITORS),
     Endpoint("screening:language_publish", "POST", "plain", CATALOGUE_EDITORS),
+    *[Endpoint(name, method, "plain", SCENARIO_EDITORS) for name, (method, _path) in scenario_world.MATRIX_WEB.items()],
     Endpoint("core:audit", "GET", "plain", {R.AUDITOR}),
     Endpoint("core:audit_verify", "POST", "plain", {R.AUDITOR, R.SYSTEM_ADMINISTRATOR}),
     Endpoint("core:job", "GET", "plain", JOB_VIEWERS),
@@ -217,6 +222,8 @@ MATRIX: list[Endpoint] = [
     Endpoint("screening_get", "GET", "object", SCREENERS, {"own"}, api=True),
     Endpoint("screening_score", "GET", "object", SCREENERS, {"own"}, api=True),
     Endpoint("screening_refer", "POST", "object", SCREENERS, {"own"}, api=True),
+    *[Endpoint(name, method, "plain", SCENARIO_EDITORS, api=True)
+      for name, (method, _path) in scenario_world.MATRIX_API.items()],
     Endpoint("audit_list", "GET", "plain", {R.AUDITOR}, api=True),
     Endpoint("audit_verify", "POST", "plain", {R.AUDITOR, R.SYSTEM_ADMINISTRATOR}, api=True),
     Endpoint("job_get", "GET", "plain", JOB_VIEWERS, api=True),
@@ -364,6 +371,9 @@ def _request(client, endpoint: Endpoint, relation: str, world, membership, token
     if programme_world.is_matrix_endpoint(endpoint.name, endpoint.api):
         return programme_world.matrix_request(client, endpoint.name, api=endpoint.api, relation=relation, world=world,
                                               token=token)
+    if scenario_world.is_matrix_endpoint(endpoint.name, endpoint.api):
+        return scenario_world.matrix_request(client, endpoint.name, api=endpoint.api,
+                                             live_realm_id=world["live"].pk, token=token)
     if htcds_world.is_matrix_endpoint(endpoint.name, endpoint.api):
         return htcds_world.matrix_request(client, endpoint.name, api=endpoint.api, case=case, token=token)
     if transnational_world.is_matrix_endpoint(endpoint.name, endpoint.api):

@@ -23,6 +23,7 @@ COMMANDS: dict[str, str] = {
     "retention": "anonymise closed cases past their retention period: run [--dry-run]",
     "packages": "transnational referral: keys, partner-add, send, receive, accept, refuse, list",
     "catalogues": "screening indicator catalogues: load (idempotent), list",
+    "scenarios": "exercise scenario packages: validate PATH..., import, export, list",
     "check": "deployment checks (Django's check --deploy; any warning fails)",
 }
 

@@ -3,12 +3,11 @@ from django.urls import path
 from alliance.exercises.views import applications as public_views
 from alliance.exercises.views import programmes as programme_views
 from alliance.exercises.views import reports as report_views
+from alliance.exercises.views import scenarios
 
 app_name = "exercises"
 
-urlpatterns: list = []
-
-urlpatterns += [
+urlpatterns: list = [
     # Training programmes (issue 10, items 1-3): public calls and applications, then the co-ordinator's pages.
     path("calls/", public_views.calls_public, name="calls_public"),
     path("calls/<int:call_id>/", public_views.call_public, name="call_public"),
@@ -27,4 +26,14 @@ urlpatterns += [
     path("programmes/calls/<int:call_id>/select/", programme_views.call_select, name="select"),
     path("programmes/calls/<int:call_id>/notify/", programme_views.call_notify, name="notify"),
     path("programmes/applicants/<int:applicant_id>/", programme_views.applicant_detail, name="applicant"),
+    # Scenario packages (item 4): the co-ordinator's list, preview, editors and downloads.
+    path("scenarios/", scenarios.scenario_list, name="scenarios"),
+    path("scenarios/upload/", scenarios.scenario_upload, name="scenario_upload"),
+    path("scenarios/<slug:slug>/<str:version>/", scenarios.scenario_detail, name="scenario"),
+    path("scenarios/<slug:slug>/<str:version>/download/", scenarios.scenario_download, name="scenario_download"),
+    path("scenarios/<slug:slug>/<str:version>/evidence/<path:path>", scenarios.scenario_evidence,
+         name="scenario_evidence"),
+    path("scenarios/<slug:slug>/<str:version>/msel/", scenarios.scenario_msel_edit, name="scenario_msel_edit"),
+    path("scenarios/<slug:slug>/<str:version>/edit/<str:file>/", scenarios.scenario_file_edit,
+         name="scenario_file_edit"),
 ]

@@ -30,6 +30,7 @@ from alliance.core.policy.referral import (
     may_take_referral_step,
     referral_side,
 )
+from alliance.core.policy.scenario import may_edit_scenarios, may_view_scenarios
 from alliance.core.policy.screening import (
     SCREENING,
     SCREENING_AGGREGATES_REALM_WIDE,
@@ -80,9 +81,11 @@ __all__ = [
     "may_answer",
     "may_download_xlsform",
     "may_edit_catalogues",
+    "may_edit_scenarios",
     "may_read_part",
     "may_receive_from_abroad",
     "may_take_referral_step",
+    "may_view_scenarios",
     "policy_for",
     "readable_parts",
     "reads_statistics",

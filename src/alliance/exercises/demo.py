@@ -12,17 +12,21 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from pathlib import Path
 
 from django.db import transaction
 from django.utils import timezone
 
 from alliance.core import audit
 from alliance.core import roles as R
+from alliance.core.actor import system_actor
 from alliance.directory import services as directory_services
 from alliance.directory.models import Membership, Organisation
 from alliance.directory.selectors import actor_for, live_realm
-from alliance.exercises.models import Applicant, Call, Edition, Programme
+from alliance.exercises.domain import scenario_package
+from alliance.exercises.models import Applicant, Call, Edition, Programme, ScenarioPackage
 from alliance.exercises.services.programmes import call_publish, call_save, edition_create, programme_create
+from alliance.exercises.services.scenarios import scenario_import
 from alliance.exercises.services.selection import selection_run
 
 PROGRAMME_TITLE = "Combating Human Trafficking Along Migration Routes"
@@ -161,3 +165,19 @@ def _open_call(actor, programme: Programme) -> Call:
                      requirements="Current work on trafficking cases; working English.",
                      custom_fields=[{"name": "dietary", "label": "Dietary requirements", "required": False}])
     return call_publish(actor=actor, call_id=call.pk)
+
+
+SHIPPED_SCENARIOS = Path(__file__).resolve().parent / "scenario_packages"
+
+
+def load_scenario_demo() -> list[str]:
+    """Import the three shipped Dreamland scenarios as the installation (no person), once; return their
+    slugs. A package already imported at its version is left as it is."""
+    actor = system_actor(realm_id=live_realm().pk, channel="cli")
+    slugs = []
+    for folder in sorted(p for p in SHIPPED_SCENARIOS.iterdir() if (p / "package.yaml").is_file()):
+        package = scenario_package.read(folder)
+        if not ScenarioPackage.objects.filter(slug=package.slug, version=package.version).exists():
+            scenario_import(actor=actor, path=folder)
+        slugs.append(package.slug)
+    return slugs

@@ -37,6 +37,8 @@ def shell(request) -> dict:
             "screening": policy.may(actor, R.SCREENING_CONDUCT),
             "screening_dashboard": policy.may(actor, R.SCREENING_DASHBOARD),
             "catalogues": policy.may_edit_catalogues(actor),
+            "programmes": policy.may(actor, R.PROGRAMME_MANAGE),
+            "scenarios": policy.may_view_scenarios(actor),
         },
         "role_labels": [R.role_label(r) for r in sorted(actor.roles)],
     }

@@ -16,6 +16,7 @@ from alliance.core.models import Realm
 from alliance.directory import services as directory_services
 from alliance.directory.models import Membership, Organisation, User
 from alliance.directory.selectors import actor_for, live_realm
+from alliance.exercises import demo as training_demo
 from alliance.screening.domain.catalogue import load_catalogues
 from alliance.web.demo_casefile import enrich
 from alliance.web.demo_desk import load_desk
@@ -147,6 +148,9 @@ def load_demo() -> dict[str, int]:
                                     kind=Realm.Kind.EXERCISE)
     exercise.participants.add(_member("trainer@dreamland.example").user, _member("trainee@dreamland.example").user)
     made += _make_cases(EXERCISE_CASES, exercise, lambda key: _member(authors[key]))
+    # Training: the programme with the seed deck's figures, and the three shipped Dreamland scenarios.
+    training_demo.load_programme_demo(password=DEMO_PASSWORD)
+    training_demo.load_scenario_demo()
     return {"created": len(ACCOUNTS), "cases": made}
 
 
@@ -184,4 +188,6 @@ def login_table() -> list[tuple[str, str, str]]:
         agency = next(a for a in AGENCIES if a.key == agency_key).name
         label = ", ".join(R.role_label(r) for r in roles) + (" + organisation admin" if org_admin else "")
         rows.append((email, label, agency))
+    rows.append((training_demo.COORDINATOR_EMAIL, R.role_label(R.TRAINING_COORDINATOR),
+                 training_demo.ORGANISATION[0]))
     return rows

@@ -1,0 +1,72 @@
+"""A team's results against its scenario's expected actions, for evaluators (core/policy/evaluation.py).
+
+Designed to plug into exercise runs when they exist: a run gives its scenario package, each team's sandbox
+realm, its start, its clock (pauses and pace) and the injects it released; until then the caller passes
+them. Without released injects, the MSEL's own rules say when each would have gone out
+(domain/evaluation.py, releases_from_msel), so a board can show timed results before runs record releases.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from alliance.core import audit, policy
+from alliance.core.actor import Actor
+from alliance.core.errors import Forbidden, NotFound
+from alliance.exercises.domain.evaluation import Clock, Result, Score, TeamRecord, evaluate, releases_from_msel, score
+from alliance.exercises.models import ScenarioPackage
+from alliance.exercises.selectors.team_record import team_record_for
+
+EXPECTED = "expected_actions.yaml"
+
+
+@dataclass(frozen=True)
+class TeamEvaluation:
+    realm_id: int
+    package_id: int
+    results: list[Result]
+    score: Score
+    releases: dict[str, dt.datetime]
+    record: TeamRecord
+
+
+def _refuse(actor: Actor, what: str) -> None:
+    audit.record(actor=actor, action="denied", object_type="evaluation", reason=what)
+    raise Forbidden(what)
+
+
+def evaluation_package_for(*, actor: Actor, package_id: int) -> ScenarioPackage:
+    """The package a team plays, for its expected actions and MSEL; refused before the lookup."""
+    if not policy.may_evaluate_exercises(actor):
+        _refuse(actor, "evaluation.view")
+    package = (ScenarioPackage.objects.filter(pk=package_id).defer("sources").first()
+               if type(package_id) is int else None)
+    if package is None:
+        raise NotFound("scenario package")
+    return package
+
+
+def expected_actions_of(*, package: ScenarioPackage) -> list[dict]:
+    return list((package.content.get(EXPECTED) or {}).get("expected_actions") or [])
+
+
+def team_evaluation_for(
+    *, actor: Actor, package_id: int, realm_id: int, started_at: dt.datetime, now: dt.datetime | None = None,
+    finished: bool = False, releases: Mapping[str, dt.datetime] | None = None,
+    minutes_at: Callable[[dt.datetime], float] | None = None,
+) -> TeamEvaluation:
+    """Every expected action of the package against the team's sandbox `realm_id`, as of `now`."""
+    package = evaluation_package_for(actor=actor, package_id=package_id)
+    record = team_record_for(actor=actor, realm_id=realm_id)
+    clock = Clock(start=started_at, now=now or timezone.now(), finished=finished, releases=dict(releases or {}),
+                  minutes_at=minutes_at)
+    injects = (package.content.get("msel.yaml") or {}).get("injects") or []
+    released = releases_from_msel(injects, record, clock)
+    clock = Clock(start=clock.start, now=clock.now, finished=finished, releases=released, minutes_at=minutes_at)
+    results = evaluate(expected_actions_of(package=package), record, clock)
+    return TeamEvaluation(realm_id=realm_id, package_id=package.pk, results=results, score=score(results),
+                          releases=released, record=record)

@@ -1,3 +1,4 @@
 """models of the exercises app: one module per area (programmes, scenarios, runs)."""
 
+from alliance.exercises.models.evaluation import DecisionLogEntry, ObserverRating, Rating  # noqa: F401
 from alliance.exercises.models.scenarios import ScenarioEvidence, ScenarioPackage  # noqa: F401

@@ -12,13 +12,15 @@ import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
+from django.db.models import Q
 from django.utils import timezone
 
+from alliance.cases.selectors.exercise_record import exercise_realm_checked
 from alliance.core import audit, policy
 from alliance.core.actor import Actor
 from alliance.core.errors import Forbidden, NotFound
 from alliance.exercises.domain.evaluation import Clock, Result, Score, TeamRecord, evaluate, releases_from_msel, score
-from alliance.exercises.models import ScenarioPackage
+from alliance.exercises.models import DecisionLogEntry, ObserverRating, ScenarioPackage
 from alliance.exercises.selectors.team_record import team_record_for
 
 EXPECTED = "expected_actions.yaml"
@@ -70,3 +72,59 @@ def team_evaluation_for(
     results = evaluate(expected_actions_of(package=package), record, clock)
     return TeamEvaluation(realm_id=realm_id, package_id=package.pk, results=results, score=score(results),
                           releases=released, record=record)
+
+
+def ratings_for(*, actor: Actor, package_id: int, realm_id: int) -> list[ObserverRating]:
+    """Every observer's rating of one team, by capability target."""
+    package = evaluation_package_for(actor=actor, package_id=package_id)
+    realm = exercise_realm_checked(actor=actor, realm_id=realm_id, what="evaluation.ratings")
+    rows = list(ObserverRating.objects.filter(package=package, realm_id=realm.pk)
+                .order_by("capability_target", "rated_at"))
+    audit.record(actor=actor, action="list", object_type="observer_rating", object_id=realm.pk,
+                 fields=["rating", "notes"])
+    return rows
+
+
+def decision_log_for(*, actor: Actor, package_id: int, realm_id: int | None = None) -> list[DecisionLogEntry]:
+    """The decision log of one team (with the whole exercise's entries), or of the whole exercise."""
+    package = evaluation_package_for(actor=actor, package_id=package_id)
+    rows = DecisionLogEntry.objects.filter(package=package)
+    if realm_id is not None:
+        realm = exercise_realm_checked(actor=actor, realm_id=realm_id, what="evaluation.log")
+        rows = rows.filter(Q(realm_id=realm.pk) | Q(realm_id__isnull=True))
+    found = list(rows.order_by("at", "id"))
+    audit.record(actor=actor, action="list", object_type="decision_log", object_id=realm_id or "",
+                 fields=["kind", "text"])
+    return found
+
+
+@dataclass(frozen=True)
+class BoardRow:
+    """One expected action across every team."""
+
+    action_id: str
+    objective: str
+    capability_target: str
+    text: dict
+    results: list[Result]  # one per team, in the board's team order
+
+
+@dataclass(frozen=True)
+class Board:
+    teams: list[TeamEvaluation]
+    rows: list[BoardRow]
+
+
+def board_for(
+    *, actor: Actor, package_id: int, realm_ids: list[int], started_at: dt.datetime,
+    now: dt.datetime | None = None, finished: bool = False,
+) -> Board:
+    """The controllers' live board: every team against every expected action."""
+    package = evaluation_package_for(actor=actor, package_id=package_id)
+    now = now or timezone.now()
+    teams = [team_evaluation_for(actor=actor, package_id=package.pk, realm_id=realm_id, started_at=started_at,
+                                 now=now, finished=finished) for realm_id in realm_ids]
+    rows = [BoardRow(action_id=a["id"], objective=a["objective"], capability_target=a["capability_target"],
+                     text=a.get("text") or {}, results=[t.results[i] for t in teams])
+            for i, a in enumerate(expected_actions_of(package=package))]
+    return Board(teams=teams, rows=rows)

@@ -49,6 +49,8 @@ HTCDS_IMPORTERS = {R.CASE_WORKER, R.INVESTIGATOR}  # case.import (trainers only 
 SCREENERS = {R.CASE_WORKER, R.FRONTLINE_RESPONDER, R.INVESTIGATOR}
 SCREENING_DASHBOARD = {R.NATIONAL_COORDINATOR, R.ANALYST}
 CATALOGUE_EDITORS = {R.SYSTEM_ADMINISTRATOR}
+# Exercise evaluation (core/policy/evaluation.py): training co-ordinators; without ids the pages show their forms.
+EVALUATORS = {R.TRAINING_COORDINATOR}
 
 
 @dataclass(frozen=True)
@@ -137,6 +139,10 @@ MATRIX: list[Endpoint] = [
     Endpoint("core:audit", "GET", "plain", {R.AUDITOR}),
     Endpoint("core:audit_verify", "POST", "plain", {R.AUDITOR, R.SYSTEM_ADMINISTRATOR}),
     Endpoint("core:job", "GET", "plain", JOB_VIEWERS),
+    Endpoint("exercises:evaluation_board", "GET", "plain", EVALUATORS),
+    Endpoint("exercises:evaluation_board_rows", "GET", "plain", EVALUATORS),
+    Endpoint("exercises:evaluation_rate", "POST", "plain", EVALUATORS),
+    Endpoint("exercises:evaluation_log", "POST", "plain", EVALUATORS),
     Endpoint("directory:staff", "GET", "plain", {R.SYSTEM_ADMINISTRATOR}),
     Endpoint("directory:staff_add", "GET", "plain", {R.SYSTEM_ADMINISTRATOR}),
     Endpoint("directory:staff_edit", "GET", "plain", {R.SYSTEM_ADMINISTRATOR}),

@@ -1,5 +1,12 @@
-from django.urls import path  # noqa: F401  (areas add their routes here)
+from django.urls import path
+
+from alliance.exercises.views import evaluation
 
 app_name = "exercises"
 
-urlpatterns: list = []
+urlpatterns: list = [
+    path("evaluation/board/", evaluation.board, name="evaluation_board"),
+    path("evaluation/board/rows/", evaluation.board_rows, name="evaluation_board_rows"),
+    path("evaluation/rate/", evaluation.rate, name="evaluation_rate"),
+    path("evaluation/log/", evaluation.log_add, name="evaluation_log"),
+]

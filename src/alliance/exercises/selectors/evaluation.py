@@ -19,6 +19,7 @@ from alliance.cases.selectors.exercise_record import exercise_realm_checked
 from alliance.core import audit, policy
 from alliance.core.actor import Actor
 from alliance.core.errors import Forbidden, NotFound
+from alliance.core.models import Realm
 from alliance.exercises.domain.evaluation import Clock, Result, Score, TeamRecord, evaluate, releases_from_msel, score
 from alliance.exercises.models import DecisionLogEntry, ObserverRating, ScenarioPackage
 from alliance.exercises.selectors.team_record import team_record_for
@@ -128,3 +129,17 @@ def board_for(
                      text=a.get("text") or {}, results=[t.results[i] for t in teams])
             for i, a in enumerate(expected_actions_of(package=package))]
     return Board(teams=teams, rows=rows)
+
+
+def evaluation_packages_for(*, actor: Actor) -> list[ScenarioPackage]:
+    """The packages an evaluator may pick for the board or the observer form."""
+    if not policy.may_evaluate_exercises(actor):
+        _refuse(actor, "evaluation.view")
+    return list(ScenarioPackage.objects.defer("sources").order_by("slug", "-imported_at"))
+
+
+def exercise_realms_for(*, actor: Actor) -> list[Realm]:
+    """The sandboxes an evaluator may pick until runs name their teams (then: the run's teams)."""
+    if not policy.may_evaluate_exercises(actor):
+        _refuse(actor, "evaluation.view")
+    return list(Realm.objects.filter(kind=Realm.Kind.EXERCISE).order_by("name", "id"))

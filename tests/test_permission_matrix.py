@@ -143,6 +143,8 @@ MATRIX: list[Endpoint] = [
     Endpoint("exercises:evaluation_board_rows", "GET", "plain", EVALUATORS),
     Endpoint("exercises:evaluation_rate", "POST", "plain", EVALUATORS),
     Endpoint("exercises:evaluation_log", "POST", "plain", EVALUATORS),
+    Endpoint("exercises:evaluation_debrief", "GET", "plain", EVALUATORS),
+    Endpoint("exercises:evaluation_debrief_pdf", "GET", "plain", EVALUATORS),
     Endpoint("directory:staff", "GET", "plain", {R.SYSTEM_ADMINISTRATOR}),
     Endpoint("directory:staff_add", "GET", "plain", {R.SYSTEM_ADMINISTRATOR}),
     Endpoint("directory:staff_edit", "GET", "plain", {R.SYSTEM_ADMINISTRATOR}),

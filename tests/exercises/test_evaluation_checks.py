@@ -304,3 +304,14 @@ def test_a_paused_clock_does_not_eat_into_the_window():
     result = check(SCREEN, record(screenings=(screening(140, yes),)), paused)  # scenario 01:20
     assert (result.status, result.stamp) == (MET, "01:20")
     assert check(SCREEN, record(screenings=(screening(151, yes),)), paused).status == NOT_MET  # scenario 01:31
+
+
+def test_the_timeline_orders_the_teams_key_decisions_in_scenario_time():
+    from alliance.exercises.domain.evaluation import timeline
+
+    rec = record(cases=(case(5, changed=7),), consents=(consent(20),), shares=(share(30, answered=42),),
+                 nrm_events=(NrmFact(1, "reasonable_grounds", "positive", at(80)),),
+                 screenings=(screening(-1, set()), screening(3, set(), screening_id=2)))
+    moments = timeline(rec, clock())
+    assert [m.stamp for m in moments] == ["00:03", "00:05", "00:07", "00:20", "00:30", "00:42", "01:20"]
+    assert "on consent" in moments[4].what and "(positive)" in moments[-1].what

@@ -74,3 +74,29 @@ def test_other_roles_are_refused_every_page(client, setting, roles):
                          ("evaluation_rate", "get"), ("evaluation_rate", "post"), ("evaluation_log", "post")):
         response = getattr(client, method)(reverse(f"exercises:{name}") + _query(package, teams))
         assert response.status_code == 403, name
+
+
+def test_the_debrief_shows_results_by_objective_the_timeline_and_a_pdf(client, setting):
+    from alliance.cases.services.details import case_details_update
+    from alliance.exercises.services.evaluation import decision_log_add, observer_rating_record
+
+    coordinator, package, teams = setting
+    trainee = factories.actor(factories.member(factories.organisation(sector="social_services"), [R.TRAINEE]),
+                              teams[0])
+    case = case_create(actor=trainee, given_name="Mirela", family_name="Testova")
+    case_details_update(actor=trainee, case_id=case.pk, victim_context={"exploitation_types": ["SexualExploitation"]})
+    actor = factories.actor(coordinator)
+    observer_rating_record(actor=actor, package_id=package.pk, realm_id=teams[0].pk, capability_target="ct-case",
+                           rating="P", notes="Сразу открыли дело")
+    decision_log_add(actor=actor, package_id=package.pk, realm_id=teams[0].pk, kind="decision",
+                     text="Opened the case before calling the shelter")
+    client.force_login(coordinator.user)
+    query = f"?package={package.pk}&team={teams[0].pk}&start={teams[0].created_at:%Y-%m-%dT%H:%M:%S}"
+    page = client.get(reverse("exercises:evaluation_debrief") + query)
+    body = page.content.decode()
+    assert page.status_code == 200 and "Expected actions met: 1 of 6" in body
+    assert f"case {case.number} opened" in body and "lo-identify" in body and "Сразу открыли дело" in body
+    assert "Mirela" not in body and "Testova" not in body
+    pdf = client.get(reverse("exercises:evaluation_debrief_pdf") + query)
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF-")
+    assert pdf["Content-Disposition"].startswith("attachment") and pdf["X-Content-Type-Options"] == "nosniff"

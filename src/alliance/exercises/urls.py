@@ -9,4 +9,6 @@ urlpatterns: list = [
     path("evaluation/board/rows/", evaluation.board_rows, name="evaluation_board_rows"),
     path("evaluation/rate/", evaluation.rate, name="evaluation_rate"),
     path("evaluation/log/", evaluation.log_add, name="evaluation_log"),
+    path("evaluation/debrief/", evaluation.debrief, name="evaluation_debrief"),
+    path("evaluation/debrief/pdf/", evaluation.debrief_pdf, name="evaluation_debrief_pdf"),
 ]

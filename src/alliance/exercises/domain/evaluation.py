@@ -419,3 +419,39 @@ def releases_from_msel(injects: Iterable[Mapping], record: TeamRecord, clock: Cl
     for inject_id in by_id:
         release(inject_id, frozenset())
     return {k: v for k, v in found.items() if v is not None and v <= clock.now}
+
+
+# -- the debrief's timeline -------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Moment:
+    at: dt.datetime
+    stamp: str
+    what: str
+
+
+def timeline(record: TeamRecord, clock: Clock) -> list[Moment]:
+    """The team's key decisions in scenario time, for the debrief: what the tools recorded, in order (the
+    expected actions' results sit beside it, so the hot wash sees what was done against what was expected)."""
+    moments: list[tuple[dt.datetime, str]] = []
+    moments += [(s.received_at, _("screening %(id)s submitted") % {"id": s.id}) for s in record.screenings]
+    moments += [(c.opened_at, _("case %(number)s opened") % {"number": c.number}) for c in record.cases]
+    moments += [(c.exploitation_types_at, _("case %(number)s: exploitation types set to %(types)s") % {
+        "number": c.number, "types": ", ".join(sorted(c.exploitation_types)) or "-"})
+        for c in record.cases if c.exploitation_types_at]
+    moments += [(c.recorded_at, _("consent recorded on case %(number)s (%(purpose)s)") % {
+        "number": _case_number(record, c.case_id), "purpose": c.purpose}) for c in record.consents]
+    for s in record.shares:
+        basis = {"consent": _("on consent"), "child_procedure": _("under the child procedure"),
+                 "legal_basis": _("without consent, on a stated legal basis")}.get(s.basis, s.basis)
+        moments.append((s.granted_at, _("case %(number)s sent (%(kind)s) to %(org)s, %(basis)s") % {
+            "number": _case_number(record, s.case_id), "kind": s.kind,
+            "org": _org(record, s.organisation_id, s.sector), "basis": basis}))
+        if s.responded_at:
+            moments.append((s.responded_at, _("%(org)s answered: %(status)s") % {
+                "org": _org(record, s.organisation_id, s.sector), "status": s.status}))
+    moments += [(e.at, _("NRM step %(step)s%(outcome)s on case %(number)s") % {
+        "step": e.transition, "outcome": f" ({e.outcome})" if e.outcome else "",
+        "number": _case_number(record, e.case_id)}) for e in record.nrm_events]
+    return [Moment(at=at, stamp=clock.stamp(at), what=what)
+            for at, what in sorted(moments, key=lambda m: m[0]) if clock.start <= at <= clock.now]

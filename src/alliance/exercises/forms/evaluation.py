@@ -41,3 +41,15 @@ class DecisionLogForm(forms.Form):
     team = forms.IntegerField(required=False, widget=forms.HiddenInput())
     kind = forms.ChoiceField(label=_("Entry"), choices=DecisionLogEntry.Kind.choices)
     text = forms.CharField(label=_("What happened"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class DebriefForm(forms.Form):
+    package = forms.IntegerField(label=_("Scenario"), widget=forms.Select())
+    team = forms.TypedChoiceField(label=_("Team"), coerce=int, choices=())
+    start = forms.DateTimeField(label=_("Exercise start (UTC)"), required=False,
+                                widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+
+    def __init__(self, *args, packages=(), realms=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["package"].widget.choices = [(p.pk, f"{p.slug} {p.version}") for p in packages]
+        self.fields["team"].choices = [(r.pk, r.name) for r in realms]

@@ -20,7 +20,17 @@ from alliance.core import audit, policy
 from alliance.core.actor import Actor
 from alliance.core.errors import Forbidden, NotFound
 from alliance.core.models import Realm
-from alliance.exercises.domain.evaluation import Clock, Result, Score, TeamRecord, evaluate, releases_from_msel, score
+from alliance.exercises.domain.evaluation import (
+    Clock,
+    Moment,
+    Result,
+    Score,
+    TeamRecord,
+    evaluate,
+    releases_from_msel,
+    score,
+    timeline,
+)
 from alliance.exercises.models import DecisionLogEntry, ObserverRating, ScenarioPackage
 from alliance.exercises.selectors.team_record import team_record_for
 
@@ -143,3 +153,29 @@ def exercise_realms_for(*, actor: Actor) -> list[Realm]:
     if not policy.may_evaluate_exercises(actor):
         _refuse(actor, "evaluation.view")
     return list(Realm.objects.filter(kind=Realm.Kind.EXERCISE).order_by("name", "id"))
+
+
+@dataclass(frozen=True)
+class Debrief:
+    """One team's debrief and after-action report: results by objective, the timeline against the
+    expected actions, the observers' ratings and the decision log."""
+
+    evaluation: TeamEvaluation
+    timeline: list[Moment]
+    ratings: list[ObserverRating]
+    log: list[DecisionLogEntry]
+    package: ScenarioPackage
+
+
+def debrief_for(
+    *, actor: Actor, package_id: int, realm_id: int, started_at: dt.datetime, now: dt.datetime | None = None,
+    finished: bool = True,
+) -> Debrief:
+    package = evaluation_package_for(actor=actor, package_id=package_id)
+    now = now or timezone.now()
+    evaluation = team_evaluation_for(actor=actor, package_id=package.pk, realm_id=realm_id, started_at=started_at,
+                                     now=now, finished=finished)
+    clock = Clock(start=started_at, now=now, finished=finished)
+    return Debrief(evaluation=evaluation, timeline=timeline(evaluation.record, clock),
+                   ratings=ratings_for(actor=actor, package_id=package.pk, realm_id=realm_id),
+                   log=decision_log_for(actor=actor, package_id=package.pk, realm_id=realm_id), package=package)

@@ -7,18 +7,21 @@ query (ids and a time, nothing personal); once runs exist it takes them from the
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from alliance.core import policy
 from alliance.core.errors import Forbidden, ValidationFailed
 from alliance.core.forms import apply_errors
-from alliance.exercises.forms.evaluation import BoardForm, DecisionLogForm, RatingForm
+from alliance.exercises.forms.evaluation import BoardForm, DebriefForm, DecisionLogForm, RatingForm
 from alliance.exercises.selectors import evaluation as selectors
 from alliance.exercises.services import evaluation as services
 
@@ -128,3 +131,87 @@ def log_add(request):
             query = back if back and "\n" not in back and "//" not in back else ""
             return HttpResponseRedirect(f"{reverse('exercises:evaluation_board')}?{query}", status=303)
     return render(request, "exercises/evaluation/log_refused.html", {"form": form, "now": timezone.now()})
+
+
+def _debrief_context(request) -> dict:
+    packages = selectors.evaluation_packages_for(actor=request.actor)
+    realms = selectors.exercise_realms_for(actor=request.actor)
+    form = DebriefForm(request.GET or None, packages=packages, realms=realms)
+    context = {"form": form, "debrief": None, "query": request.GET.urlencode()}
+    if not form.is_bound or not form.is_valid():
+        return context
+    team = next(r for r in realms if r.pk == form.cleaned_data["team"])
+    debrief = selectors.debrief_for(actor=request.actor, package_id=form.cleaned_data["package"], realm_id=team.pk,
+                                    started_at=form.cleaned_data["start"] or team.created_at)
+    meta = debrief.package.content["package.yaml"]
+    language = request.LANGUAGE_CODE if request.LANGUAGE_CODE in debrief.package.languages else meta["languages"][0]
+    objectives = [{"id": o["id"], "text": o["text"].get(language, ""),
+                   "tally": debrief.evaluation.score.by_objective.get(o["id"]),
+                   "results": [r for r in debrief.evaluation.results if r.objective == o["id"]]}
+                  for o in meta.get("learning_objectives", [])]
+    context.update(debrief=debrief, team=team, objectives=objectives, title=meta["title"].get(language, ""))
+    return context
+
+
+@login_required
+@require_GET
+def debrief(request):
+    """A team's debrief and after-action report: results by learning objective, the timeline of its key
+    decisions beside the expected actions, the observers' ratings and the decision log."""
+    _require_evaluator(request)
+    return render(request, "exercises/evaluation/debrief.html", _debrief_context(request))
+
+
+@login_required
+@require_GET
+def debrief_pdf(request):
+    _require_evaluator(request)
+    context = _debrief_context(request)
+    if context["debrief"] is None:
+        return render(request, "exercises/evaluation/debrief.html", context)
+    response = HttpResponse(_pdf(context), content_type="application/pdf")
+    response["Content-Disposition"] = 'attachment; filename="after-action-report.pdf"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+_FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+
+
+def _pdf(context) -> bytes:
+    """The after-action report as PDF (fpdf2). A Unicode font where the system has one (Russian notes);
+    otherwise the core font, with what it cannot draw replaced."""
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    unicode_font = _FONT.exists()
+    if unicode_font:
+        pdf.add_font("body", "", str(_FONT))
+    family = "body" if unicode_font else "helvetica"
+
+    def line(text: str, size: int = 10) -> None:
+        text = str(text) if unicode_font else str(text).encode("latin-1", "replace").decode("latin-1")
+        pdf.set_font(family, size=size)
+        pdf.multi_cell(0, size * 0.55, text, new_x="LMARGIN", new_y="NEXT")
+
+    debrief, team = context["debrief"], context["team"]
+    score = debrief.evaluation.score
+    line(_("After-action report"), 16)
+    line(f"{context['title']} · {team.name}", 12)
+    line(_("Expected actions met: %(met)d of %(total)d") % {"met": score.met, "total": score.total}, 11)
+    for objective in context["objectives"]:
+        tally = objective["tally"]
+        line(f"{objective['id']}: {objective['text']} ({tally.met if tally else 0}/{tally.total if tally else 0})", 11)
+        for result in objective["results"]:
+            line(f"  {result.action_id} [{result.capability_target}] {result.reason}", 9)
+    line(_("Timeline"), 12)
+    for moment in debrief.timeline:
+        line(f"{moment.stamp}  {moment.what}", 9)
+    line(_("Observers' ratings"), 12)
+    for rating in debrief.ratings:
+        line(f"{rating.capability_target}: {rating.get_rating_display()} {rating.notes or ''}", 9)
+    line(_("Decision log"), 12)
+    for entry in debrief.log:
+        line(f"{entry.at:%H:%M} {entry.get_kind_display()}: {entry.text}", 9)
+    return bytes(pdf.output())

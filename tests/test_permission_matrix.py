@@ -57,6 +57,8 @@ PROGRAMME_RUNNERS = {R.TRAINING_COORDINATOR}
 # Scenario packages (tests/exercises/test_scenario_matrix.py): the installation's, read and changed by
 # training co-ordinators only; every relation alike.
 SCENARIO_EDITORS = {R.TRAINING_COORDINATOR}
+# Exercise evaluation (core/policy/evaluation.py): training co-ordinators; without ids the pages show their forms.
+EVALUATORS = {R.TRAINING_COORDINATOR}
 
 
 @dataclass(frozen=True)
@@ -146,6 +148,12 @@ MATRIX: list[Endpoint] = [
     Endpoint("core:audit", "GET", "plain", {R.AUDITOR}),
     Endpoint("core:audit_verify", "POST", "plain", {R.AUDITOR, R.SYSTEM_ADMINISTRATOR}),
     Endpoint("core:job", "GET", "plain", JOB_VIEWERS),
+    Endpoint("exercises:evaluation_board", "GET", "plain", EVALUATORS),
+    Endpoint("exercises:evaluation_board_rows", "GET", "plain", EVALUATORS),
+    Endpoint("exercises:evaluation_rate", "POST", "plain", EVALUATORS),
+    Endpoint("exercises:evaluation_log", "POST", "plain", EVALUATORS),
+    Endpoint("exercises:evaluation_debrief", "GET", "plain", EVALUATORS),
+    Endpoint("exercises:evaluation_debrief_pdf", "GET", "plain", EVALUATORS),
     Endpoint("directory:staff", "GET", "plain", {R.SYSTEM_ADMINISTRATOR}),
     Endpoint("directory:staff_add", "GET", "plain", {R.SYSTEM_ADMINISTRATOR}),
     Endpoint("directory:staff_edit", "GET", "plain", {R.SYSTEM_ADMINISTRATOR}),
@@ -241,6 +249,8 @@ MATRIX: list[Endpoint] = [
     Endpoint("exercises:notify", "POST", "object", PROGRAMME_RUNNERS, {"own"}),
     Endpoint("exercises:applicant", "GET", "object", PROGRAMME_RUNNERS, {"own"}),
     Endpoint("programme_report", "GET", "object", PROGRAMME_RUNNERS, {"own"}, api=True),
+    Endpoint("evaluation_team_get", "GET", "plain", EVALUATORS, api=True),
+    Endpoint("evaluation_rating_record", "POST", "plain", EVALUATORS, api=True),
 ]
 
 # Reachable without logging in, by design; none reads protected data.
@@ -387,7 +397,10 @@ def _request(client, endpoint: Endpoint, relation: str, world, membership, token
         if endpoint.method == "GET":
             return client.get(url)
         return client.post(url, bodies.get(endpoint.name, {}))
+    evaluated = _evaluation_path(world) if endpoint.name.startswith("evaluation_") else ""
     paths = {
+        "evaluation_team_get": f"{evaluated}?start=2026-01-01T00:00:00Z",
+        "evaluation_rating_record": f"{evaluated}/ratings",
         "me": "/api/v1/me", "token_list": "/api/v1/tokens", "token_issue": "/api/v1/tokens",
         "token_revoke": f"/api/v1/tokens/{_token_of(membership)}", "case_list": "/api/v1/cases?page_size=200",
         "case_get": f"/api/v1/cases/{case.pk}", "case_search": "/api/v1/cases/search",
@@ -413,6 +426,7 @@ def _request(client, endpoint: Endpoint, relation: str, world, membership, token
             f"/api/v1/cases/{world['notifiable'].pk if relation == 'own' else case.pk}/duty-notifications",
     }
     json_bodies = {
+        "evaluation_rating_record": {"capability_target": "ct-case", "rating": "S"},
         "token_issue": {"name": "matrix", "days": 1},
         "case_search": {"name": NAMES.get(relation, "Ona Own")},
         "case_create": {"given_name": "New", "family_name": "Person"},
@@ -433,6 +447,19 @@ def _request(client, endpoint: Endpoint, relation: str, world, membership, token
     if endpoint.method == "DELETE":
         return client.delete(path, **headers)
     return client.post(path, json_bodies.get(endpoint.name, {}), content_type="application/json", **headers)
+
+
+def _evaluation_path(world) -> str:
+    """A shipped scenario and the matrix's exercise realm, for the evaluation endpoints."""
+    from alliance.core.actor import system_actor
+    from alliance.exercises.services.scenarios import scenario_import
+    from tests.exercises.test_scenario_mutations import SHIPPED
+
+    if "evaluation_package" not in world:
+        world["evaluation_package"] = scenario_import(actor=system_actor(realm_id=world["live"].pk),
+                                                      path=SHIPPED / "dreamland-online-recruitment").pk
+    realm_id = world["cases"]["other_realm"].realm_id
+    return f"/api/v1/exercises/evaluation/packages/{world['evaluation_package']}/teams/{realm_id}"
 
 
 REFERRAL_STEPS = {"accept", "decline", "done", "revoke"}

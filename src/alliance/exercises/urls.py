@@ -1,9 +1,9 @@
 from django.urls import path
 
 from alliance.exercises.views import applications as public_views
+from alliance.exercises.views import evaluation, scenarios
 from alliance.exercises.views import programmes as programme_views
 from alliance.exercises.views import reports as report_views
-from alliance.exercises.views import scenarios
 
 app_name = "exercises"
 
@@ -36,4 +36,11 @@ urlpatterns: list = [
     path("scenarios/<slug:slug>/<str:version>/msel/", scenarios.scenario_msel_edit, name="scenario_msel_edit"),
     path("scenarios/<slug:slug>/<str:version>/edit/<str:file>/", scenarios.scenario_file_edit,
          name="scenario_file_edit"),
+    # Evaluation (item 6): the controllers' board, observers' ratings, the decision log, the debrief.
+    path("evaluation/board/", evaluation.board, name="evaluation_board"),
+    path("evaluation/board/rows/", evaluation.board_rows, name="evaluation_board_rows"),
+    path("evaluation/rate/", evaluation.rate, name="evaluation_rate"),
+    path("evaluation/log/", evaluation.log_add, name="evaluation_log"),
+    path("evaluation/debrief/", evaluation.debrief, name="evaluation_debrief"),
+    path("evaluation/debrief/pdf/", evaluation.debrief_pdf, name="evaluation_debrief_pdf"),
 ]

@@ -20,6 +20,11 @@ from alliance.core.policy.base import (
 )
 from alliance.core.policy.case import CASE
 from alliance.core.policy.casefile import may_read_part, readable_parts
+from alliance.core.policy.evaluation import (
+    may_evaluate_exercises,
+    may_rate_exercises,
+    may_read_exercise_realm,
+)
 from alliance.core.policy.home import reads_statistics, takes_part_in_exercises
 from alliance.core.policy.programme import APPLICANT, PROGRAMME
 from alliance.core.policy.referral import (
@@ -82,6 +87,9 @@ __all__ = [
     "may_download_xlsform",
     "may_edit_catalogues",
     "may_edit_scenarios",
+    "may_evaluate_exercises",
+    "may_rate_exercises",
+    "may_read_exercise_realm",
     "may_read_part",
     "may_receive_from_abroad",
     "may_take_referral_step",

@@ -1,4 +1,5 @@
 """models of the exercises app: one module per area (programmes, scenarios, runs)."""
 
+from alliance.exercises.models.evaluation import DecisionLogEntry, ObserverRating, Rating  # noqa: F401
 from alliance.exercises.models.programmes import Applicant, Call, Edition, Programme, SelectionRun  # noqa: F401
 from alliance.exercises.models.scenarios import ScenarioEvidence, ScenarioPackage  # noqa: F401

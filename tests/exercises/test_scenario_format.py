@@ -106,6 +106,18 @@ def test_a_trigger_waiting_for_a_sector_nobody_has_never_fires():
     assert any("no agency of sector 'health'" in p.reason and p.file == "msel.yaml" for p in problems)
 
 
+def test_a_trigger_waiting_for_a_catalogue_the_interview_never_asks_never_fires():
+    """ilo-11 is a shipped catalogue, but the reception interview asks others: no screening ever completes it."""
+    files = shipped_files("dreamland-fields-and-scaffolds")
+    text = files["msel.yaml"].decode()
+    assert "catalogue: ilo-ec-operational}" in text
+    problems = refused({**files, "msel.yaml": text.replace("catalogue: ilo-ec-operational}",
+                                                            "catalogue: ilo-11}").encode()})
+    line = next(n for n, row in enumerate(text.splitlines(), 1) if "catalogue: ilo-ec-operational}" in row)
+    assert any(p.file == "msel.yaml" and p.line == line and "never asks catalogue 'ilo-11'" in p.reason
+               for p in problems)
+
+
 def test_a_real_country_or_a_role_the_sector_cannot_give_is_refused():
     files = shipped_files("dreamland-online-recruitment")
     world = files["world.yaml"].decode()

@@ -105,8 +105,8 @@ def play_online(team: Team) -> None:
 
 
 def play_fields(team: Team) -> None:
-    """Tomas on the farm: the NGO caseworker screens (the ILO/EC questions; ILO-11 is recognised through the
-    HTCDS crosswalk), the police open the case and refer him to the New Start house (the caseworker's own
+    """Tomas on the farm: the NGO caseworker screens with the ILO-EC operational indicators the interview asks,
+    the police open the case and refer him to the New Start house (the caseworker's own
     organisation, so she cannot refer to it), the board decides, the FIU gets the bank statement."""
     team.screen("ngo-trainee", ["dr-job-nature", "cd-documents", "ec-wages", "cd-debt"], work_type="labour")
     case = team.open_case("police-trainee", "ForcedLabour")

@@ -21,8 +21,13 @@ from alliance.exercises.domain.scenario_package import schema as S
 from alliance.exercises.domain.scenario_package import vocabulary as V
 from alliance.exercises.domain.scenario_package.plain_yaml import Document, Path
 from alliance.exercises.domain.scenario_package.problems import Problem
+from alliance.screening.domain import interview
 
 FICTITIOUS_CODES = frozenset(code for code, _name in FICTITIOUS)
+
+
+# The catalogues the reception interview asks (screening/domain/interview.py).
+INTERVIEW_CATALOGUES = (interview.SCREEN, interview.OPERATIONAL, interview.CHILD)
 
 
 @cache
@@ -216,6 +221,10 @@ class Checker:
         if trigger.catalogue is not None and trigger.catalogue not in catalogue_indicators():
             self.add(f, (*at, "catalogue"), f"unknown screening catalogue {trigger.catalogue!r} (known: "
                      f"{', '.join(sorted(catalogue_indicators()))})")
+        elif trigger.catalogue is not None and trigger.catalogue not in INTERVIEW_CATALOGUES:
+            # A screening records the catalogues its interview asked; one it never asks never completes.
+            self.add(f, (*at, "catalogue"), f"the screening interview never asks catalogue {trigger.catalogue!r} "
+                     f"(it asks {', '.join(INTERVIEW_CATALOGUES)}), so this trigger can never fire")
 
     def cycles(self) -> None:
         """An `after:` chain that returns to where it started never fires: each inject waits for another. An

@@ -23,8 +23,8 @@ def api(db, client):
         def get(self, path, **kw):
             return client.get(path, HTTP_AUTHORIZATION=f"Bearer {raw}", **kw)
 
-        def post(self, path, body, **kw):
-            return client.post(path, body, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {raw}", **kw)
+        def post(self, path, body, content_type="application/json", **kw):
+            return client.post(path, body, content_type=content_type, HTTP_AUTHORIZATION=f"Bearer {raw}", **kw)
 
     return Api()
 
@@ -71,6 +71,18 @@ def test_malformed_json_is_refused(api):
     response = api.post("/api/v1/cases", "{not json")
     assert response.status_code in (400, 422)
     assert "error" in response.json()
+
+
+def test_a_body_django_cannot_parse_is_answered_in_the_api_shape(api, settings):
+    """Too many form fields (Django refuses to parse them, a SuspiciousOperation): a JSON 400, not an HTML
+    page, and nothing received."""
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 5
+    boundary = "b0undary"
+    parts = "".join(f'--{boundary}\r\nContent-Disposition: form-data; name="f{i}"\r\n\r\nx\r\n' for i in range(9))
+    response = api.post("/api/v1/cases/packages/receive", f"{parts}--{boundary}--\r\n",
+                        content_type=f"multipart/form-data; boundary={boundary}")
+    assert response.status_code == 400 and response["Content-Type"].startswith("application/json")
+    assert response.json()["error"]["code"] == "bad_request"
 
 
 def test_oversized_body_is_refused_before_parsing(api, settings):

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import SuspiciousOperation
 from django.http import Http404
+from django.http.multipartparser import MultiPartParserError
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -63,6 +65,14 @@ api = NinjaAPI(
 def _error(request, status: int, code: str, message: str, details=None):
     return api.create_response(request, {"error": {"code": code, "message": message, "details": details or {}}},
                                status=status)
+
+
+@api.exception_handler(SuspiciousOperation)
+@api.exception_handler(MultiPartParserError)
+def _malformed(request, exc):
+    # A body Django refuses to parse (a broken multipart, too many fields, too large): the API answers in
+    # its own JSON shape, not with Django's HTML 400 page. The reason stays out: it may echo the input.
+    return _error(request, 400, "bad_request", "The request body could not be read.")
 
 
 @api.exception_handler(NinjaValidationError)

@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install demo test test-sqlite test-postgres test-browser lint bench bench-quick messages clean
+.PHONY: install demo test lint bench bench-quick messages screenshots clean
 
 $(STAMP): requirements/lock.txt requirements/build.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,13 @@ messages: install
 	cd src/alliance && ALLIANCE_PROFILE=test ALLIANCE_VAR_DIR=$$(mktemp -d) ../../$(BIN)/django-admin makemessages -l ru --ignore=migrations --settings=alliance.config.settings
 	cd src/alliance && ALLIANCE_PROFILE=test ALLIANCE_VAR_DIR=$$(mktemp -d) ../../$(BIN)/django-admin compilemessages --settings=alliance.config.settings
 	$(BIN)/python -m alliance.i18n_check
+
+# docs/screenshots again, from the Dreamland demo in Chromium (tests/e2e/test_screenshots.py, which runs only with
+# ALLIANCE_SCREENSHOTS=1); run it after a change to the look. Without Chromium the test would only be skipped,
+# so the target stops first.
+screenshots: install
+	@test -x "$${ALLIANCE_CHROMIUM:-/usr/bin/chromium}" || { echo "Chromium not found (apt-get install chromium, or set ALLIANCE_CHROMIUM)"; exit 1; }
+	ALLIANCE_SCREENSHOTS=1 ALLIANCE_PROFILE=test ALLIANCE_VAR_DIR=$$(mktemp -d) $(BIN)/python -m pytest -m browser tests/e2e/test_screenshots.py -q
 
 clean:
 	rm -rf $(VENV) var/*.sqlite3*

@@ -163,13 +163,13 @@ def in_process(token: str, actor, calls: int) -> tuple[dict[str, dict], dict[str
     parts = {"token_resolve (bearer token lookup)": (lambda: token_resolve(raw=token, address="127.0.0.1"))
              if resolve_takes_address else (lambda: token_resolve(token)),
              "count of the policy-scoped list": lambda: scoped(actor=actor).count()}
-    values = list(selectors.as_rows(scoped(actor=actor))[:50])
+    values = list(selectors.as_rows(queryset=scoped(actor=actor))[:50])
 
     def rows_and_schema():
-        rows = selectors.rows_of(values)
+        rows = selectors.rows_of(values=values)
         CasePage(items=rows, count=len(rows), page=1, page_size=50).model_dump_json()
 
-    parts["page of 50 rows (selectors.as_rows)"] = lambda: list(selectors.as_rows(scoped(actor=actor))[:50])
+    parts["page of 50 rows (selectors.as_rows)"] = lambda: list(selectors.as_rows(queryset=scoped(actor=actor))[:50])
     parts["50 list rows + response schema"] = rows_and_schema
     shown = [row[0] for row in values]
     parts["case_list_audit (one audit append)"] = lambda: selectors.case_list_audit(actor=actor, ids=shown)

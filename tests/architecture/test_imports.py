@@ -1,6 +1,7 @@
 """The import rules of the house plan (docs/architecture.md), read from the source with `ast`, no Django:
 
-(a) the apps form no import cycle: an app is either below another or above it, never both;
+(a) the apps form no import cycle: an app is either below another or above it, never both; and each imports
+    only the apps before it in APPS, so the order docs/architecture.md gives is the order the code keeps;
 (b) `core` imports no other alliance app (it names models by label and resolves them lazily);
 (c) views and API handlers never reach a protected model's manager (`Case.objects`): every read of
     personal or case data goes through a selector, which narrows it by the policy and the realm and audits it;
@@ -24,8 +25,9 @@ import pytest
 
 SRC = Path(__file__).resolve().parents[2] / "src"
 PACKAGE = SRC / "alliance"
-# The apps in the import graph. `config` (settings, root urls, the API assembly) and `cli.py` sit above every
-# app and may import anything; nothing may import them, which the graph checks too.
+# The apps in the import graph, lowest first: each may import only those before it. `config` (settings, root
+# urls, the API assembly) and `cli.py` sit above every app and may import anything; nothing may import them,
+# which the graph checks too.
 APPS = ("core", "directory", "cases", "screening", "exercises", "web")
 TOP = ("config", "cli")
 MANAGERS = ("objects", "_default_manager", "_base_manager")
@@ -41,25 +43,10 @@ PROTECTED_WITHOUT_MARKERS = {
     "JobRun",  # a job's result can name cases; job_get_for shows a job to its starter only
 }
 
-# Existing breaks of a rule in modules another session is changing (issue 9, items 1 and 3). Each entry names
-# the module and the function or import and says why it is tolerated; whoever fixes one removes it here, and
-# the test fails if an entry no longer matches anything, so the list can only shrink.
-KNOWN_VIOLATIONS: set[tuple[str, str]] = {
-    # (c) cases/views/register.py (another session's) reads a case's consents with Consent.objects in the view.
-    ("cases/views/register.py", "Consent.objects"),
-    # (d) cases: helpers the pages and the API call by position (rows for lists, labels, the retention date,
-    # the audit-reason format), the case file's text and date checks (to move into domain/), and the HTCDS
-    # import slot. Each is to become keyword-only, or private (_name) once no other module needs it.
-    *[("cases/selectors/data_protection.py", name) for name in ("access_rows",)],
-    *[("cases/selectors/details.py", name) for name in ("labelled",)],
-    *[("cases/selectors/referrals.py", name) for name in ("notification_row", "unread_count")],
-    *[("cases/selectors/register.py", name) for name in ("shown_cases", "list_row", "as_rows", "rows_of")],
-    *[("cases/selectors/subject_access.py", name) for name in ("withheld",)],
-    *[("cases/services/casefile/gate.py", name) for name in ("clean_text", "in_order", "choice",)],
-    *[("cases/services/data_protection.py", name) for name in ("duty_to_notify_blockers",)],
-    *[("cases/services/htcds.py", name) for name in ("import_slot",)],
-    *[("cases/services/retention.py", name) for name in ("retention_ends",)],
-}
+# Tolerated breaks of a rule, each as (module, function or import) with a comment saying why. Issue 9 left
+# none; the test fails if an entry no longer matches anything, so the list can only shrink: a new break is
+# fixed, not added here.
+KNOWN_VIOLATIONS: set[tuple[str, str]] = set()
 
 
 @dataclass(frozen=True)
@@ -168,6 +155,15 @@ def graph_problems(edges: dict[tuple[str, str], list[tuple[str, int]]]) -> list[
     return problems
 
 
+def order_problems(edges: dict[tuple[str, str], list[tuple[str, int]]]) -> list[Problem]:
+    """Every import of an app that comes later in APPS (above the importer): caught even before the other app
+    imports back, which would make it a cycle."""
+    return [Problem(path, f"imports {target}", f"{path}:{line} imports {target}, which is above {source}")
+            for (source, target), wheres in sorted(edges.items())
+            if source in APPS and target in APPS and APPS.index(target) > APPS.index(source)
+            for path, line in wheres]
+
+
 def core_problems(edges: dict[tuple[str, str], list[tuple[str, int]]]) -> list[Problem]:
     return [Problem(path, f"imports {target}", f"{path}:{line} imports {target}: core imports no other app")
             for (source, target), wheres in sorted(edges.items()) if source == "core" for path, line in wheres]
@@ -264,6 +260,11 @@ def test_no_import_cycle_between_apps(modules):
     assert problems == [], "\n".join(problems)
 
 
+def test_apps_import_only_the_apps_below_them(modules):
+    problems = unexcused(order_problems(app_edges(modules)))
+    assert problems == [], "\n".join(problems)
+
+
 def test_core_imports_no_other_app(modules):
     problems = unexcused(core_problems(app_edges(modules)))
     assert problems == [], "\n".join(problems)
@@ -319,6 +320,15 @@ def test_a_hidden_function_level_import_still_makes_a_cycle():
     assert len(graph_problems(app_edges(bad))) == 2
 
 
+def test_an_import_of_a_higher_app_is_caught_before_it_makes_a_cycle():
+    bad = [module_from_source("exercises/services/runs.py", "from alliance.web.views import home\n"),
+           module_from_source("cases/selectors/register.py", "from alliance.screening.models import Screening\n")]
+    assert graph_problems(app_edges(bad)) == []  # no cycle yet: neither is imported back
+    assert [str(p) for p in order_problems(app_edges(bad))] == [
+        "cases/selectors/register.py:1 imports screening, which is above cases",
+        "exercises/services/runs.py:1 imports web, which is above exercises"]
+
+
 def test_an_import_of_config_is_caught():
     bad = [module_from_source("core/keyring.py", "from alliance.config.secrets import write_private_file\n")]
     assert [str(p) for p in graph_problems(app_edges(bad))] == [
@@ -337,6 +347,7 @@ def test_the_graph_of_a_good_layering_is_clean():
             module_from_source("web/dashboard.py", "from alliance.cases.selectors import register\n"),
             module_from_source("config/urls.py", "from alliance.web import views\n")]
     assert graph_problems(app_edges(good)) == [] and core_problems(app_edges(good)) == []
+    assert order_problems(app_edges(good)) == []
 
 
 @pytest.mark.parametrize("source", [

@@ -1,5 +1,5 @@
 """The case page's tabs: each shows the case's fields and its own sections only, HTMX loads a tab from
-the same URL (so through the same gate and audit), and the page without a tab is the whole case.
+the same URL (so through the same gate and audit), the page opens on the overview and "whole case" shows all.
 The empty forms on the page are rendered once (core/blank_forms.py) with the same markup."""
 
 from __future__ import annotations
@@ -28,10 +28,13 @@ def desk(db):
 def test_whole_page_and_each_tab(client, desk):
     client.force_login(desk["officer"].user)
     case = desk["case"].pk
-    whole = client.get(f"/cases/{case}/").content.decode()
+    whole = client.get(f"/cases/{case}/?tab=all").content.decode()
+    assert 'data-testid="tab-all" aria-current="page"' in whole
     for testid in ("case-fields", "nrm-panel", "details-panel", "referrals-panel", "casefile", "consents"):
         assert f'data-testid="{testid}"' in whole, testid
-    overview = client.get(f"/cases/{case}/?tab=overview").content.decode()
+    overview = client.get(f"/cases/{case}/").content.decode()
+    asked = client.get(f"/cases/{case}/?tab=overview").content.decode()
+    assert 'data-testid="tab-overview" aria-current="page"' in asked
     assert 'data-testid="details-panel"' in overview and "Lea" in overview
     assert 'data-testid="nrm-panel"' not in overview and 'data-testid="casefile"' not in overview
     assert 'data-testid="tab-overview" aria-current="page"' in overview
@@ -41,8 +44,9 @@ def test_whole_page_and_each_tab(client, desk):
     assert 'data-testid="referrals-panel"' in referrals and 'data-testid="consents"' in referrals
     assert 'data-testid="casefile"' not in referrals
     assert 'data-testid="casefile"' in client.get(f"/cases/{case}/?tab=casefile").content.decode()
-    # An unknown tab is the whole page.
-    assert 'data-testid="casefile"' in client.get(f"/cases/{case}/?tab=nonsense").content.decode()
+    # An unknown tab is the overview.
+    unknown = client.get(f"/cases/{case}/?tab=nonsense").content.decode()
+    assert 'data-testid="tab-overview" aria-current="page"' in unknown and 'data-testid="casefile"' not in unknown
 
 
 def test_htmx_tab_is_a_fragment_of_the_same_page_gate_and_audit(client, desk):
@@ -55,7 +59,7 @@ def test_htmx_tab_is_a_fragment_of_the_same_page_gate_and_audit(client, desk):
     assert 'data-testid="nrm-panel"' in body and 'data-testid="tab-nrm" aria-current="page"' in body
     assert "HX-Request" in response["Vary"]
     assert AuditEvent.objects.filter(action="view", object_type="case", object_id=case).count() == before + 1
-    whole = client.get(f"/cases/{case}/", **HX).content.decode()
+    whole = client.get(f"/cases/{case}/?tab=all", **HX).content.decode()
     assert 'data-testid="casefile"' in whole and "<html" not in whole
     # A history restore (the back button) asks for the whole page.
     restored = client.get(f"/cases/{case}/?tab=nrm", HTTP_HX_HISTORY_RESTORE_REQUEST="true", **HX)

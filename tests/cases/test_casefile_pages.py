@@ -70,7 +70,7 @@ def test_note_and_its_errors(client, desk):
                                                      {"body": "", "sensitivity": "standard"})
     # A restricted note is its author's alone: a colleague's page does not show it.
     client.force_login(desk.colleague.user)
-    assert "Afraid of the landlord" not in client.get(f"/cases/{desk.case.pk}/").content.decode()
+    assert "Afraid of the landlord" not in client.get(f"/cases/{desk.case.pk}/?tab=casefile").content.decode()
 
 
 def test_support_plan_and_services_through_the_page(client, desk):
@@ -110,5 +110,5 @@ def test_timeline_page_is_paginated(client, desk):
     second = client.get(f"/cases/{desk.case.pk}/timeline/?page=2").content.decode()
     assert "Task: Task 0 <small>" in second and "Task 54" not in second
     assert client.get(f"/cases/{desk.case.pk}/timeline/?page=abc").status_code == 200
-    case_page = client.get(f"/cases/{desk.case.pk}/").content.decode()
+    case_page = client.get(f"/cases/{desk.case.pk}/?tab=casefile").content.decode()
     assert f"/cases/{desk.case.pk}/timeline/" in case_page  # the panel shows the latest and links to the rest

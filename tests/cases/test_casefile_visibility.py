@@ -98,7 +98,7 @@ def filled(desk):
 
 def test_a_limited_share_reads_nothing_of_the_file_on_the_page(client, desk, filled):
     client.force_login(desk.clinic.user)
-    page = client.get(f"/cases/{desk.case.pk}/").content.decode()
+    page = client.get(f"/cases/{desk.case.pk}/?tab=casefile").content.decode()
     assert 'data-testid="timeline"' in page
     # No dated history either: it would tell when each decision was taken.
     for hidden in ('data-testid="tasks"', 'data-testid="notes"', 'data-testid="documents"', "Book interpreter",
@@ -135,7 +135,7 @@ def test_a_limited_share_reads_nothing_of_the_file_through_the_api(client, desk,
 
 def test_a_full_share_reads_and_works_on_the_file(client, desk, filled):
     client.force_login(desk.shelter.user)
-    page = client.get(f"/cases/{desk.case.pk}/").content.decode()
+    page = client.get(f"/cases/{desk.case.pk}/?tab=casefile").content.decode()
     for shown in ("Book interpreter", "Fears her uncle", "statement.pdf", "Dream Lawyers", 'data-testid="add-task"'):
         assert shown in page, shown
     assert client.get(f"/cases/documents/{filled['document'].pk}/").content == PDF
@@ -143,7 +143,7 @@ def test_a_full_share_reads_and_works_on_the_file(client, desk, filled):
 
 def test_a_reader_who_may_not_edit_sees_no_forms(client, desk, filled):
     client.force_login(desk.authority.user)
-    page = client.get(f"/cases/{desk.case.pk}/").content.decode()
+    page = client.get(f"/cases/{desk.case.pk}/?tab=casefile").content.decode()
     assert "Book interpreter" in page and 'data-testid="add-task"' not in page and "upload-document" not in page
     assert client.get(f"/cases/tasks/{filled['task'].pk}/").status_code == 404
 

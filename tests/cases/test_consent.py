@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from alliance.cases.models import CaseShare, Consent
+from alliance.cases.selectors.register import consent_get_for
 from alliance.cases.services import case_create, case_share, consent_record, consent_withdraw
 from alliance.core import roles as R
 from alliance.core.errors import NotFound, ValidationFailed
@@ -97,3 +98,35 @@ def test_only_the_owning_organisation_records_consent(intake):
     stranger = factories.actor(factories.member(intake["shelter"], [R.CASE_WORKER]))
     with pytest.raises(NotFound):
         consent_record(actor=stranger, case_id=intake["case"].pk, purpose="assistance", language="en")
+
+
+def test_the_consent_gate_answers_not_found_alike_and_audits_each_refusal(intake):
+    consent = consent_record(actor=intake["frontline"], case_id=intake["case"].pk, purpose="assistance",
+                             language="en")
+    assert consent_get_for(actor=intake["frontline"], consent_id=consent.pk, action=R.CASE_SHARE) == consent
+    stranger = factories.actor(factories.member(intake["shelter"], [R.CASE_WORKER]))
+    for actor, consent_id in ((stranger, consent.pk), (intake["frontline"], consent.pk + 1000),
+                              (intake["frontline"], str(consent.pk))):
+        with pytest.raises(NotFound):
+            consent_get_for(actor=actor, consent_id=consent_id, action=R.CASE_SHARE, what="consent.withdraw")
+    denied = AuditEvent.objects.filter(action="denied", object_type="consent", reason="consent.withdraw")
+    assert denied.count() == 3
+
+
+def test_the_withdraw_page_goes_back_to_the_case_and_hides_another_organisations_consent(client, intake):
+    from alliance.directory.models import User
+
+    consent = consent_record(actor=intake["frontline"], case_id=intake["case"].pk, purpose="assistance",
+                             language="en")
+    stranger = factories.actor(factories.member(intake["shelter"], [R.CASE_WORKER]))
+    client.force_login(User.objects.get(pk=stranger.user_id))
+    assert client.post(f"/cases/consents/{consent.pk}/withdraw/").status_code == 404
+    consent.refresh_from_db()
+    assert consent.withdrawn_on is None
+    client.force_login(User.objects.get(pk=intake["frontline"].user_id))
+    response = client.post(f"/cases/consents/{consent.pk}/withdraw/")
+    assert response.status_code == 302 and response["Location"] == f"/cases/{intake['case'].pk}/?tab=referrals"
+    consent.refresh_from_db()
+    assert consent.withdrawn_on is not None
+    again = client.post(f"/cases/consents/{consent.pk}/withdraw/")  # already withdrawn: a message, same page
+    assert again.status_code == 302 and again["Location"] == f"/cases/{intake['case'].pk}/?tab=referrals"

@@ -64,7 +64,7 @@ def test_refused_when_the_person_consented_to_referral(police):
 def test_consent_to_statistics_alone_is_no_consent_to_referral(police):
     case = _adult(police)
     consent_record(actor=police, case_id=case.pk, purpose="statistics", language="en")
-    assert duty_to_notify_blockers(case) == []
+    assert duty_to_notify_blockers(case=case) == []
 
 
 def test_refused_for_a_child(police):
@@ -101,7 +101,7 @@ def test_the_page_button_and_the_api(client, police):
 
     case = _adult(police)
     client.force_login(User.objects.get(pk=police.user_id))
-    page = client.get(f"/cases/{case.pk}/").content.decode()
+    page = client.get(f"/cases/{case.pk}/?tab=data_protection").content.decode()
     assert 'data-testid="duty-notify"' in page and "National Rapporteur of Dreamland" in page
     second = _adult(police)
     _t, raw = token_issue(actor=police, name="t", days=1)
@@ -110,7 +110,7 @@ def test_the_page_button_and_the_api(client, police):
     again = client.post(f"/api/v1/cases/{second.pk}/duty-notifications", HTTP_AUTHORIZATION=f"Bearer {raw}")
     assert again.status_code == 422
     client.post(f"/cases/{case.pk}/duty-notification/")
-    page = client.get(f"/cases/{case.pk}/").content.decode()
+    page = client.get(f"/cases/{case.pk}/?tab=data_protection").content.decode()
     assert 'data-testid="duty-sent"' in page and 'data-testid="duty-notify"' not in page
 
 

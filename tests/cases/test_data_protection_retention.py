@@ -258,7 +258,7 @@ def test_the_page_forms_hold_and_delete(client, worker):
 
     case = _closed_case(worker)
     client.force_login(User.objects.get(pk=worker.user_id))
-    page = client.get(f"/cases/{case.pk}/").content.decode()
+    page = client.get(f"/cases/{case.pk}/?tab=data_protection").content.decode()
     assert "Anonymised after" in page and 'data-testid="delete-case"' in page
     client.post(f"/cases/{case.pk}/legal-hold/", {"hold": "set", "reason": "Trial pending"})
     assert Case.objects.get(pk=case.pk).legal_hold

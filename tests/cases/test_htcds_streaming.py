@@ -188,13 +188,13 @@ def test_memory_stays_near_the_files_size(importer):
 
 def test_a_second_import_while_one_runs_is_refused_and_writes_nothing(importer):
     actor = factories.actor(importer)
-    with import_slot(actor), pytest.raises(Conflict) as caught:
+    with import_slot(actor=actor), pytest.raises(Conflict) as caught:
         htcds_import(actor=actor, data=_file(*_good(2)))
     assert "Another HTCDS import of yours is still running" in str(caught.value)
     assert _cases(actor) == 0
     # Someone else in the organisation is not held up, and once the first import is over the user may import.
     colleague = factories.actor(factories.member(importer.organisation, [R.CASE_WORKER]))
-    with import_slot(actor):
+    with import_slot(actor=actor):
         assert htcds_import(actor=colleague, data=_file(*_good(1))).created == 1
     assert htcds_import(actor=actor, data=_file(*_good(2))).created == 2
     assert list(JobRun.objects.filter(kind=service.IMPORT_KIND, user_id=actor.user_id)
@@ -231,7 +231,7 @@ def test_two_imports_started_together_one_runs_and_one_is_refused(monkeypatch):
     def attempt():
         try:
             barrier.wait(10)
-            with import_slot(actor):
+            with import_slot(actor=actor):
                 outcomes.append("ran")
                 release.wait(10)  # hold the slot until the other has tried (or give up: then both ran)
         except Conflict:
@@ -271,7 +271,7 @@ def test_the_page_and_the_api_answer_409_while_an_import_runs(client, importer):
     actor = factories.actor(importer)
     _t, raw = token_issue(actor=actor, name="t", days=1)
     client.force_login(importer.user)
-    with import_slot(actor):
+    with import_slot(actor=actor):
         upload = SimpleUploadedFile("cases.csv", _file(*_good(1)), content_type="text/csv")
         page = client.post("/cases/htcds/", {"file": upload, "mode": "all_or_nothing"})
         assert page.status_code == 409

@@ -30,7 +30,7 @@ def desk(db):
 
 def test_competent_authority_decides_from_the_case_page(client, desk):
     client.force_login(desk["decider"].user)
-    page = client.get(f"/cases/{desk['case'].pk}/").content.decode()
+    page = client.get(f"/cases/{desk['case'].pk}/?tab=nrm").content.decode()
     assert 'data-testid="step-reasonable_grounds"' in page and "Reasonable-grounds decision due" in page
     response = client.post(f"/cases/{desk['case'].pk}/nrm/", {"transition": "reasonable_grounds",
                                                              "outcome": "positive", "reason": "Indicators met"},
@@ -50,7 +50,7 @@ def test_limited_share_sees_the_decision_not_the_reason(client, desk):
     case_transition(actor=factories.actor(desk["decider"]), case_id=desk["case"].pk,
                     transition="reasonable_grounds", outcome="positive", reason="Statement of 3 May, debt bondage")
     client.force_login(desk["worker"].user)
-    page = client.get(f"/cases/{desk['case'].pk}/").content.decode()
+    page = client.get(f"/cases/{desk['case'].pk}/?tab=nrm").content.decode()
     assert "Presumed victim (reasonable grounds)" in page and "Presumed victim" in page
     # Not who decided, when or why, nor the deadlines or the child procedure.
     assert "debt bondage" not in page and "Authority" not in page and 'data-testid="clocks"' not in page

@@ -50,7 +50,7 @@ def _no_secret(text: str) -> None:
 
 def test_refer_from_the_case_page(client, desk):
     client.force_login(desk["officer"].user)
-    page = client.get(f"/cases/{desk['case'].pk}/").content.decode()
+    page = client.get(f"/cases/{desk['case'].pk}/?tab=referrals").content.decode()
     assert 'data-testid="refer"' in page
     response = client.post(f"/cases/{desk['case'].pk}/refer/", {
         "kind": "referral", "organisation": desk["shelter"].pk, "scope": "limited", "purpose": "Shelter placement",
@@ -98,7 +98,7 @@ def test_inbox_lists_waiting_referrals_first_and_marks_overdue(client, desk):
 def test_accept_and_decline_from_the_pages(client, desk):
     share = _refer(desk)
     client.force_login(desk["worker"].user)
-    page = client.get(f"/cases/{desk['case'].pk}/").content.decode()
+    page = client.get(f"/cases/{desk['case'].pk}/?tab=referrals").content.decode()
     assert f'data-testid="accept-{share.pk}"' in page and 'data-testid="refer"' not in page
     _no_secret(page)
     response = client.post(f"/cases/referrals/{share.pk}/accept/")

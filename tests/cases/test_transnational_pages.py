@@ -66,14 +66,14 @@ def test_partners_page_refuses_a_wrong_fingerprint_and_adds_with_the_right_one(c
 
 def test_case_page_offers_sending_only_with_consent_or_an_override(client, world):
     _login(client, world["sender"].worker)
-    page = client.get(f"/cases/{world['case'].pk}/")
+    page = client.get(f"/cases/{world['case'].pk}/?tab=transnational")
     assert b'data-testid="send-package"' in page.content and b"Harbour North" in page.content
     unconsented = consented_case(world["sender"], "XM", given_name="Amira", family_name="Haddad")
     from tests import factories
 
     frontline = factories.member(world["sender"].organisation, ["frontline_responder"])
     client.force_login(frontline.user)
-    page = client.get(f"/cases/{unconsented.pk}/")
+    page = client.get(f"/cases/{unconsented.pk}/?tab=transnational")
     assert b'data-testid="transnational"' in page.content and b'data-testid="send-package"' not in page.content
 
 

@@ -265,6 +265,13 @@ def server(_database_restored, _live_server_reopened, transactional_db, _audit_r
 
 # --- Helpers for tests ---------------------------------------------------------------------------------
 
+def open_tab(page, name: str) -> None:
+    """Open one tab of the case page as a person does: a click, loaded in place (HTMX), the address follows."""
+    page.get_by_test_id(f"tab-{name}").click()
+    page.wait_for_url(f"**?tab={name}")
+    page.wait_for_selector(f'[data-testid="tab-{name}"][aria-current="page"]')
+
+
 def log_in(page, email: str, password: str) -> None:
     """Fill the log-in form and submit; the caller checks where it lands."""
     page.goto("/accounts/login/")

@@ -1,6 +1,6 @@
-"""The case page's tabs in a real browser: a tab loads its sections with HTMX in place (the address follows,
-the tab is marked current and keeps the focus), and the whole case comes back the same way; without script
-the same links are plain pages (tests/cases/test_case_tabs.py)."""
+"""The case page's tabs in a real browser: the page opens on the overview, a tab loads its sections with HTMX
+in place (the address follows, the tab is marked current and keeps the focus), and the whole case loads the
+same way; without script the same links are plain pages (tests/cases/test_case_tabs.py)."""
 
 from __future__ import annotations
 
@@ -21,7 +21,8 @@ def test_tabs_load_in_place(page, server, console):
 
     log_in(page, officer.user.email, factories.PASSWORD)
     page.goto(f"/cases/{case.pk}/")
-    assert page.get_by_test_id("casefile").count() == 1
+    assert page.get_by_test_id("tab-overview").get_attribute("aria-current") == "page"
+    assert page.get_by_test_id("details-panel").count() == 1 and page.get_by_test_id("casefile").count() == 0
     page.get_by_test_id("tab-nrm").click()
     page.wait_for_url(f"**/cases/{case.pk}/?tab=nrm")
     assert page.get_by_test_id("tab-nrm").get_attribute("aria-current") == "page"
@@ -31,6 +32,6 @@ def test_tabs_load_in_place(page, server, console):
     page.wait_for_url(f"**/cases/{case.pk}/?tab=casefile")
     assert page.get_by_test_id("casefile").count() == 1 and page.get_by_test_id("nrm-panel").count() == 0
     page.locator("#case-tab-all").click()
-    page.wait_for_url(f"**/cases/{case.pk}/")
+    page.wait_for_url(f"**/cases/{case.pk}/?tab=all")
     assert page.get_by_test_id("nrm-panel").count() == 1 and page.get_by_test_id("casefile").count() == 1
     assert "Amina" in page.get_by_test_id("case-fields").inner_text()

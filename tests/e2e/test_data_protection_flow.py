@@ -10,7 +10,7 @@ from alliance.cases.models import Case, DutyNotification
 from alliance.cases.services import case_create, case_transition
 from alliance.core import roles as R
 from tests import factories
-from tests.e2e.conftest import log_in
+from tests.e2e.conftest import log_in, open_tab
 
 pytestmark = pytest.mark.browser
 
@@ -24,6 +24,7 @@ def test_notify_access_tab_hold_and_delete(page, server, console):
 
     log_in(page, officer.user.email, factories.PASSWORD)
     page.goto(f"/cases/{case.pk}/")
+    open_tab(page, "data_protection")
     assert "Anonymised after" in page.get_by_test_id("retention").inner_text()
 
     page.once("dialog", lambda dialog: dialog.accept())

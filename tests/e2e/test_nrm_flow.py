@@ -8,7 +8,7 @@ import pytest
 
 from alliance.core import roles as R
 from tests import factories
-from tests.e2e.conftest import log_in
+from tests.e2e.conftest import log_in, open_tab
 
 pytestmark = pytest.mark.browser
 
@@ -35,6 +35,7 @@ def test_presumed_victim_consent_share_and_decision(page, server):
         page.get_by_role("button", name="Open the case").click()
     case_url = page.url
     assert "Amina" in page.content()
+    open_tab(page, "referrals")
 
     for organisation, scope in ((shelter, "limited"), (authority, "full")):
         page.locator("summary", has_text="Record consent").click()
@@ -55,6 +56,7 @@ def test_presumed_victim_consent_share_and_decision(page, server):
 
     log_in(page, "authority@dreamland.test", factories.PASSWORD)
     page.goto(case_url)
+    open_tab(page, "nrm")
     page.locator("summary", has_text="Record the reasonable-grounds decision").click()
     page.locator("#reasonable_grounds_outcome").select_option("positive")
     page.locator("#reasonable_grounds_reason").fill("Indicators of forced labour met")
@@ -66,6 +68,7 @@ def test_presumed_victim_consent_share_and_decision(page, server):
 
     log_in(page, "shelter@dreamland.test", factories.PASSWORD)
     page.goto(case_url)
+    open_tab(page, "nrm")
     assert page.get_by_test_id("trafficking-status").inner_text() == "Presumed victim"
     assert page.get_by_test_id("limited-scope").is_visible()
     content = page.content()

@@ -10,7 +10,7 @@ import pytest
 from alliance.cases.models import CaseShare
 from alliance.core import roles as R
 from tests import factories
-from tests.e2e.conftest import log_in
+from tests.e2e.conftest import log_in, open_tab
 
 pytestmark = pytest.mark.browser
 
@@ -71,6 +71,7 @@ def test_refer_accept_reflection_and_identification(page, server, console):
     with page.expect_navigation():
         page.get_by_role("button", name="Open the case").click()
     case_url = page.url
+    open_tab(page, "referrals")
     _consent(page, shelter)
     _consent(page, authority)
     page.locator("summary", has_text="Refer or transfer the case").click()
@@ -102,6 +103,7 @@ def test_refer_accept_reflection_and_identification(page, server, console):
     _submit(page, f"accept-{referral.pk}")
     assert "The referral is accepted." in page.content()
     assert page.url == case_url
+    open_tab(page, "referrals")
     assert page.get_by_test_id("referral-status").inner_text() == "Accepted"
     assert page.get_by_test_id("limited-scope").is_visible()
     _log_out(page)
@@ -109,11 +111,13 @@ def test_refer_accept_reflection_and_identification(page, server, console):
     # The authority finds reasonable grounds; the police case worker starts the reflection period.
     log_in(page, "authority@dreamland.test", factories.PASSWORD)
     page.goto(case_url)
+    open_tab(page, "nrm")
     _step(page, "Record the reasonable-grounds decision", outcome="positive",
           reason="Indicators of forced labour met")
     _log_out(page)
     log_in(page, "caseworker@dreamland.test", factories.PASSWORD)
     page.goto(case_url)
+    open_tab(page, "nrm")
     _step(page, "Start the recovery and reflection period")
     assert "Recovery and reflection period ends" in page.get_by_test_id("clocks").inner_text()
     _log_out(page)
@@ -121,6 +125,7 @@ def test_refer_accept_reflection_and_identification(page, server, console):
     # The authority sees the reflection clock and records the identification decision.
     log_in(page, "authority@dreamland.test", factories.PASSWORD)
     page.goto(case_url)
+    open_tab(page, "nrm")
     assert "Recovery and reflection period ends" in page.get_by_test_id("clocks").inner_text()
     _step(page, "Record the conclusive-grounds decision", outcome="positive",
           reason="Conclusive grounds: forced labour on the farm")
@@ -130,6 +135,7 @@ def test_refer_accept_reflection_and_identification(page, server, console):
     # The shelter sees the decision, not the name, the reasons or the deadlines.
     log_in(page, "shelter@dreamland.test", factories.PASSWORD)
     page.goto(case_url)
+    open_tab(page, "nrm")
     assert page.get_by_test_id("trafficking-status").inner_text() == "Identified victim"
     assert page.get_by_test_id("limited-scope").is_visible()
     content = page.content()

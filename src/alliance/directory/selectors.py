@@ -24,9 +24,11 @@ def memberships_of(*, user: User) -> list[Membership]:
     return list(user.memberships.filter(is_active=True).select_related("organisation").order_by("id"))
 
 
-def realms_for(*, user: User) -> list[Realm]:
-    """The live realm for every active member, plus the exercise realms they take part in."""
-    realms = [live_realm()] if user.memberships.filter(is_active=True).exists() else []
+def realms_for(*, user: User, memberships: list[Membership] | None = None) -> list[Realm]:
+    """The live realm for every active member, plus the exercise realms they take part in. A caller that
+    has just read the user's active memberships passes them, which saves asking again."""
+    member = bool(memberships) if memberships is not None else user.memberships.filter(is_active=True).exists()
+    realms = [live_realm()] if member else []
     realms += list(user.exercise_realms.order_by("name"))
     return realms
 
@@ -94,6 +96,8 @@ def actor_for_session(*, request) -> Actor:
     memberships = memberships_of(user=user)
     chosen = next((m for m in memberships if m.pk == request.session.get(SESSION_MEMBERSHIP)), None)
     chosen = chosen or (memberships[0] if memberships else None)
-    realms = realms_for(user=user)
+    realms = realms_for(user=user, memberships=memberships)
     realm = next((r for r in realms if r.pk == realm_id), None) or (realms[0] if realms else live_realm())
+    # The page shell lists the same memberships and realms (web/context.py): read once per request.
+    request.session_memberships, request.session_realms = memberships, realms
     return actor_for(user=user, membership=chosen, realm=realm, address=address, channel="web")

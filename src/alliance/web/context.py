@@ -14,11 +14,15 @@ def shell(request) -> dict:
     from alliance.cases.services import transnational
     from alliance.directory.selectors import memberships_of, realms_for
 
-    realms = realms_for(user=request.user)
+    # Read by the actor middleware for this request already, unless a view built the request without it.
+    memberships = getattr(request, "session_memberships", None)
+    memberships = memberships if memberships is not None else memberships_of(user=request.user)
+    realms = getattr(request, "session_realms", None)
+    realms = realms if realms is not None else realms_for(user=request.user, memberships=memberships)
     return {
-        "unread_notifications": unread_count(actor),
+        "unread_notifications": unread_count(actor=actor),
         "available_realms": realms,
-        "memberships": memberships_of(user=request.user),
+        "memberships": memberships,
         "actor": actor,
         "current_realm": next((r for r in realms if r.pk == actor.realm_id), None),
         "nav": {

@@ -87,7 +87,7 @@ class DutyNotificationOut(Schema):
 def case_access_log(request, filters: Query[AccessFilter], case_id: int = id_path()):
     _case, events = access_log_for(actor=request.actor, case_id=case_id)
     page, count = paginate(events, page=filters.page, page_size=filters.page_size)
-    return {"items": access_rows(page), "count": count, "page": filters.page, "page_size": filters.page_size}
+    return {"items": access_rows(events=page), "count": count, "page": filters.page, "page_size": filters.page_size}
 
 
 @router.get("/{case_id}/subject-access", response=with_errors(SubjectAccessOut), operation_id="case_subject_access")
@@ -101,7 +101,8 @@ def case_legal_hold(request, payload: LegalHoldIn, case_id: int = id_path()):
     change = services.legal_hold_set if payload.hold else services.legal_hold_clear
     case = change(actor=request.actor, case_id=case_id, reason=payload.reason)
     return {"case_id": case.pk, "legal_hold": case.legal_hold, "legal_hold_reason": case.legal_hold_reason,
-            "closed_on": case.closed_on, "retention_ends": retention_ends(case), "anonymised_at": case.anonymised_at}
+            "closed_on": case.closed_on, "retention_ends": retention_ends(case=case),
+            "anonymised_at": case.anonymised_at}
 
 
 @router.post("/{case_id}/deletion", response=with_errors(DeleteOut), operation_id="case_delete")

@@ -138,13 +138,13 @@ def referral_done(request, payload: NoteIn, share_id: int = id_path()):
 @router.get("/notifications", response=with_errors(NotificationList), operation_id="notification_list")
 def notification_list(request, filters: Query[NotificationFilter]):
     rows = notifications_for(actor=request.actor, unread_only=filters.unread)
-    return {"items": rows, "count": len(rows), "unread": unread_count(request.actor)}
+    return {"items": rows, "count": len(rows), "unread": unread_count(actor=request.actor)}
 
 
 @router.post("/notifications/{notification_id}/read", response=with_errors(NotificationOut),
              operation_id="notification_read")
 def notification_read(request, notification_id: int = id_path()):
-    return notification_row(notices.notification_read(actor=request.actor, notification_id=notification_id))
+    return notification_row(notice=notices.notification_read(actor=request.actor, notification_id=notification_id))
 
 
 @router.post("/notifications/read", response=with_errors(NotificationList), operation_id="notification_read_all")

@@ -207,8 +207,8 @@ class ListFilter(Schema):
 def case_list(request, filters: Query[ListFilter]):
     queryset = selectors.case_list_for(actor=request.actor, status=filters.status, box=filters.box,
                                        stage=filters.nrm_stage)
-    values, count = paginate(selectors.as_rows(queryset), page=filters.page, page_size=filters.page_size)
-    rows = selectors.rows_of(values)
+    values, count = paginate(selectors.as_rows(queryset=queryset), page=filters.page, page_size=filters.page_size)
+    rows = selectors.rows_of(values=values)
     selectors.case_list_audit(actor=request.actor, ids=[row["id"] for row in rows])
     return {"items": rows, "count": count, "page": filters.page, "page_size": filters.page_size}
 
@@ -220,7 +220,7 @@ def case_create(request, payload: CaseIn):
         identity_number=payload.identity_number, birth_date=payload.birth_date or "",
         pseudonym=payload.pseudonym, summary=payload.summary,
     )
-    return Status(201, selectors.list_row(case))
+    return Status(201, selectors.list_row(case=case))
 
 
 @router.post("/search", response=with_errors(SearchOut), operation_id="case_search")

@@ -92,7 +92,7 @@ def _display_reason(reason: str) -> str:
     return f"{prefix}: {label}" if prefix else label
 
 
-def access_rows(events) -> list[dict]:
+def access_rows(*, events) -> list[dict]:
     """One row per event, with who and which organisation by name (two queries for the whole page)."""
     events = list(events)
     users = {u.pk: u for u in User.objects.filter(pk__in={e.user_id for e in events if e.user_id})}

@@ -51,7 +51,7 @@ def details_of(*, actor: Actor, view: CaseView) -> DetailsView | None:
     return _view_of(actor, view.case, with_names=False)
 
 
-def labelled(specs: tuple[htcds.Spec, ...], document: dict) -> list[tuple[str, object]]:
+def labelled(*, specs: tuple[htcds.Spec, ...], document: dict) -> list[tuple[str, object]]:
     """(label, shown value) for each filled field, codes as their labels, in the order of the specs."""
     rows: list[tuple[str, object]] = []
     for spec in specs:
@@ -59,7 +59,7 @@ def labelled(specs: tuple[htcds.Spec, ...], document: dict) -> list[tuple[str, o
         if value in (None, "", []):
             continue
         if spec.kind == htcds.RECORDS:
-            value = [labelled(spec.parts, item) for item in value]
+            value = [labelled(specs=spec.parts, document=item) for item in value]
         elif spec.vocabulary is not None:
             codes = value if isinstance(value, list) else [value]
             value = ", ".join(htcds.label_of(spec.vocabulary, code) for code in codes)

@@ -93,5 +93,5 @@ def deadlines_for(*, actor: Actor, within_days: int = 7) -> list[dict]:
              "label": str(CaseClock.Kind(c.kind).label), "due_on": c.due_on, "days_left": (c.due_on - today).days}
             for c in clocks]
     audit.record(actor=actor, action="list", object_type="case_clock", fields=["number", "pseudonym", "due_on"],
-                 reason=shown_cases(row["case_id"] for row in rows))
+                 reason=shown_cases(ids=(row["case_id"] for row in rows)))
     return rows

@@ -85,7 +85,7 @@ def referral_list_for(*, actor: Actor, box: str = "incoming", status: str | None
                   .order_by("waiting", "respond_by", "-granted_at", "-id")[:MAX_ROWS])
     rows = _rows(actor, shares)
     audit.record(actor=actor, action="list", object_type="referral", fields=ROW_FIELDS,
-                 reason=shown_cases(row["case_id"] for row in rows))
+                 reason=shown_cases(ids=(row["case_id"] for row in rows)))
     return rows
 
 
@@ -120,17 +120,17 @@ def notifications_for(*, actor: Actor, unread_only: bool = False, limit: int = 2
     queryset = Notification.objects.filter(user_id=actor.user_id, realm_id=actor.realm_id).select_related("case")
     if unread_only:
         queryset = queryset.filter(read_at__isnull=True)
-    return [notification_row(n) for n in queryset[:limit]]
+    return [notification_row(notice=n) for n in queryset[:limit]]
 
 
-def notification_row(notice: Notification) -> dict:
+def notification_row(*, notice: Notification) -> dict:
     return {"id": notice.pk, "kind": notice.kind, "label": str(dict(Notification.Kind.choices).get(notice.kind,
                                                                                                    notice.kind)),
             "case_id": notice.case_id, "number": notice.case.number if notice.case else "",
             "share_id": notice.share_id, "created_at": notice.created_at, "read_at": notice.read_at}
 
 
-def unread_count(actor: Actor) -> int:
+def unread_count(*, actor: Actor) -> int:
     if actor is None or not actor.is_authenticated:
         return 0
     return Notification.objects.filter(user_id=actor.user_id, realm_id=actor.realm_id, read_at__isnull=True).count()

@@ -28,7 +28,7 @@ SECTIONS = ["person", "cases", "nrm_events", "consents", "shares", "tasks", "not
             "duty_notifications"]
 
 
-def withheld(reason: str, **kept) -> dict:
+def _withheld(reason: str, **kept) -> dict:
     return {**kept, "withheld": True, "reason": reason}
 
 
@@ -47,7 +47,7 @@ def _victim_context(context: dict | None) -> dict:
     out = {}
     for key, value in (context or {}).items():
         if key in THIRD_PARTY_KEYS or key.startswith(("per_", "perpetrator")):
-            out[key] = withheld(_("about third parties (perpetrators)"))
+            out[key] = _withheld(_("about third parties (perpetrators)"))
         else:
             out[key] = value
     return out
@@ -60,7 +60,7 @@ def _nrm_events(case: Case) -> list[dict]:
                "outcome": event.outcome, "effective_on": _date(event.effective_on),
                "organisation": event.organisation.name if event.organisation else None, "reason": event.reason}
         if event.transition in RISK_STEPS and event.reason:
-            row["reason"] = withheld(_("internal risk assessment"))
+            row["reason"] = _withheld(_("internal risk assessment"))
         rows.append(row)
     return rows
 
@@ -83,7 +83,7 @@ def _shares(case: Case) -> list[dict]:
                "done_at": _date(share.done_at), "rests_on_consent": share.consent_id is not None,
                "legal_basis": share.legal_basis}
         if share.legal_basis and stated_by.sector in LAW_ENFORCEMENT_SECTORS:
-            row["legal_basis"] = withheld(_("legal basis stated by law enforcement"))
+            row["legal_basis"] = _withheld(_("legal basis stated by law enforcement"))
         rows.append(row)
     return rows
 
@@ -94,9 +94,9 @@ def _notes(case: Case, actor: Actor) -> list[dict]:
         kept = {"created_at": _date(note.created_at), "organisation": note.organisation.name,
                 "sensitivity": note.sensitivity}
         if note.sensitivity == Note.Sensitivity.RESTRICTED and note.author_id != actor.user_id:
-            rows.append(withheld(_("restricted note of another author"), **kept))
+            rows.append(_withheld(_("restricted note of another author"), **kept))
         elif note.sensitivity == Note.Sensitivity.CONFIDENTIAL and note.organisation_id != case.owner_organisation_id:
-            rows.append(withheld(_("confidential note of another organisation"), **kept))
+            rows.append(_withheld(_("confidential note of another organisation"), **kept))
         else:
             rows.append({**kept, "body": note.body})
     return rows
@@ -108,9 +108,9 @@ def _documents(case: Case, actor: Actor) -> list[dict]:
         kept = {"uploaded_at": _date(doc.uploaded_at), "organisation": doc.organisation.name,
                 "sensitivity": doc.sensitivity}
         if doc.sensitivity == Note.Sensitivity.RESTRICTED and doc.uploaded_by_id != actor.user_id:
-            rows.append(withheld(_("restricted document of another author"), **kept))
+            rows.append(_withheld(_("restricted document of another author"), **kept))
         elif doc.sensitivity == Note.Sensitivity.CONFIDENTIAL and doc.organisation_id != case.owner_organisation_id:
-            rows.append(withheld(_("confidential document of another organisation"), **kept))
+            rows.append(_withheld(_("confidential document of another organisation"), **kept))
         else:
             rows.append({**kept, "title": doc.title, "filename": doc.filename, "content_type": doc.content_type,
                          "size": doc.size})
@@ -161,5 +161,5 @@ def subject_access_for(*, actor: Actor, case_id: int) -> dict:
         "withheld_note": _("Items marked withheld are held but not disclosed, for the reason given."),
     }
     audit.record(actor=actor, action="export", object_type="case", object_id=case.pk, fields=SECTIONS,
-                 reason=f"subject access; {shown_cases(c.pk for c in cases)}")
+                 reason=f"subject access; {shown_cases(ids=(c.pk for c in cases))}")
     return document

@@ -113,7 +113,7 @@ def _is_adult(case: Case) -> bool:
     return True
 
 
-def duty_to_notify_blockers(case: Case) -> list[str]:
+def duty_to_notify_blockers(*, case: Case) -> list[str]:
     """Why no anonymous notification may be sent for this case; empty when one may."""
     try:
         rules = rules_for(case.country)
@@ -140,7 +140,7 @@ def duty_notification_send(*, actor: Actor, case_id: int) -> DutyNotification:
     case = case_for_controller(actor=actor, case_id=case_id, what="duty_notification")
     with transaction.atomic():
         case = Case.objects.select_for_update().select_related("person").get(pk=case.pk)
-        blockers = duty_to_notify_blockers(case)
+        blockers = duty_to_notify_blockers(case=case)
         if blockers:
             raise ValidationFailed({"duty_to_notify": blockers})
         authority = rules_for(case.country).duty_to_notify_authority

@@ -162,7 +162,7 @@ def htcds_export(*, actor: Actor, fmt: str = CSV) -> Exported:
         records.append(_exported_record(case, full=case.full_scope))
         exported.append(case.pk)
     audit.record(actor=actor, action="export", object_type="case", fields=[c.path for c in MAPPING],
-                 reason=f"HTCDS {fmt}: {shown_cases(exported)}")
+                 reason=f"HTCDS {fmt}: {shown_cases(ids=exported)}")
     header = flat_header()
     if fmt == JSON:
         body = json.dumps({"standard": "HTCDS 2.0", "cases": [_nested(r) for r in records]}, ensure_ascii=False,
@@ -295,7 +295,7 @@ def _write(actor: Actor, rows: list[_Row], numbers: list[str], country: str, clo
 
 
 @contextlib.contextmanager
-def import_slot(actor: Actor) -> Iterator[JobRun]:
+def import_slot(*, actor: Actor) -> Iterator[JobRun]:
     """One HTCDS import at a time per user, across processes and servers: a running JobRun row is the lease,
     taken in a transaction that first locks the user's row (PostgreSQL), on SQLite an IMMEDIATE transaction
     (settings), so two imports starting together cannot both see no lease. A lease older than IMPORT_LEASE
@@ -362,7 +362,7 @@ def htcds_import(*, actor: Actor, data: bytes, filename: str = "", mode: str = A
         rules_for(country)
     except ProfileError:
         raise ValidationFailed({"country": [_("No NRM country profile exists for this country.")]}) from None
-    with import_slot(actor) as job, htcds.messages_pinned():
+    with import_slot(actor=actor) as job, htcds.messages_pinned():
         result = _import(actor, data, filename=filename, mode=mode, country=country, limits=limits)
         JobRun.objects.filter(pk=job.pk).update(done=result.created, total=result.rows,
                                                 result={"created": result.created, "rejected": result.rejected})

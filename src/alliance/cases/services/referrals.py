@@ -20,11 +20,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from alliance.cases.domain.checks import clean_text
 from alliance.cases.domain.country_rules import rules_for
 from alliance.cases.models import Case, CaseShare, Notification
 from alliance.cases.services.notifications import members_where, notify
 from alliance.cases.services.register import (
-    _clean_text,
     case_for_sharing,
     record_sharing,
     refuse_if_anonymised,
@@ -137,7 +137,7 @@ def _validate(actor: Actor, case: Case, organisation_id: int, kind: str, scope: 
         errors["scope"] = [_("Choose full or limited.")]
     elif kind == Kind.TRANSFER and scope != CaseShare.Scope.FULL:
         errors["scope"] = [_("A transfer hands over the whole case: choose the full scope.")]
-    purpose = _clean_text(purpose, "purpose", required=True, max_length=300, errors=errors)
+    purpose = clean_text(purpose, "purpose", required=True, max_length=300, errors=errors)
     today = timezone.localdate()
     if respond_by is not None and respond_by < today:
         errors["respond_by"] = [_("The answer cannot be due in the past.")]
@@ -199,7 +199,7 @@ def _take(actor: Actor, share_id: int, name: str, reason: str) -> CaseShare:
         _refuse(actor, share_id, step, refusal)
     refuse_if_anonymised(case=share.case)
     errors: dict[str, list[str]] = {}
-    reason = _clean_text(reason, "reason", required=step.needs_reason, max_length=MAX_REASON, errors=errors)
+    reason = clean_text(reason, "reason", required=step.needs_reason, max_length=MAX_REASON, errors=errors)
     if errors:
         raise ValidationFailed(errors)
     with transaction.atomic():

@@ -8,9 +8,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from alliance.cases.domain.checks import clean_text
 from alliance.cases.domain.country_rules import ProfileError, rules_for
 from alliance.cases.models import Case, CaseCounter, CaseShare, Consent, Person
-from alliance.cases.selectors.register import case_get_for, case_of_part_for
+from alliance.cases.selectors.register import case_get_for, case_of_part_for, consent_get_for
 from alliance.core import audit, policy
 from alliance.core import roles as R
 from alliance.core.actor import Actor
@@ -21,15 +22,6 @@ from alliance.directory.models import Organisation
 
 OVERRIDE_HOURS = 8
 MIN_JUSTIFICATION = 20
-
-
-def _clean_text(value: str, field: str, *, required: bool, max_length: int, errors: dict) -> str:
-    value = (value or "").strip()
-    if required and not value:
-        errors.setdefault(field, []).append(_("This field is required."))
-    elif len(value) > max_length:
-        errors.setdefault(field, []).append(_("At most %(n)d characters.") % {"n": max_length})
-    return value
 
 
 def _age(born: dt.date) -> int:
@@ -69,12 +61,12 @@ def case_create(
     if not policy.may(actor, R.CASE_CREATE) or actor.organisation_id is None:
         raise Forbidden(R.CASE_CREATE)
     errors: dict[str, list[str]] = {}
-    given_name = _clean_text(given_name, "given_name", required=True, max_length=200, errors=errors)
-    family_name = _clean_text(family_name, "family_name", required=True, max_length=200, errors=errors)
-    identity_number = _clean_text(identity_number, "identity_number", required=False, max_length=64,
+    given_name = clean_text(given_name, "given_name", required=True, max_length=200, errors=errors)
+    family_name = clean_text(family_name, "family_name", required=True, max_length=200, errors=errors)
+    identity_number = clean_text(identity_number, "identity_number", required=False, max_length=64,
                                   errors=errors)
-    pseudonym = _clean_text(pseudonym, "pseudonym", required=False, max_length=64, errors=errors)
-    summary = _clean_text(summary, "summary", required=False, max_length=10_000, errors=errors)
+    pseudonym = clean_text(pseudonym, "pseudonym", required=False, max_length=64, errors=errors)
+    summary = clean_text(summary, "summary", required=False, max_length=10_000, errors=errors)
     birth_date = (birth_date or "").strip()
     try:
         rules_for(country)
@@ -169,7 +161,7 @@ def case_share(
     errors: dict[str, list[str]] = {}
     if scope not in CaseShare.Scope.values:
         errors["scope"] = [_("Choose full or limited.")]
-    purpose = _clean_text(purpose, "purpose", required=True, max_length=300, errors=errors)
+    purpose = clean_text(purpose, "purpose", required=True, max_length=300, errors=errors)
     consent, legal_basis = sharing_basis(actor=actor, case=case, organisation_id=organisation_id,
                                          legal_basis=legal_basis, errors=errors)
     if errors:
@@ -242,10 +234,7 @@ def consent_record(
 
 def consent_withdraw(*, actor: Actor, consent_id: int) -> int:
     """Withdrawal takes effect at once: every share made under this consent is revoked. Returns how many."""
-    consent = (Consent.objects.select_related("case").filter(pk=consent_id, case__realm_id=actor.realm_id).first()
-               if type(consent_id) is int else None)
-    case_of_part_for(actor=actor, part="consent", part_id=consent_id, case_id=consent.case_id if consent else None,
-                     action=R.CASE_SHARE, what="consent.withdraw")
+    consent = consent_get_for(actor=actor, consent_id=consent_id, action=R.CASE_SHARE, what="consent.withdraw")
     if consent.withdrawn_on is not None:
         raise ValidationFailed({"consent": [_("This consent was already withdrawn.")]})
     with transaction.atomic():

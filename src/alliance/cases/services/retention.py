@@ -44,7 +44,7 @@ PERSON_WIPED = ["given_name", "family_name", "middle_name", "identity_number", "
 CASE_WIPED = ["pseudonym", "summary", "closure_reason", "victim_context"]
 
 
-def retention_ends(case: Case) -> dt.date | None:
+def retention_ends(*, case: Case) -> dt.date | None:
     """The last day the case is kept whole, or None while it is open (or its profile is gone)."""
     if case.closed_on is None:
         return None
@@ -55,7 +55,7 @@ def retention_ends(case: Case) -> dt.date | None:
 
 
 def _is_due(case: Case, today: dt.date) -> bool:
-    ends = retention_ends(case)
+    ends = retention_ends(case=case)
     return (ends is not None and ends < today and case.status in CLOSED_STATUSES and not case.legal_hold
             and case.anonymised_at is None)
 
@@ -169,7 +169,7 @@ def retention_run(*, today: dt.date | None = None, dry_run: bool = False) -> Ret
     today = today or timezone.localdate()
     result = RetentionResult()
     for case in _candidates(today).iterator(chunk_size=500):
-        ends = retention_ends(case)
+        ends = retention_ends(case=case)
         if ends is None or ends >= today:
             continue
         if case.legal_hold:

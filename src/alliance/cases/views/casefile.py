@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import path, reverse
+from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -26,6 +26,7 @@ from alliance.cases.selectors import casefile as selectors
 from alliance.cases.selectors.timeline import timeline_for, timeline_items
 from alliance.cases.services import casefile as services
 from alliance.cases.services.casefile.gate import editable_case
+from alliance.cases.views.tabs import back_to_tab
 from alliance.core import policy
 from alliance.core import roles as R
 from alliance.core.blank_forms import form_html
@@ -80,7 +81,7 @@ def _plan_initial(plan) -> dict:
 
 
 def _back(case_id: int, section: str):
-    return redirect(reverse("cases:detail", kwargs={"case_id": case_id}) + f"#{section}")
+    return back_to_tab(case_id, "casefile", section)
 
 
 def _flash(request, form, error: ValidationFailed | None = None) -> None:

@@ -20,6 +20,7 @@ from alliance.cases.selectors.data_protection import access_log_for, access_rows
 from alliance.cases.selectors.subject_access import subject_access_for
 from alliance.cases.services import data_protection as services
 from alliance.cases.services.retention import retention_ends
+from alliance.cases.views.tabs import back_to_tab
 from alliance.core import policy
 from alliance.core import roles as R
 from alliance.core.blank_forms import form_html
@@ -44,14 +45,14 @@ def panel(request, view) -> dict | None:
     except ProfileError:
         rules = None
     context = {"template": "cases/_data_protection.html", "case": case, "can_log": can_log,
-               "can_protect": can_protect, "retention_ends": retention_ends(case), "rules": rules}
+               "can_protect": can_protect, "retention_ends": retention_ends(case=case), "rules": rules}
     if can_protect:
         context.update({
             "hold_form": form_html(LegalHoldForm(initial={"hold": "release" if case.legal_hold else "set"},
                                                  auto_id="hold_%s")),
             "delete_form": form_html(DeleteForm(auto_id="delete_%s")),
             "duty_required": bool(rules and rules.duty_to_notify_required),
-            "duty_blockers": services.duty_to_notify_blockers(case) if rules else [],
+            "duty_blockers": services.duty_to_notify_blockers(case=case) if rules else [],
             "duty_sent": list(case.duty_notifications.order_by("sent_at")),
         })
     return context
@@ -62,7 +63,7 @@ def access_log(request, case_id: int):
     case, events = access_log_for(actor=request.actor, case_id=case_id)
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     return render(request, "cases/data_protection/access_log.html",
-                  {"case": case, "page": page, "rows": access_rows(page.object_list)})
+                  {"case": case, "page": page, "rows": access_rows(events=page.object_list)})
 
 
 @login_required
@@ -82,7 +83,7 @@ def legal_hold(request, case_id: int):
     if not form.is_valid():
         _flash(request, ValidationFailed({k: list(v) for k, v in form.errors.items()}))
         _exists_for_controller(request, case_id)
-        return redirect("cases:detail", case_id=case_id)
+        return back_to_tab(case_id, "data_protection")
     release = form.cleaned_data["hold"] == "release"
     change = services.legal_hold_clear if release else services.legal_hold_set
     try:
@@ -91,7 +92,7 @@ def legal_hold(request, case_id: int):
         _flash(request, exc)
     else:
         messages.success(request, _("The legal hold is released.") if release else _("The legal hold is set."))
-    return redirect("cases:detail", case_id=case_id)
+    return back_to_tab(case_id, "data_protection")
 
 
 @login_required
@@ -101,12 +102,12 @@ def case_delete(request, case_id: int):
     if not form.is_valid():
         _flash(request, ValidationFailed({k: list(v) for k, v in form.errors.items()}))
         _exists_for_controller(request, case_id)
-        return redirect("cases:detail", case_id=case_id)
+        return back_to_tab(case_id, "data_protection")
     try:
         services.case_delete(actor=request.actor, case_id=case_id, justification=form.cleaned_data["justification"])
     except ValidationFailed as exc:
         _flash(request, exc)
-        return redirect("cases:detail", case_id=case_id)
+        return back_to_tab(case_id, "data_protection")
     messages.success(request, _("The case is deleted."))
     return redirect("cases:list")
 
@@ -121,7 +122,7 @@ def duty_notify(request, case_id: int):
     else:
         messages.success(request, _("The anonymous notification is sent to %(authority)s.")
                          % {"authority": notification.authority})
-    return redirect("cases:detail", case_id=case_id)
+    return back_to_tab(case_id, "data_protection")
 
 
 def _exists_for_controller(request, case_id: int) -> None:

@@ -28,11 +28,12 @@ def panel(request, view) -> dict | None:
         "case_id": view.case.pk,
         "can_edit": found.can_edit,
         "middle_name": found.names.get("middle_name"),
-        "person_rows": labelled(htcds.PERSON_FIELDS, found.details),
-        "victim_rows": labelled(tuple(s for s in htcds.VICTIM_FIELDS if s.kind != htcds.RECORDS),
-                                found.victim_context),
-        "route": [labelled(htcds.ROUTE_EVENT_FIELDS, e) for e in found.victim_context.get("route_events", [])],
-        "perpetrators": [labelled(htcds.PERPETRATOR_FIELDS, p)
+        "person_rows": labelled(specs=htcds.PERSON_FIELDS, document=found.details),
+        "victim_rows": labelled(specs=tuple(s for s in htcds.VICTIM_FIELDS if s.kind != htcds.RECORDS),
+                                document=found.victim_context),
+        "route": [labelled(specs=htcds.ROUTE_EVENT_FIELDS, document=e)
+                  for e in found.victim_context.get("route_events", [])],
+        "perpetrators": [labelled(specs=htcds.PERPETRATOR_FIELDS, document=p)
                          for p in found.victim_context.get("perpetrators", [])],
     }
 

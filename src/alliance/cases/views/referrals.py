@@ -21,6 +21,7 @@ from alliance.cases.selectors.referrals import (
 )
 from alliance.cases.services import notifications as notices
 from alliance.cases.services import referrals as services
+from alliance.cases.views.tabs import back_to_tab
 from alliance.core import policy
 from alliance.core import roles as R
 from alliance.core.blank_forms import form_html
@@ -67,7 +68,7 @@ def case_refer(request, case_id: int):
             label = form.fields[field].label if field in form.fields else ""
             for error in errors:
                 messages.error(request, f"{label} {error}".strip())
-        return redirect("cases:detail", case_id=case_id)
+        return back_to_tab(case_id, "referrals")
     data = form.cleaned_data
     try:
         share = services.case_refer(
@@ -80,7 +81,7 @@ def case_refer(request, case_id: int):
     else:
         messages.success(request, _("The case is referred; the answer is due by %(date)s.")
                          % {"date": share.respond_by.isoformat()})
-    return redirect("cases:detail", case_id=case_id)
+    return back_to_tab(case_id, "referrals")
 
 
 @login_required

@@ -24,6 +24,7 @@ from alliance.cases.models import Case
 from alliance.cases.selectors import register as selectors
 from alliance.cases.selectors.nrm import deadlines_for, nrm_view_for
 from alliance.cases.views.panels import panels_for
+from alliance.cases.views.tabs import DEFAULT_TAB, TABS, WHOLE_CASE, back_to_tab, tab_of
 from alliance.core import audit, policy
 from alliance.core import roles as R
 from alliance.core.blank_forms import form_html
@@ -71,10 +72,10 @@ def _flash_errors(request, error: ValidationFailed) -> None:
 def case_list(request):
     box = request.GET.get("box") if request.GET.get("box") in selectors.LIST_BOXES else "all"
     queryset = selectors.case_list_for(actor=request.actor, status=request.GET.get("status") or None, box=box)
-    page = CappedPaginator(selectors.as_rows(queryset), LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(selectors.as_rows(queryset=queryset), LIST_PAGE_SIZE).get_page(request.GET.get("page"))
     labels = dict(Case.Status.choices)
     rows = [{**row, "status_label": labels.get(row["status"], row["status"])}
-            for row in selectors.rows_of(page.object_list)]
+            for row in selectors.rows_of(values=page.object_list)]
     selectors.case_list_audit(actor=request.actor, ids=[row["id"] for row in rows])
     boxes = [(key, label, key == box) for key, label in LIST_BOX_LABELS]
     return render(request, "cases/list.html", {"page": page, "rows": rows, "boxes": boxes, "box": box})
@@ -119,26 +120,11 @@ def case_search(request):
     return render(request, "cases/search.html", {"form": form, "results": results})
 
 
-# The case page's tabs. Without a tab the page shows every section (the whole case); a tab shows the case's
-# fields and that tab's sections only, and reads only what it shows. The tabs are plain links (?tab=...);
-# with HTMX they load in place.
-TABS = (
-    ("overview", gettext_lazy("Overview")),
-    ("nrm", gettext_lazy("NRM")),
-    ("referrals", gettext_lazy("Referrals and consent")),
-    ("casefile", gettext_lazy("Case file")),
-    ("transnational", gettext_lazy("Abroad")),
-    ("data_protection", gettext_lazy("Data protection")),
-)
-TAB_NAMES = frozenset(name for name, _label in TABS)
-
-
 @login_required
 def case_detail(request, case_id: int):
     """The case page; with HTMX (a tab's link), only the tabs and that tab's sections, swapped in place. Same
     URL, so the same gate and audit; a history restore asks for the whole page again."""
-    tab = request.GET.get("tab")
-    tab = tab if tab in TAB_NAMES else None
+    tab = tab_of(request)
     partial = bool(request.htmx) and not request.htmx.history_restore_request
     # The page reads the case through several selectors; their audit rows are appended together.
     with audit.deferred():
@@ -148,7 +134,7 @@ def case_detail(request, case_id: int):
     return response
 
 
-def _case_context(request, case_id: int, tab: str | None) -> dict:
+def _case_context(request, case_id: int, tab: str) -> dict:
     view = selectors.case_view_for(actor=request.actor, case_id=case_id)
     labels = {**FIELD_LABELS, "status": _("Status")}
     shown = [(labels.get(name, name), _display(name, value)) for name, value in view.fields.items()]
@@ -158,9 +144,10 @@ def _case_context(request, case_id: int, tab: str | None) -> dict:
         "withheld": [labels.get(name, name) for name in view.withheld],
         "tab": tab,
         "tabs": TABS,
-        "show_nrm": tab in (None, "nrm"),
+        "whole_case": WHOLE_CASE,
+        "show_nrm": tab in (WHOLE_CASE, "nrm"),
         "show_sharing": False,
-        "panels": panels_for(request, view, tab),
+        "panels": panels_for(request, view, None if tab == WHOLE_CASE else tab),
     }
     if context["show_nrm"]:
         nrm_view = nrm_view_for(actor=request.actor, case=view.case, full_scope=view.scope == "full")
@@ -170,14 +157,14 @@ def _case_context(request, case_id: int, tab: str | None) -> dict:
             (step, form_html(TransitionForm(initial={"transition": step.name}, auto_id=f"{step.name}_%s"),
                              "cases/_step_fields.html", step_name=step.name, has_outcomes=bool(step.outcomes)))
             for step in nrm_view.steps]
-    if tab in (None, "referrals") and policy.CASE.can(request.actor, R.CASE_SHARE, view.case):
+    if tab in (WHOLE_CASE, "referrals") and policy.CASE.can(request.actor, R.CASE_SHARE, view.case):
         context.update({
             "show_sharing": True,
             "share_form": form_html(CaseShareForm(auto_id="share_%s")),
             "consents": view.case.consents.select_related("organisation"),
             "consent_form": form_html(ConsentForm(auto_id="consent_%s")),
         })
-    context["empty"] = tab not in (None, "overview") and not (
+    context["empty"] = tab not in (WHOLE_CASE, DEFAULT_TAB) and not (
         context["panels"] or context["show_nrm"] or context["show_sharing"])
     return context
 
@@ -196,11 +183,11 @@ def case_share(request, case_id: int):
             apply_errors(form, exc)
         else:
             messages.success(request, _("The case is shared."))
-            return redirect("cases:detail", case_id=case_id)
+            return back_to_tab(case_id, "referrals")
     for field, errors in form.errors.items():
         for error in errors:
             messages.error(request, f"{form.fields[field].label if field in form.fields else ''} {error}".strip())
-    return redirect("cases:detail", case_id=case_id)
+    return back_to_tab(case_id, "referrals")
 
 
 @login_required
@@ -215,7 +202,7 @@ def case_override(request, case_id: int):
         except ValidationFailed as exc:
             apply_errors(form, exc)
         else:
-            return redirect("cases:detail", case_id=case_id)
+            return back_to_tab(case_id, "overview")
     if not policy.may(request.actor, R.CASE_OVERRIDE):
         raise PermissionDenied
     return render(request, "cases/override.html", {"form": form, "case_id": case_id})
@@ -246,7 +233,7 @@ def case_step(request, case_id: int):
             messages.success(request, _("The step is recorded."))
     else:
         _flash_errors(request, ValidationFailed({k: list(v) for k, v in form.errors.items()}))
-    return redirect("cases:detail", case_id=case_id)
+    return back_to_tab(case_id, "nrm")
 
 
 @login_required
@@ -261,7 +248,7 @@ def consent_add(request, case_id: int):
     form = ConsentForm(request.POST)
     if not form.is_valid():
         _flash_errors(request, ValidationFailed({k: list(v) for k, v in form.errors.items()}))
-        return redirect("cases:detail", case_id=case_id)
+        return back_to_tab(case_id, "referrals")
     data = form.cleaned_data
     try:
         services.consent_record(
@@ -273,19 +260,19 @@ def consent_add(request, case_id: int):
         _flash_errors(request, exc)
     else:
         messages.success(request, _("The consent is recorded."))
-    return redirect("cases:detail", case_id=case_id)
+    return back_to_tab(case_id, "referrals")
 
 
 @login_required
 @require_POST
 def consent_withdraw(request, consent_id: int):
-    from alliance.cases.models import Consent
-
-    case_id = Consent.objects.filter(pk=consent_id).values_list("case_id", flat=True).first()
+    # The consent's case, for the page to go back to, through the consent's gate (the service passes it again).
+    consent = selectors.consent_get_for(actor=request.actor, consent_id=consent_id, action=R.CASE_SHARE,
+                                        what="consent.withdraw")
     try:
         revoked = services.consent_withdraw(actor=request.actor, consent_id=consent_id)
     except ValidationFailed as exc:
         _flash_errors(request, exc)
     else:
         messages.success(request, _("The consent is withdrawn; %(n)d shares were revoked.") % {"n": revoked})
-    return redirect("cases:detail", case_id=case_id)
+    return back_to_tab(consent.case_id, "referrals")

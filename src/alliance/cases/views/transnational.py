@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from alliance.cases.selectors import transnational as selectors
 from alliance.cases.services import transnational as services
+from alliance.cases.views.tabs import back_to_tab
 from alliance.core.api_schemas import MAX_ID
 from alliance.core.blank_forms import form_html
 from alliance.core.countries import COUNTRY_CHOICES
@@ -200,7 +201,7 @@ def package_send(request, case_id: int):
         for field_messages in exc.errors.values():
             for message in field_messages:
                 messages.error(request, message)
-        return redirect("cases:detail", case_id=case_id)
+        return back_to_tab(case_id, "transnational")
     response = HttpResponse(sealed, content_type="application/octet-stream")
     response["Content-Disposition"] = f'attachment; filename="{record.package_id}.alliance-package"'
     return response

@@ -8,10 +8,11 @@ import hashlib
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from alliance.cases.domain.checks import choice, clean_text
 from alliance.cases.domain.uploads import checked_upload, read_bounded
 from alliance.cases.models import Document, Note
 from alliance.cases.selectors.casefile import document_get_for
-from alliance.cases.services.casefile.gate import choice, clean_text, editable_case
+from alliance.cases.services.casefile.gate import editable_case
 from alliance.core import audit
 from alliance.core.actor import Actor
 from alliance.core.encryption import DecryptionError, decrypt_bytes, encrypt_bytes, row_context

@@ -1,11 +1,7 @@
-"""What every write to the case file shares: the case's gate for case.edit (cases.selectors.register), the
-anonymised-case check, and the text and date checks."""
+"""What every write to the case file shares: the case's gate for case.edit (cases.selectors.register) and the
+anonymised-case check. The text, choice and date checks are domain rules (cases.domain.checks)."""
 
 from __future__ import annotations
-
-import datetime as dt
-
-from django.utils.translation import gettext as _
 
 from alliance.cases.models import Case
 from alliance.cases.selectors.register import case_get_for, case_of_part_for
@@ -28,26 +24,6 @@ def editable_part(*, actor: Actor, part: str, part_id: object, case_id: int | No
     anonymised case is read-only."""
     refuse_if_anonymised(case=case_of_part_for(actor=actor, part=part, part_id=part_id, case_id=case_id,
                                           action=R.CASE_EDIT, what=f"case.edit: {what}"))
-
-
-def clean_text(value: str | None, field: str, *, required: bool, max_length: int, errors: dict) -> str:
-    value = (value or "").strip()
-    if required and not value:
-        errors.setdefault(field, []).append(_("This field is required."))
-    elif len(value) > max_length:
-        errors.setdefault(field, []).append(_("At most %(n)d characters.") % {"n": max_length})
-    return value
-
-
-def in_order(first: dt.date | None, then: dt.date | None, field: str, errors: dict, message: str) -> None:
-    if first is not None and then is not None and then < first:
-        errors.setdefault(field, []).append(message)
-
-
-def choice(value: str, allowed, field: str, errors: dict) -> str:
-    if value not in allowed:
-        errors.setdefault(field, []).append(_("Choose one of the listed values."))
-    return value
 
 
 class Keep:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from django.db import transaction
 
+from alliance.cases.domain.checks import choice, clean_text
 from alliance.cases.models import Note
-from alliance.cases.services.casefile.gate import choice, clean_text, editable_case
+from alliance.cases.services.casefile.gate import editable_case
 from alliance.core import audit
 from alliance.core.actor import Actor
 from alliance.core.errors import ValidationFailed

@@ -9,9 +9,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from alliance.cases.domain.checks import choice, clean_text, in_order
 from alliance.cases.htcds.vocabulary import SupportType
 from alliance.cases.models import Case, SupportPlan, SupportService
-from alliance.cases.services.casefile.gate import KEEP, choice, clean_text, editable_case, editable_part, in_order
+from alliance.cases.services.casefile.gate import KEEP, editable_case, editable_part
 from alliance.core import audit
 from alliance.core.actor import Actor
 from alliance.core.errors import ValidationFailed

@@ -8,9 +8,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from alliance.cases.domain.checks import clean_text
 from alliance.cases.models import Notification, Task
 from alliance.cases.selectors.casefile import assignable_members
-from alliance.cases.services.casefile.gate import KEEP, clean_text, editable_case, editable_part
+from alliance.cases.services.casefile.gate import KEEP, editable_case, editable_part
 from alliance.cases.services.notifications import notify
 from alliance.core import audit
 from alliance.core.actor import Actor

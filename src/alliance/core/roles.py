@@ -66,6 +66,9 @@ PROGRAMME_MANAGE = "programme.manage"
 APPLICATION_REVIEW = "application.review"
 SCENARIO_VIEW = "scenario.view"
 SCENARIO_EDIT = "scenario.edit"
+# Exercise runs: create, purge and list every run. Controlling, observing and role-playing one run come from
+# the run's staff rows (core/policy/run.py), not from a role.
+RUN_MANAGE = "run.manage"
 
 _CASE_READ = {CASE_VIEW, CASE_LIST, CASE_SEARCH}
 _CASE_WORK = _CASE_READ | {CASE_EXPORT, CASE_CREATE, CASE_SHARE, CASE_SEND_ABROAD, CASE_EDIT, CASE_ACCESS_LOG,
@@ -91,6 +94,9 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
     AUDITOR: frozenset({AUDIT_VIEW, AUDIT_VERIFY, JOB_VIEW, CASE_ACCESS_LOG}),
     TRAINING_COORDINATOR: frozenset({PROGRAMME_MANAGE, APPLICATION_REVIEW, SCENARIO_VIEW, SCENARIO_EDIT, JOB_VIEW}),
 }
+
+# Added apart from the table so that the programmes area's edits to the same row do not collide (issue 10).
+ROLE_ACTIONS[TRAINING_COORDINATOR] = ROLE_ACTIONS[TRAINING_COORDINATOR] | {RUN_MANAGE}
 
 # Roles that may only act in exercise realms: their rights never reach live victims' data.
 EXERCISE_ONLY_ROLES = frozenset({TRAINER, TRAINEE})

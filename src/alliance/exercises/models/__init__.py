@@ -1,3 +1,11 @@
 """models of the exercises app: one module per area (programmes, scenarios, runs)."""
 
+from alliance.exercises.models.runs import (  # noqa: F401
+    ExerciseRun,
+    InjectRead,
+    InjectRelease,
+    RunStaff,
+    Team,
+    TeamSeat,
+)
 from alliance.exercises.models.scenarios import ScenarioEvidence, ScenarioPackage  # noqa: F401

@@ -37,7 +37,8 @@ def user(name: str) -> User:
 def make_run(*, teams: int = 2, trainees_per_team: int = 2, slug: str = SLUG, language: str = "en"):
     """A prepared run; returns (run, coordinator actor, controller user, [[trainee users] per team])."""
     boss = coordinator()
-    controller = factories.member(factories.organisation(sector="international"), [R.TRAINING_COORDINATOR]).user
+    # A controller holds the run through its staff row, not through a role: an analyst here.
+    controller = factories.member(factories.organisation(sector="international"), [R.ANALYST]).user
     trainees = [[user(f"t{n}-{k}-{User.objects.count()}") for k in range(trainees_per_team)]
                 for n in range(1, teams + 1)]
     run = run_create(actor=boss, scenario_id=scenario(slug).pk, name="Vicenza run", teams=teams,
@@ -46,10 +47,11 @@ def make_run(*, teams: int = 2, trainees_per_team: int = 2, slug: str = SLUG, la
     return run, boss, controller, trainees
 
 
-def trainee_actor(user: User, team):
-    """The trainee as a browser session in their team's sandbox would be."""
-    membership = Membership.objects.select_related("organisation").filter(
-        user=user, organisation__realm_id=team.realm_id).first()
+def trainee_actor(user: User, team, organisation=None):
+    """The trainee (or a controller playing a sandbox agency) as a session in the team's sandbox would be."""
+    memberships = Membership.objects.select_related("organisation").filter(
+        user=user, organisation__realm_id=team.realm_id)
+    membership = (memberships.filter(organisation=organisation) if organisation else memberships).first()
     return actor_for(user=user, membership=membership, realm=team.realm, address="127.0.0.1", channel="web")
 
 

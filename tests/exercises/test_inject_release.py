@@ -29,14 +29,14 @@ def released(team) -> set[str]:
 
 @pytest.fixture
 def started():
-    run, boss, controller, trainees = make_run(teams=2)
+    run, _boss, controller, trainees = make_run(teams=2)
     control = staff_actor(controller)
     run = run_start(actor=control, run_id=run.pk)
     return run, control, controller, trainees
 
 
 def test_scheduled_injects_release_when_due_and_only_once(started):
-    run, control, _c, _t = started
+    run, _control, _c, _t = started
     run_tick(run_id=run.pk)
     team_a, team_b = run.teams.all()
     assert released(team_a) == {"inj-01"} == released(team_b)  # "00:00"
@@ -55,7 +55,7 @@ def test_a_paused_run_releases_nothing(started):
 
 
 def test_triggers_fire_from_what_the_team_really_did(started):
-    run, control, controller, trainees = started
+    run, _control, controller, trainees = started
     team_a, team_b = run.teams.all()
     trainee = trainee_actor(trainees[0][0], team_a)
     case = case_create(actor=trainee, given_name="Lina", family_name="Marek")
@@ -92,7 +92,7 @@ def test_a_screening_completed_with_the_catalogue_fires_its_inject(started):
 
 def test_by_hand_to_some_teams_never_twice_never_outside_the_run(started):
     run, control, _c, _t = started
-    team_a, team_b = run.teams.all()
+    team_a, _team_b = run.teams.all()
     assert [r.team for r in inject_release(actor=control, run_id=run.pk, inject_id="inj-12",
                                            team_ids=[team_a.pk])] == [team_a]
     assert inject_release(actor=control, run_id=run.pk, inject_id="inj-12", team_ids=[team_a.pk]) == []
@@ -149,6 +149,6 @@ def test_concurrent_releases_deliver_once():
 
 
 def test_duplicates_from_two_ticks_are_absorbed(started):
-    run, control, _c, _t = started
+    run, _control, _c, _t = started
     assert run_tick(run_id=run.pk) == 2
     assert run_tick(run_id=run.pk) == 0

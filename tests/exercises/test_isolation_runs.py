@@ -35,7 +35,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def world():
     screening_world.load()
-    run, boss, controller, trainees = make_run(teams=2)
+    run, _boss, controller, trainees = make_run(teams=2)
     team_a, team_b = run.teams.all()
     a = trainee_actor(trainees[0][0], team_a)
     b = trainee_actor(trainees[1][0], team_b)

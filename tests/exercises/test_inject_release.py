@@ -68,7 +68,7 @@ def test_triggers_fire_from_what_the_team_really_did(started):
     run_tick(run_id=run.pk)
     assert "inj-06" in released(team_a)
     # referral_accepted by an ngo: the shelter is played by exercise control in the sandbox
-    shelter = Organisation.objects.get(realm=team_a.realm, sector="ngo")
+    shelter = Organisation.objects.get(sandbox=team_a.realm, sector="ngo")
     consent_record(actor=trainee, case_id=case.pk, purpose="share_organisation", organisation_id=shelter.pk,
                    language="en")
     share = case_refer(actor=trainee, case_id=case.pk, organisation_id=shelter.pk, scope="full",

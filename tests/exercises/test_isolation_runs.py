@@ -51,16 +51,16 @@ def world():
 
 
 def sandbox_agency(team, sector="ngo") -> Organisation:
-    return Organisation.objects.get(realm=team.realm, sector=sector)
+    return Organisation.objects.get(sandbox=team.realm, sector=sector)
 
 
 def test_live_choice_lists_never_show_a_sandbox_agency(world):
     live = live_realm().pk
     for form in (CaseShareForm(realm_id=live), ConsentForm(realm_id=live), ReferForm(realm_id=live)):
-        names = set(form.fields["organisation"].queryset.values_list("realm_id", flat=True))
+        names = set(form.fields["organisation"].queryset.values_list("sandbox_id", flat=True))
         assert names == {None}
     in_a = set(CaseShareForm(realm_id=world["team_a"].realm_id).fields["organisation"].queryset)
-    assert in_a == set(Organisation.objects.filter(realm=world["team_a"].realm))
+    assert in_a == set(Organisation.objects.filter(sandbox=world["team_a"].realm))
     assert not set(organisations_in_realm(realm_id=live)) & in_a
     assert not CaseShareForm(realm_id=None).fields["organisation"].queryset.exists()  # deny by default
 

@@ -50,14 +50,14 @@ def make_run(*, teams: int = 2, trainees_per_team: int = 2, slug: str = SLUG, la
 def trainee_actor(user: User, team, organisation=None):
     """The trainee (or a controller playing a sandbox agency) as a session in the team's sandbox would be."""
     memberships = Membership.objects.select_related("organisation").filter(
-        user=user, organisation__realm_id=team.realm_id)
+        user=user, organisation__sandbox_id=team.realm_id)
     membership = (memberships.filter(organisation=organisation) if organisation else memberships).first()
     return actor_for(user=user, membership=membership, realm=team.realm, address="127.0.0.1", channel="web")
 
 
 def staff_actor(user: User):
     membership = Membership.objects.select_related("organisation").filter(
-        user=user, organisation__realm__isnull=True).first()
+        user=user, organisation__sandbox__isnull=True).first()
     return actor_for(user=user, membership=membership, realm=live_realm(), address="127.0.0.1", channel="web")
 
 

@@ -35,7 +35,7 @@ def test_each_team_gets_its_own_sandbox_seeded_with_the_world():
     assert len({t.realm_id for t in teams}) == 3
     for team, members in zip(teams, trainees, strict=True):
         assert team.realm.kind == Realm.Kind.EXERCISE
-        agencies = Organisation.objects.filter(realm=team.realm)
+        agencies = Organisation.objects.filter(sandbox=team.realm)
         assert agencies.count() == len(world["agencies"])
         assert set(agencies.values_list("sector", flat=True)) == {a["sector"] for a in world["agencies"]}
         seats = sum(int(acc.get("count", 1)) for a in world["agencies"] for acc in a.get("accounts", []))
@@ -43,7 +43,7 @@ def test_each_team_gets_its_own_sandbox_seeded_with_the_world():
         assert set(team.trainees.all()) >= set(members)
         for trainee in members:
             m = Membership.objects.get(user=trainee)
-            assert m.organisation.realm_id == team.realm_id and m.roles == ["trainee"]
+            assert m.organisation.sandbox_id == team.realm_id and m.roles == ["trainee"]
             assert team.realm.participants.filter(pk=trainee.pk).exists()
 
 
@@ -102,7 +102,7 @@ def test_purge_leaves_no_row_of_the_run_and_the_chain_verifies():
     assert sandbox_rows(realm_ids=realm_ids) == {}
     assert not Realm.objects.filter(pk__in=realm_ids).exists()
     assert not Case.objects.filter(realm_id__in=realm_ids).exists()
-    assert not Organisation.objects.filter(realm_id__in=realm_ids).exists()
+    assert not Organisation.objects.filter(sandbox_id__in=realm_ids).exists()
     assert not User.objects.filter(pk__in=generated).exists()
     assert all(t.realm_id is None for t in Team.objects.filter(run=run))
     # The report's figures outlive the sandboxes; the audit rows stay and the chain still verifies.
@@ -113,3 +113,12 @@ def test_purge_leaves_no_row_of_the_run_and_the_chain_verifies():
     # The trainees' own accounts remain (they are people, not sandbox rows), with no membership left.
     assert User.objects.filter(pk=trainees[0][0].pk).exists()
     assert not Membership.objects.filter(user=trainees[0][0]).exists()
+
+
+def test_a_team_larger_than_the_worlds_seats_still_places_every_trainee():
+    run, _boss, _controller, trainees = make_run(teams=1, trainees_per_team=9)
+    team = run.teams.get()
+    for trainee in trainees[0]:
+        membership = Membership.objects.get(user=trainee)
+        assert membership.organisation.sandbox_id == team.realm_id and membership.roles == ["trainee"]
+    assert team.trainees.count() == 9

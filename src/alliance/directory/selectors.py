@@ -30,9 +30,9 @@ def realms_for(*, user: User, memberships: list[Membership] | None = None) -> li
     # The live realm only for a member of a live agency: a trainee whose memberships are all in sandbox
     # agencies sees their team's sandbox and nothing else.
     if memberships is not None:
-        member = any(m.organisation.realm_id is None for m in memberships)
+        member = any(m.organisation.sandbox_id is None for m in memberships)
     else:
-        member = user.memberships.filter(is_active=True, organisation__realm__isnull=True).exists()
+        member = user.memberships.filter(is_active=True, organisation__sandbox__isnull=True).exists()
     realms = [live_realm()] if member else []
     realms += list(user.exercise_realms.order_by("name"))
     return realms
@@ -96,8 +96,8 @@ def organisations_in_realm(*, realm_id: int) -> QuerySet:
     organisation choice list and every service taking an organisation id uses, so a live case can never reach
     a sandbox agency, and no team can reach another team's."""
     if Realm.objects.filter(pk=realm_id, kind=Realm.Kind.LIVE).exists():
-        return Organisation.objects.filter(realm__isnull=True).order_by("name")
-    return Organisation.objects.filter(realm_id=realm_id).order_by("name")
+        return Organisation.objects.filter(sandbox__isnull=True).order_by("name")
+    return Organisation.objects.filter(sandbox_id=realm_id).order_by("name")
 
 
 def organisation_in_realm(*, realm_id: int, organisation_id) -> Organisation | None:
@@ -112,7 +112,7 @@ def organisation_in_realm(*, realm_id: int, organisation_id) -> Organisation | N
 def membership_fits_realm(*, membership: Membership, realm: Realm) -> bool:
     """A membership of a sandbox agency acts in that sandbox only; one of a live agency anywhere the user may
     enter (its exercise-only roles already carry no rights in the live realm)."""
-    organisation_realm = membership.organisation.realm_id
+    organisation_realm = membership.organisation.sandbox_id
     return organisation_realm is None or organisation_realm == realm.pk
 
 

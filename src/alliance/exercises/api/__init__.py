@@ -1,3 +1,5 @@
 """The exercises API (/api/v1/exercises/...): one router per area, assembled by config/api.py."""
 
-routers: list = []
+from alliance.exercises.api.runs import router as runs_router
+
+routers: list = [runs_router]

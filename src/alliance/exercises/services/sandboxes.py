@@ -37,9 +37,10 @@ def sandbox_seed(*, run: ExerciseRun, number: int, trainee_ids: list[int], contr
                                name=f"{_team_word(language)} {number}")
     agencies = world.get("agencies", [])
     organisations = Organisation.objects.bulk_create([
-        Organisation(name=_text(a["name"], language)[:200], country=a["country"], sector=a["sector"], realm=realm)
+        Organisation(name=_text(a["name"], language)[:200], country=a["country"], sector=a["sector"], sandbox=realm)
         for a in agencies])
     trainees = list(trainee_ids)
+    organisation_of = {a["id"]: o for a, o in zip(agencies, organisations, strict=True)}
     seats, memberships, generated = [], [], []
     unusable = make_password(None)  # one unusable hash for every generated account (no hashing per account)
     for agency, organisation in zip(agencies, organisations, strict=True):
@@ -59,6 +60,16 @@ def sandbox_seed(*, run: ExerciseRun, number: int, trainee_ids: list[int], contr
                 else:
                     seat.user_id = user_id
                 seats.append((seat, account["platform_roles"]))
+    # A team larger than the world's seats (the deck's 25 a team): the trainees left over join the
+    # trainee-played accounts in turn, with the same roles, so every trainee of the team can log in.
+    trainee_seats = [(seat, r) for seat, r in seats if roles.get(seat.played_by, {}).get("played_by") == "trainee"]
+    for k, user_id in enumerate(trainees):
+        model, platform_roles = trainee_seats[k % len(trainee_seats)] if trainee_seats else (None, None)
+        if model is None:
+            break
+        seats.append((TeamSeat(team=team, agency_id=model.agency_id, account_id=model.account_id,
+                               played_by=model.played_by, organisation=organisation_of[model.agency_id],
+                               user_id=user_id), platform_roles))
     User.objects.bulk_create([user for _seat, user in generated])
     for seat, user in generated:
         seat.user_id = user.pk
@@ -94,9 +105,12 @@ def sandbox_rows(*, realm_ids: list[int]) -> dict[str, int]:
             n = model.objects.filter(realm_id__in=realm_ids).count()
             if n:
                 counts[model._meta.label] = n
-    n = Membership.objects.filter(organisation__realm_id__in=realm_ids).count()
+    n = Membership.objects.filter(organisation__sandbox_id__in=realm_ids).count()
     if n:
         counts["directory.Membership"] = n
+    n = Organisation.objects.filter(sandbox_id__in=realm_ids).count()
+    if n:
+        counts["directory.Organisation"] = n
     return counts
 
 
@@ -110,10 +124,10 @@ def sandbox_purge(*, realm_ids: list[int], generated_user_ids: list[int]) -> Non
     Case.objects.filter(realm_id__in=realm_ids).delete()
     Person.objects.filter(realm_id__in=realm_ids).delete()
     _purge_other_realm_rows(realm_ids)
-    Membership.objects.filter(organisation__realm_id__in=realm_ids).delete()
+    Membership.objects.filter(organisation__sandbox_id__in=realm_ids).delete()
     User.objects.filter(pk__in=generated_user_ids).delete()
     TeamSeat.objects.filter(team__realm_id__in=realm_ids).update(organisation=None)
-    Organisation.objects.filter(realm_id__in=realm_ids).delete()
+    Organisation.objects.filter(sandbox_id__in=realm_ids).delete()
     Realm.objects.filter(Q(pk__in=realm_ids), kind=Realm.Kind.EXERCISE).delete()
 
 

@@ -42,6 +42,8 @@ def main() -> None:
 
 
 def run_bench(args) -> None:
+    from django.db import connection
+
     from alliance.core import audit
     from alliance.core import roles as R
     from alliance.core.actor import system_actor
@@ -52,8 +54,6 @@ def run_bench(args) -> None:
     from alliance.exercises.services.runs import run_create, run_finish, run_purge, run_start
     from alliance.exercises.services.sandboxes import sandbox_rows
     from alliance.exercises.services.scenarios import scenario_import
-
-    from django.db import connection
 
     scenario = scenario_import(actor=system_actor(realm_id=live_realm().pk), path=SHIPPED / args.slug)
     org = Organisation.objects.create(name="Training centre", country="XD", sector="international")

@@ -14,6 +14,12 @@ from alliance.core.models import Realm
 from alliance.exercises.domain.scenario_clock import Clock
 from alliance.exercises.models.scenarios import ScenarioPackage
 
+# The exercises app has no migration yet (its first is written at merge), and Django creates an unmigrated
+# app's tables before it could point foreign-key constraints at migrated apps' tables (PostgreSQL refuses
+# "relation core_realm does not exist"). Until that migration, the references to other apps are kept by
+# the ORM (on_delete runs in Python) without a database constraint; the migration may turn them back on.
+OTHER_APP = {"db_constraint": False}
+
 
 class ExerciseRun(models.Model):
     class Status(models.TextChoices):
@@ -65,9 +71,11 @@ class Team(models.Model):
     number = models.PositiveSmallIntegerField()
     name = models.CharField(max_length=200)
     # Exactly one sandbox per team; None once the run is purged.
-    realm = models.OneToOneField(Realm, null=True, blank=True, on_delete=models.SET_NULL, related_name="team")
+    realm = models.OneToOneField(Realm, null=True, blank=True, on_delete=models.SET_NULL, related_name="team",
+                                 **OTHER_APP)
     language = models.CharField(max_length=8)
-    trainees = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="exercise_teams")
+    trainees = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="exercise_teams",
+                                      **OTHER_APP)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["run", "number"], name="exercises_team_number")]
@@ -86,9 +94,9 @@ class TeamSeat(models.Model):
     account_id = models.CharField(max_length=63)
     played_by = models.CharField(max_length=63)  # a role of roles.yaml
     organisation = models.ForeignKey("directory.Organisation", null=True, blank=True, on_delete=models.SET_NULL,
-                                     related_name="+")
+                                     related_name="+", **OTHER_APP)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                             related_name="+")
+                             related_name="+", **OTHER_APP)
     generated = models.BooleanField(default=False)
 
     class Meta:
@@ -104,7 +112,8 @@ class RunStaff(models.Model):
         ROLE_PLAYER = "role_player", _("Role-player")
 
     run = models.ForeignKey(ExerciseRun, on_delete=models.CASCADE, related_name="staff")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="exercise_staff")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="exercise_staff",
+                             **OTHER_APP)
     part = models.CharField(max_length=16, choices=Part.choices)
     card_id = models.CharField(max_length=63, blank=True)  # a role-player's card (roleplayers.yaml)
     language = models.CharField(max_length=8, blank=True)
@@ -137,7 +146,7 @@ class InjectRelease(models.Model):
 
 class InjectRead(models.Model):
     release = models.ForeignKey(InjectRelease, on_delete=models.CASCADE, related_name="reads")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", **OTHER_APP)
     read_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -92,12 +92,16 @@ def organisations_for_sharing(*, realm_id: int | None = None) -> QuerySet:
 
 def organisations_in_realm(*, realm_id: int) -> QuerySet:
     """The agencies a request in this realm may name (share with, refer to, record as a provider): in the live
-    realm the installation's own (realm None), in an exercise sandbox that sandbox's only. The one rule every
+    realm the installation's own (sandbox None), in a run's sandbox that sandbox's only. The one rule every
     organisation choice list and every service taking an organisation id uses, so a live case can never reach
     a sandbox agency, and no team can reach another team's."""
-    if Realm.objects.filter(pk=realm_id, kind=Realm.Kind.LIVE).exists():
-        return Organisation.objects.filter(sandbox__isnull=True).order_by("name")
-    return Organisation.objects.filter(sandbox_id=realm_id).order_by("name")
+    own = Organisation.objects.filter(sandbox_id=realm_id)
+    if own.exists():
+        return own.order_by("name")
+    # The live realm; or an exercise realm made by hand with no agencies of its own (the demo's, the
+    # permission matrix's), whose cases stay in that realm whichever agency they go to. A run's sandboxes
+    # always hold their own agencies, so they see those only, never the live ones nor another team's.
+    return Organisation.objects.filter(sandbox__isnull=True).order_by("name")
 
 
 def organisation_in_realm(*, realm_id: int, organisation_id) -> Organisation | None:

@@ -66,6 +66,9 @@ PROGRAMME_MANAGE = "programme.manage"
 APPLICATION_REVIEW = "application.review"
 SCENARIO_VIEW = "scenario.view"
 SCENARIO_EDIT = "scenario.edit"
+# Exercise runs: create, purge and list every run. Controlling, observing and role-playing one run come from
+# the run's staff rows (core/policy/run.py), not from a role.
+RUN_MANAGE = "run.manage"
 
 _CASE_READ = {CASE_VIEW, CASE_LIST, CASE_SEARCH}
 _CASE_WORK = _CASE_READ | {CASE_EXPORT, CASE_CREATE, CASE_SHARE, CASE_SEND_ABROAD, CASE_EDIT, CASE_ACCESS_LOG,
@@ -89,7 +92,8 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
     TRAINER: frozenset(_CASE_WORK | _SCREENING | {CASE_PROGRESS, CASE_DECIDE, CASE_IMPORT, JOB_VIEW}),
     TRAINEE: frozenset(_CASE_WORK | _SCREENING | {CASE_PROGRESS, CASE_DECIDE}),
     AUDITOR: frozenset({AUDIT_VIEW, AUDIT_VERIFY, JOB_VIEW, CASE_ACCESS_LOG}),
-    TRAINING_COORDINATOR: frozenset({PROGRAMME_MANAGE, APPLICATION_REVIEW, SCENARIO_VIEW, SCENARIO_EDIT, JOB_VIEW}),
+    TRAINING_COORDINATOR: frozenset({PROGRAMME_MANAGE, APPLICATION_REVIEW, SCENARIO_VIEW, SCENARIO_EDIT, RUN_MANAGE,
+                                     JOB_VIEW}),
 }
 
 # Roles that may only act in exercise realms: their rights never reach live victims' data.

@@ -24,3 +24,18 @@ class MembershipForm(forms.Form):
 class TokenForm(forms.Form):
     name = forms.CharField(label=_("Name of the token"), max_length=100)
     days = forms.IntegerField(label=_("Valid for (days)"), min_value=1, max_value=365, initial=90)
+
+
+class RealmOrganisationsMixin:
+    """A form whose organisation choices are those of one realm (directory.selectors.organisations_in_realm):
+    a live page never lists a sandbox agency, a sandbox page never another team's. The view passes its actor's
+    realm; without one the lists stay empty rather than open (deny by default)."""
+
+    def __init__(self, *args, realm_id: int | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from alliance.directory.selectors import organisations_in_realm
+
+        allowed = organisations_in_realm(realm_id=realm_id) if realm_id else Organisation.objects.none()
+        for field in self.fields.values():
+            if isinstance(field, forms.ModelChoiceField) and field.queryset.model is Organisation:
+                field.queryset = allowed

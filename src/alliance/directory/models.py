@@ -32,10 +32,21 @@ class Organisation(models.Model):
     name = models.CharField(max_length=200)
     country = models.CharField(max_length=2, choices=COUNTRY_CHOICES)
     sector = models.CharField(max_length=32, choices=Sector.choices)
+    # None: a real agency of the live installation. An exercise sandbox's agencies (issue 10) belong to that
+    # sandbox only, so they never appear in a live choice list and never receive a live case; they go with
+    # the sandbox when its run is purged.
+    # Named `sandbox`, not `realm`: an agency's name is public directory data, not a protected realm row.
+    sandbox = models.ForeignKey(Realm, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["name", "country"], name="directory_org_unique_name")]
+        # Ten team sandboxes seeded from one scenario hold ten agencies of the same name, one per realm.
+        constraints = [
+            models.UniqueConstraint(fields=["name", "country"], condition=models.Q(sandbox__isnull=True),
+                                    name="directory_org_unique_name"),
+            models.UniqueConstraint(fields=["name", "country", "sandbox"], condition=models.Q(sandbox__isnull=False),
+                                    name="directory_org_unique_name_in_realm"),
+        ]
         ordering = ["name"]
 
     def __str__(self) -> str:

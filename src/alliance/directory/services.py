@@ -251,6 +251,9 @@ def token_issue(*, actor: Actor, name: str, days: int = 90, realm_id: int | None
     if not Realm.objects.filter(pk=realm_id).exists() or not realm_allowed(user=user, realm_id=realm_id):
         errors["realm"] = [_("You cannot act in that realm.")]
     membership = Membership.objects.filter(user_id=actor.user_id, organisation_id=actor.organisation_id).first()
+    if membership is not None and membership.organisation.sandbox_id not in (None, realm_id):
+        # A sandbox agency's membership acts in its sandbox only (issue 10).
+        errors["realm"] = [_("You cannot act in that realm.")]
     if errors:
         raise ValidationFailed(errors)
     prefix = secrets.token_hex(4)
@@ -296,6 +299,8 @@ JOIN directory_membership m ON m.id = t.membership_id
 JOIN core_realm r ON r.id = t.realm_id
 WHERE t.digest = %s AND t.revoked_at IS NULL AND u.is_active AND m.is_active
   AND (r.kind = 'live' OR EXISTS (SELECT 1 FROM core_realm_participants p WHERE p.realm_id = r.id AND p.user_id = u.id))
+  AND EXISTS (SELECT 1 FROM directory_organisation o WHERE o.id = m.organisation_id
+              AND (o.sandbox_id IS NULL OR o.sandbox_id = r.id))
 """  # noqa: S105  (SQL, not a secret)
 
 

@@ -31,7 +31,8 @@ def staff_add(request):
     selectors.staff_list_for(actor=request.actor)  # refuses (403) those who manage no staff
     form = StaffAddForm(request.POST or None)
     if request.actor.has_role(R.SYSTEM_ADMINISTRATOR):
-        form.fields["organisation"].queryset = Organisation.objects.order_by("name")
+        # The installation's agencies only: a sandbox agency is staffed by its exercise run (issue 10).
+        form.fields["organisation"].queryset = selectors.organisations_for_sharing(realm_id=request.actor.realm_id)
     else:
         form.fields["organisation"].queryset = Organisation.objects.filter(pk=request.actor.organisation_id)
     if request.method == "POST" and form.is_valid():

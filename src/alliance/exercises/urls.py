@@ -1,7 +1,7 @@
 from django.urls import path
 
 from alliance.exercises.views import applications as public_views
-from alliance.exercises.views import evaluation, scenarios
+from alliance.exercises.views import console, evaluation, roleplayer, scenarios, trainee
 from alliance.exercises.views import programmes as programme_views
 from alliance.exercises.views import reports as report_views
 
@@ -43,4 +43,15 @@ urlpatterns: list = [
     path("evaluation/log/", evaluation.log_add, name="evaluation_log"),
     path("evaluation/debrief/", evaluation.debrief, name="evaluation_debrief"),
     path("evaluation/debrief/pdf/", evaluation.debrief_pdf, name="evaluation_debrief_pdf"),
+    # Exercise runs (items 5 and 8): the control console, the trainee's inbox, the role-player's card.
+    # Exercise runs (issue 10): the console for exercise control, the inbox for trainees in a sandbox.
+    path("runs/", console.run_list, name="run_list"),
+    path("runs/<int:run_id>/", console.console, name="run_console"),
+    path("runs/<int:run_id>/clock/<slug:verb>", console.clock, name="run_clock"),
+    path("runs/<int:run_id>/release", console.release, name="run_release"),
+    path("runs/<int:run_id>/roleplayer", roleplayer.roleplayer, name="run_roleplayer"),
+    path("runs/inbox/", trainee.inbox, name="run_inbox"),
+    path("runs/inbox/poll", trainee.inbox_poll, name="run_inbox_poll"),
+    path("runs/inbox/<int:release_id>/read", trainee.inbox_read, name="run_inbox_read"),
+    path("runs/inbox/<int:release_id>/evidence/<path:path>", trainee.inbox_evidence, name="run_inbox_evidence"),
 ]

@@ -16,6 +16,7 @@ from alliance.cases.services.casefile.support import (
     PROVIDER_NAME_MAX,
 )
 from alliance.cases.services.casefile.tasks import TITLE_MAX
+from alliance.directory.forms import RealmOrganisationsMixin
 from alliance.directory.models import Organisation
 
 DATE = {"type": "date"}
@@ -58,7 +59,7 @@ class SupportPlanForm(forms.Form):
     actual_end_on = forms.DateField(label=_("Actual end"), required=False, widget=forms.DateInput(attrs=DATE))
 
 
-class SupportServiceForm(forms.Form):
+class SupportServiceForm(RealmOrganisationsMixin, forms.Form):
     support_type = forms.ChoiceField(label=_("Type of support"), choices=SupportType.choices)
     provider = forms.ModelChoiceField(label=_("Provider on the platform"), required=False,
                                       queryset=Organisation.objects.order_by("name"))

@@ -6,10 +6,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from alliance.cases.models import CaseShare
+from alliance.directory.forms import RealmOrganisationsMixin
 from alliance.directory.models import Organisation
 
 
-class ReferForm(forms.Form):
+class ReferForm(RealmOrganisationsMixin, forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=[(CaseShare.Kind.REFERRAL, _("Referral (the case stays ours)")),
                                                        (CaseShare.Kind.TRANSFER, _("Transfer (hand the case over)"))])
     organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=Organisation.objects.order_by("name"))

@@ -5,6 +5,7 @@ from alliance.cases.domain.nrm import Stage
 from alliance.cases.models import Case, CaseShare, Consent
 from alliance.core.countries import COUNTRY_CHOICES
 from alliance.core.forms import LongSelect
+from alliance.directory.forms import RealmOrganisationsMixin
 from alliance.directory.models import Organisation
 
 
@@ -19,7 +20,7 @@ class CaseCreateForm(forms.Form):
                               max_length=10_000)
 
 
-class CaseSearchForm(forms.Form):
+class CaseSearchForm(RealmOrganisationsMixin, forms.Form):
     name = forms.CharField(label=_("Full name"), max_length=200, required=False)
     identity_number = forms.CharField(label=_("Identity or document number"), max_length=64, required=False)
     number = forms.CharField(label=_("Case number"), max_length=32, required=False)
@@ -38,7 +39,7 @@ class CaseSearchForm(forms.Form):
         return data
 
 
-class CaseShareForm(forms.Form):
+class CaseShareForm(RealmOrganisationsMixin, forms.Form):
     organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=Organisation.objects.order_by("name"))
     scope = forms.ChoiceField(label=_("Scope"), choices=CaseShare.Scope.choices)
     purpose = forms.CharField(label=_("Purpose"), max_length=300)
@@ -46,7 +47,7 @@ class CaseShareForm(forms.Form):
                                   max_length=500)
 
 
-class ConsentForm(forms.Form):
+class ConsentForm(RealmOrganisationsMixin, forms.Form):
     purpose = forms.ChoiceField(label=_("The person agreed to"), choices=Consent.Purpose.choices)
     organisation = forms.ModelChoiceField(label=_("Organisation (for a named organisation)"), required=False,
                                           queryset=Organisation.objects.order_by("name"))

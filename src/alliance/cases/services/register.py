@@ -19,6 +19,7 @@ from alliance.core.countries import COUNTRY_CODES
 from alliance.core.errors import Forbidden, NotFound, ValidationFailed
 from alliance.core.models import EmergencyOverride
 from alliance.directory.models import Organisation
+from alliance.directory.selectors import organisation_in_realm
 
 OVERRIDE_HOURS = 8
 MIN_JUSTIFICATION = 20
@@ -125,7 +126,8 @@ def sharing_basis(*, actor: Actor, case: Case, organisation_id: int, legal_basis
     not own the case, and hold nothing active on it yet; the sharing must rest on the person's recorded
     consent, on the child procedure (a child is always referred to social services), or on a stated legal
     basis given by someone whose role allows an override (audited as one by record_sharing)."""
-    target = Organisation.objects.filter(pk=organisation_id).first()
+    # Only an agency of the case's own realm: never a sandbox agency for a live case, nor another team's.
+    target = organisation_in_realm(realm_id=case.realm_id, organisation_id=organisation_id)
     if target is None:
         errors["organisation"] = [_("No such organisation.")]
     elif organisation_id == case.owner_organisation_id:
@@ -207,7 +209,8 @@ def consent_record(
     given_on = given_on or timezone.localdate()
     if purpose not in Consent.Purpose.values:
         errors["purpose"] = [_("Choose what the person agreed to.")]
-    if purpose == Consent.Purpose.SHARE_ORGANISATION and not Organisation.objects.filter(pk=organisation_id).exists():
+    if purpose == Consent.Purpose.SHARE_ORGANISATION and organisation_in_realm(realm_id=case.realm_id,
+                                                                           organisation_id=organisation_id) is None:
         errors["organisation"] = [_("Name the organisation the person agreed to share with.")]
     if purpose == Consent.Purpose.SHARE_SECTOR and sector not in Organisation.Sector.values:
         errors["sector"] = [_("Name the sector the person agreed to share with.")]

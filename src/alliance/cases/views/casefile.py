@@ -58,7 +58,7 @@ def panel(request, view) -> dict | None:
             "note_form": form_html(NoteForm(auto_id="note_%s")),
             "document_form": form_html(DocumentForm(auto_id="document_%s")),
             "plan_form": form_html(SupportPlanForm(auto_id="plan_%s", initial=_plan_initial(plan))),
-            "service_form": form_html(SupportServiceForm(auto_id="service_%s")),
+            "service_form": form_html(SupportServiceForm(auto_id="service_%s", realm_id=request.actor.realm_id)),
             "service_forms": [(s, form_html(SupportServiceStatusForm(auto_id=f"service{s.pk}_%s", initial={
                 "status": s.status, "starts_on": s.starts_on, "ends_on": s.ends_on})))
                 for s in file.plan.services],
@@ -194,7 +194,7 @@ def support_plan(request, case_id: int):
 @login_required
 @require_POST
 def service_add(request, case_id: int):
-    form = SupportServiceForm(request.POST)
+    form = SupportServiceForm(request.POST, realm_id=request.actor.realm_id)
     return _posted(request, case_id, form, "support", lambda d: services.support_service_add(
         actor=request.actor, case_id=case_id, support_type=d["support_type"], description=d["description"],
         provider_id=d["provider"].pk if d["provider"] else None, provider_name=d["provider_name"],

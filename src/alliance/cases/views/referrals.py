@@ -56,13 +56,14 @@ def panel(request, view) -> dict | None:
     if not rows and not can_refer:
         return None
     return {"template": "cases/_referrals.html", "rows": rows, "can_refer": can_refer,
-            "refer_form": form_html(ReferForm(auto_id="refer_%s")) if can_refer else ""}
+            "refer_form": (form_html(ReferForm(auto_id="refer_%s", realm_id=request.actor.realm_id))
+                           if can_refer else "")}
 
 
 @login_required
 @require_POST
 def case_refer(request, case_id: int):
-    form = ReferForm(request.POST)
+    form = ReferForm(request.POST, realm_id=request.actor.realm_id)
     if not form.is_valid():
         for field, errors in form.errors.items():
             label = form.fields[field].label if field in form.fields else ""

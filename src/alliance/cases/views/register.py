@@ -108,7 +108,7 @@ def case_create(request):
 @require_http_methods(["GET", "POST"])
 def case_search(request):
     """Searches are POSTed so that names never reach URLs or logs (SECURITY.md, 14.2.1)."""
-    form = CaseSearchForm(request.POST or None)
+    form = CaseSearchForm(request.POST or None, realm_id=request.actor.realm_id)
     results = None
     if not policy.may(request.actor, R.CASE_SEARCH):
         raise PermissionDenied
@@ -160,9 +160,9 @@ def _case_context(request, case_id: int, tab: str) -> dict:
     if tab in (WHOLE_CASE, "referrals") and policy.CASE.can(request.actor, R.CASE_SHARE, view.case):
         context.update({
             "show_sharing": True,
-            "share_form": form_html(CaseShareForm(auto_id="share_%s")),
+            "share_form": form_html(CaseShareForm(auto_id="share_%s", realm_id=request.actor.realm_id)),
             "consents": view.case.consents.select_related("organisation"),
-            "consent_form": form_html(ConsentForm(auto_id="consent_%s")),
+            "consent_form": form_html(ConsentForm(auto_id="consent_%s", realm_id=request.actor.realm_id)),
         })
     context["empty"] = tab not in (WHOLE_CASE, DEFAULT_TAB) and not (
         context["panels"] or context["show_nrm"] or context["show_sharing"])
@@ -172,7 +172,7 @@ def _case_context(request, case_id: int, tab: str) -> dict:
 @login_required
 @require_POST
 def case_share(request, case_id: int):
-    form = CaseShareForm(request.POST)
+    form = CaseShareForm(request.POST, realm_id=request.actor.realm_id)
     if form.is_valid():
         try:
             services.case_share(actor=request.actor, case_id=case_id,
@@ -245,7 +245,7 @@ def deadlines(request):
 @login_required
 @require_POST
 def consent_add(request, case_id: int):
-    form = ConsentForm(request.POST)
+    form = ConsentForm(request.POST, realm_id=request.actor.realm_id)
     if not form.is_valid():
         _flash_errors(request, ValidationFailed({k: list(v) for k, v in form.errors.items()}))
         return back_to_tab(case_id, "referrals")

@@ -35,6 +35,15 @@ from alliance.core.policy.referral import (
     may_take_referral_step,
     referral_side,
 )
+from alliance.core.policy.run import (
+    RUN_CARD,
+    RUN_CONTROL,
+    RUN_VIEW,
+    may_manage_runs,
+    may_on_run,
+    may_read_team_inbox,
+    run_scope,
+)
 from alliance.core.policy.scenario import may_edit_scenarios, may_view_scenarios
 from alliance.core.policy.screening import (
     SCREENING,
@@ -73,6 +82,9 @@ __all__ = [
     "POLICIES",
     "PROGRAMME",
     "RECEIVER",
+    "RUN_CARD",
+    "RUN_CONTROL",
+    "RUN_VIEW",
     "SCREENING",
     "SCREENING_AGGREGATES_REALM_WIDE",
     "SENDER",
@@ -88,9 +100,12 @@ __all__ = [
     "may_edit_catalogues",
     "may_edit_scenarios",
     "may_evaluate_exercises",
+    "may_manage_runs",
+    "may_on_run",
     "may_rate_exercises",
     "may_read_exercise_realm",
     "may_read_part",
+    "may_read_team_inbox",
     "may_receive_from_abroad",
     "may_take_referral_step",
     "may_view_scenarios",
@@ -98,6 +113,7 @@ __all__ = [
     "readable_parts",
     "reads_statistics",
     "referral_side",
+    "run_scope",
     "screening_aggregate_scope",
     "screening_aggregates_realm_wide",
     "second_factor_required",

@@ -2,4 +2,12 @@
 
 from alliance.exercises.models.evaluation import DecisionLogEntry, ObserverRating, Rating  # noqa: F401
 from alliance.exercises.models.programmes import Applicant, Call, Edition, Programme, SelectionRun  # noqa: F401
+from alliance.exercises.models.runs import (  # noqa: F401
+    ExerciseRun,
+    InjectRead,
+    InjectRelease,
+    RunStaff,
+    Team,
+    TeamSeat,
+)
 from alliance.exercises.models.scenarios import ScenarioEvidence, ScenarioPackage  # noqa: F401

@@ -6,10 +6,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from alliance.cases.models import CaseShare
+from alliance.directory.forms import RealmOrganisationsMixin
 from alliance.directory.models import Organisation
 
 
-class ScreeningReferForm(forms.Form):
+class ScreeningReferForm(RealmOrganisationsMixin, forms.Form):
     given_name = forms.CharField(label=_("Given name"), max_length=200)
     family_name = forms.CharField(label=_("Family name"), max_length=200)
     birth_date = forms.DateField(label=_("Birth date (if known)"), required=False,

@@ -25,6 +25,7 @@ from alliance.core import roles as R
 from alliance.core.actor import Actor
 from alliance.core.errors import Forbidden, NotFound, ValidationFailed
 from alliance.directory.models import Organisation
+from alliance.directory.selectors import organisation_in_realm
 from alliance.screening.domain import languages
 from alliance.screening.models import Catalogue, Screening
 from alliance.screening.selectors.screenings import screening_access_or_none
@@ -63,7 +64,8 @@ def screening_refer(
         # An adult is referred only with their agreement; a child goes to the child procedure, whose legal
         # basis the case-management gate checks (cases/services/register.py: sharing_basis).
         errors["consent"] = [_("Record that the person agreed to the referral, or do not refer.")]
-    if organisation_id is None or not Organisation.objects.filter(pk=organisation_id).exists():
+    if organisation_id is None or organisation_in_realm(realm_id=screening.realm_id,
+                                                        organisation_id=organisation_id) is None:
         errors["organisation"] = [_("Choose the organisation to refer the person to.")]
     if errors:
         raise ValidationFailed(errors)

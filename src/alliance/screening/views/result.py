@@ -31,7 +31,8 @@ def detail(request, screening_id: int):
 @require_http_methods(["GET", "POST"])
 def refer(request, screening_id: int):
     screening = screening_get_for(actor=request.actor, screening_id=screening_id, purpose="refer")
-    form = ScreeningReferForm(request.POST or None, initial={"interpreter": screening.interpreter})
+    form = ScreeningReferForm(request.POST or None, initial={"interpreter": screening.interpreter},
+                              realm_id=request.actor.realm_id)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

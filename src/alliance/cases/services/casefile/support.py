@@ -16,7 +16,7 @@ from alliance.cases.services.casefile.gate import KEEP, editable_case, editable_
 from alliance.core import audit
 from alliance.core.actor import Actor
 from alliance.core.errors import ValidationFailed
-from alliance.directory.models import Organisation
+from alliance.directory.selectors import organisation_in_realm
 
 OBJECTIVES_MAX = 5_000
 ACTION_PLAN_MAX = 10_000
@@ -61,7 +61,7 @@ def support_plan_save(*, actor: Actor, case_id: int, objectives: str = "", actio
     return plan
 
 
-def _check_service(*, support_type: str, provider_id: int | None, provider_name: str, status: str,
+def _check_service(*, realm_id: int, support_type: str, provider_id: int | None, provider_name: str, status: str,
                    starts_on: dt.date | None, ends_on: dt.date | None, errors: dict) -> None:
     choice(support_type, SupportType.values, "support_type", errors)
     choice(status, SupportService.Status.values, "status", errors)
@@ -69,7 +69,7 @@ def _check_service(*, support_type: str, provider_id: int | None, provider_name:
         errors["provider"] = [_("Name either an organisation on the platform or an outside provider, not both.")]
     elif provider_id is None and not provider_name:
         errors["provider"] = [_("Name the provider: an organisation on the platform or an outside provider.")]
-    elif provider_id is not None and not Organisation.objects.filter(pk=provider_id).exists():
+    elif provider_id is not None and organisation_in_realm(realm_id=realm_id, organisation_id=provider_id) is None:
         errors["provider"] = [_("No such organisation.")]
     in_order(starts_on, ends_on, "ends_on", errors, _("The end date is before the start date."))
     if status in (SupportService.Status.IN_PROGRESS, SupportService.Status.DELIVERED) and starts_on is not None \
@@ -87,7 +87,8 @@ def support_service_add(*, actor: Actor, case_id: int, support_type: str, descri
                              errors=errors)
     provider_name = clean_text(provider_name, "provider_name", required=False, max_length=PROVIDER_NAME_MAX,
                                errors=errors)
-    _check_service(support_type=support_type, provider_id=provider_id, provider_name=provider_name, status=status,
+    _check_service(realm_id=case.realm_id, support_type=support_type, provider_id=provider_id,
+                   provider_name=provider_name, status=status,
                    starts_on=starts_on, ends_on=ends_on, errors=errors)
     plan = SupportPlan.objects.filter(case=case).first()
     if plan is None:
@@ -131,7 +132,7 @@ def support_service_update(*, actor: Actor, service_id: int, support_type=KEEP, 
     merged = {name: getattr(service, name) for name in ("support_type", "provider_id", "provider_name", "status",
                                                         "starts_on", "ends_on")}
     merged.update({k: v for k, v in given.items() if k != "description"})
-    _check_service(**merged, errors=errors)
+    _check_service(realm_id=service.plan.case.realm_id, **merged, errors=errors)
     if errors:
         raise ValidationFailed(errors)
     changed = sorted(given)

@@ -1,0 +1,163 @@
+"""Reads of exercise runs: the console's state, a role-player's card, a trainee's inbox. Each narrowed by
+core/policy/run.py; one gate per object answers "not found" alike for a missing and a forbidden one."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from alliance.core import audit, policy
+from alliance.core.actor import Actor
+from alliance.core.errors import NotFound
+from alliance.exercises.domain.scenario_clock import format_hhmm, parse_hhmm
+from alliance.exercises.models import ExerciseRun, InjectRead, InjectRelease, ScenarioEvidence, Team
+
+WARN_AHEAD_MINUTES = 15  # observers are warned this many scenario minutes before a timed inject
+
+
+def run_list_for(*, actor: Actor) -> QuerySet[ExerciseRun]:
+    return policy.run_scope(actor, policy.RUN_VIEW, ExerciseRun.objects.select_related("scenario"))
+
+
+def run_get_for(*, actor: Actor, run_id, what: str = policy.RUN_VIEW) -> ExerciseRun:
+    run = ExerciseRun.objects.select_related("scenario").filter(pk=run_id).first() if type(run_id) is int else None
+    if run is None or not policy.may_on_run(actor, what, run):
+        audit.record(actor=actor, action="denied", object_type="exercise_run", object_id=run_id, reason=what)
+        raise NotFound("exercise_run")
+    return run
+
+
+def _text(value, language: str) -> str:
+    if isinstance(value, dict):
+        return str(value.get(language) or next(iter(value.values()), ""))
+    return str(value or "")
+
+
+def _when_text(inject: dict) -> str:
+    if "at" in inject:
+        return inject["at"]
+    trigger = inject.get("trigger", {})
+    if "after" in trigger:
+        return f"+{trigger.get('minutes', 0)}' {trigger['after']}"
+    narrow = trigger.get("sector") or trigger.get("catalogue") or ""
+    return " ".join(p for p in (trigger.get("event", "manual"), narrow) if p)
+
+
+def console_state_for(*, actor: Actor, run_id) -> dict:
+    """Clock, MSEL with each inject's state per team, warnings, cues and counts per team."""
+    from alliance.cases.models import Case, CaseShare
+    from alliance.screening.models import Screening
+
+    run = run_get_for(actor=actor, run_id=run_id)
+    now = timezone.now()
+    seconds = run.clock.scenario_seconds(now)
+    teams = list(run.teams.all())
+    injects = run.scenario.content.get("msel.yaml", {}).get("injects", [])
+    released = {(r.team_id, r.inject_id): r for r in InjectRelease.objects.filter(run=run)}
+    lang = run.language
+    msel = [{"id": i["id"], "when": _when_text(i), "channel": i["channel"], "recipient": i["recipient"],
+             "subject": _text(i.get("subject"), lang), "notes": _text(i.get("controller_notes"), lang),
+             "role_player": i.get("role_player", ""),
+             "teams": [released.get((t.pk, i["id"])) for t in teams]} for i in injects]
+    minutes = seconds / 60
+    warnings = [{"id": i["id"], "at": i["at"], "subject": _text(i.get("subject"), lang)} for i in injects
+                if "at" in i and minutes <= parse_hhmm(i["at"]) <= minutes + WARN_AHEAD_MINUTES]
+    progress = []
+    for t in teams:
+        realm = t.realm_id
+        progress.append({"team": t, "injects": sum(1 for (tid, _i) in released if tid == t.pk),
+                         "screenings": Screening.objects.filter(realm_id=realm).count() if realm else 0,
+                         "cases": Case.objects.filter(realm_id=realm).count() if realm else 0,
+                         "referrals": CaseShare.objects.filter(case__realm_id=realm)
+                         .exclude(kind="share").count() if realm else 0})
+    audit.record(actor=actor, action="view", object_type="exercise_run", object_id=run.pk, fields=["console"])
+    return {"run": run, "scenario_time": format_hhmm(seconds), "scenario_seconds": seconds, "real_time": now,
+            "teams": teams, "msel": msel, "warnings": warnings, "progress": progress,
+            "may_control": policy.may_on_run(actor, policy.RUN_CONTROL, run)}
+
+
+def roleplayer_view_for(*, actor: Actor, run_id) -> dict:
+    """A role-player's card(s) in their language and the next cue (the next phone call of their card)."""
+    from alliance.exercises.models import RunStaff
+
+    run = run_get_for(actor=actor, run_id=run_id, what=policy.RUN_CARD)
+    rows = list(RunStaff.objects.filter(run=run, user_id=actor.user_id, part=RunStaff.Part.ROLE_PLAYER))
+    lang = (rows[0].language if rows and rows[0].language else run.language)
+    my_cards = {r.card_id for r in rows}
+    cards = [c for c in run.scenario.content.get("roleplayers.yaml", {}).get("cards", [])
+             if c["id"] in my_cards or (not rows and policy.may_on_run(actor, policy.RUN_CONTROL, run))]
+    released = set(InjectRelease.objects.filter(run=run).values_list("inject_id", flat=True))
+    cues = [{"id": i["id"], "when": _when_text(i), "card": i.get("role_player"),
+             "content": _text(i.get("content"), lang), "released": i["id"] in released}
+            for i in run.scenario.content.get("msel.yaml", {}).get("injects", [])
+            if i.get("role_player") in {c["id"] for c in cards}]
+    next_cue = next((c for c in cues if not c["released"]), None)
+    audit.record(actor=actor, action="view", object_type="exercise_run", object_id=run.pk, fields=["card"])
+    return {"run": run, "language": lang, "next_cue": next_cue, "cues": cues,
+            "cards": [{"id": c["id"], "name": _text(c.get("name"), lang), "who": _text(c.get("who"), lang),
+                       "behaviour": _text(c.get("behaviour"), lang),
+                       "answers": [{"when": _text(a.get("when"), lang), "says": _text(a.get("says"), lang)}
+                                   for a in c.get("answers", [])],
+                       "hides": [_text(h, lang) for h in c.get("hides", [])]} for c in cards]}
+
+
+def team_of_actor(*, actor: Actor) -> Team:
+    """The team whose sandbox the actor is in, if they are one of its trainees."""
+    team = Team.objects.select_related("run__scenario").filter(realm_id=actor.realm_id).first() \
+        if actor.realm_is_exercise else None
+    if team is None or not policy.may_read_team_inbox(actor, team):
+        raise NotFound("team")
+    return team
+
+
+def inbox_for(*, actor: Actor, after_id: int = 0) -> dict:
+    """The team's delivered injects, newest first, for trainees: never the controller notes. `last_id` lets
+    a polling page ask "anything after this?" and get a cheap "no"."""
+    team = team_of_actor(actor=actor)
+    lang = team.language
+    injects = {i["id"]: i for i in team.run.scenario.content.get("msel.yaml", {}).get("injects", [])}
+    releases = list(InjectRelease.objects.filter(team=team, id__gt=after_id).order_by("-id"))
+    read = set(InjectRead.objects.filter(release__team=team, user_id=actor.user_id).values_list("release_id",
+                                                                                                 flat=True))
+    items = []
+    for r in releases:
+        i = injects.get(r.inject_id, {})
+        items.append({"id": r.pk, "inject": r.inject_id, "channel": i.get("channel", ""),
+                      "sender": i.get("sender", ""), "recipient": i.get("recipient", ""),
+                      "subject": _text(i.get("subject"), lang), "content": _text(i.get("content"), lang),
+                      "evidence": list(i.get("evidence", [])), "released_at": r.released_at,
+                      "scenario_time": format_hhmm(r.scenario_seconds), "read": r.pk in read})
+    if items:
+        audit.record(actor=actor, action="list", object_type="inject_release", object_id=team.pk,
+                     fields=["subject", "content", "evidence"])
+    return {"team": team, "items": items, "last_id": max((r.pk for r in releases), default=after_id)}
+
+
+def inbox_last_id(*, actor: Actor) -> int:
+    """The newest release id of the actor's team: one indexed query, for the 204 answer of a poll."""
+    team = team_of_actor(actor=actor)
+    return InjectRelease.objects.filter(team=team).order_by("-id").values_list("id", flat=True).first() or 0
+
+
+def release_get_for(*, actor: Actor, release_id) -> InjectRelease:
+    team = team_of_actor(actor=actor)
+    release = InjectRelease.objects.filter(pk=release_id, team=team).first() if type(release_id) is int else None
+    if release is None:
+        raise NotFound("inject_release")
+    return release
+
+
+def inbox_evidence_for(*, actor: Actor, release_id, path: str) -> ScenarioEvidence:
+    """An evidence file of an inject delivered to the actor's team (never one it has not been handed)."""
+    release = release_get_for(actor=actor, release_id=release_id)
+    run = release.run
+    inject = next((i for i in run.scenario.content.get("msel.yaml", {}).get("injects", [])
+                   if i["id"] == release.inject_id), {})
+    if path not in inject.get("evidence", []):
+        raise NotFound("evidence")
+    evidence = ScenarioEvidence.objects.filter(package=run.scenario, path=path).first()
+    if evidence is None:
+        raise NotFound("evidence")
+    audit.record(actor=actor, action="view", object_type="scenario_evidence", object_id=release.pk,
+                 fields=["data"], reason=path)
+    return evidence

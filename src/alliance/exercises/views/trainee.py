@@ -1,0 +1,55 @@
+"""The trainee's inbox in their team's sandbox. The page polls every second with the id of the newest
+inject it shows; the answer is 204 (nothing new: one indexed query, no body) or the new items. Polling
+works on the production server (granian, any number of workers) and offline on one laptop, where a
+long-lived event stream would hold a worker per trainee."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET, require_POST
+
+from alliance.exercises.selectors.runs import inbox_evidence_for, inbox_for, inbox_last_id, team_of_actor
+from alliance.exercises.services import injects
+
+
+@login_required
+@require_GET
+def inbox(request):
+    box = inbox_for(actor=request.actor)
+    return render(request, "exercises/runs/inbox.html", box)
+
+
+@login_required
+@require_GET
+def inbox_poll(request):
+    try:
+        after = int(request.GET.get("after", "0"))
+    except ValueError:
+        after = 0
+    injects.run_tick_throttled(run_id=team_of_actor(actor=request.actor).run_id)
+    if inbox_last_id(actor=request.actor) <= after:
+        return HttpResponse(status=204)
+    box = inbox_for(actor=request.actor, after_id=after)
+    response = render(request, "exercises/runs/_inbox_items.html", box)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_POST
+def inbox_read(request, release_id: int):
+    injects.inject_mark_read(actor=request.actor, release_id=release_id)
+    return HttpResponse(status=204)
+
+
+@login_required
+@require_GET
+def inbox_evidence(request, release_id: int, path: str):
+    evidence = inbox_evidence_for(actor=request.actor, release_id=release_id, path=path)
+    response = HttpResponse(bytes(evidence.data), content_type=evidence.media_type)
+    response["Content-Disposition"] = f'attachment; filename="{evidence.path.rsplit("/", 1)[-1]}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "no-store"
+    return response

@@ -24,8 +24,9 @@ from alliance.directory import services as directory_services
 from alliance.directory.models import Membership, Organisation
 from alliance.directory.selectors import actor_for, live_realm
 from alliance.exercises.domain import scenario_package
-from alliance.exercises.models import Applicant, Call, Edition, Programme, ScenarioPackage
+from alliance.exercises.models import Applicant, Call, Edition, ExerciseRun, Programme, ScenarioPackage
 from alliance.exercises.services.programmes import call_publish, call_save, edition_create, programme_create
+from alliance.exercises.services.runs import run_create
 from alliance.exercises.services.scenarios import scenario_import
 from alliance.exercises.services.selection import selection_run
 
@@ -181,3 +182,22 @@ def load_scenario_demo() -> list[str]:
             scenario_import(actor=actor, path=folder)
         slugs.append(package.slug)
     return slugs
+
+
+RUN_NAME = "Dreamland live exercise 2026: online recruitment"
+RUN_SCENARIO = "dreamland-online-recruitment"
+
+
+def load_run_demo(*, controller, trainee, observer, role_player) -> ExerciseRun:
+    """A run of the online-recruitment scenario with two team sandboxes, prepared and ready to start: the
+    trainer controls it, the trainee plays in team 1, one observer, one role-player with the victim's card."""
+    existing = ExerciseRun.objects.filter(name=RUN_NAME).first()
+    if existing is not None:
+        return existing
+    membership = Membership.objects.get(user__email=COORDINATOR_EMAIL)
+    actor = actor_for(user=membership.user, membership=membership, realm=live_realm(), address="", channel="cli")
+    scenario = ScenarioPackage.objects.filter(slug=RUN_SCENARIO).order_by("-imported_at").first()
+    card = scenario.content["roleplayers.yaml"]["cards"][0]["id"]
+    return run_create(actor=actor, scenario_id=scenario.pk, name=RUN_NAME, teams=2, trainees=[[trainee.pk]],
+                      controller_ids=[controller.pk], observer_ids=[observer.pk],
+                      role_players=[(role_player.pk, card)])

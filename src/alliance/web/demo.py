@@ -60,6 +60,9 @@ ACCOUNTS = [
     ("prosecutor@dreamland.example", "Petra Prosecutor", "prosecutor", [R.PROSECUTOR], True),
     ("trainer@dreamland.example", "Tomas Trainer", "academy", [R.TRAINER], True),
     ("trainee@dreamland.example", "Tara Trainee", "academy", [R.TRAINEE], False),
+    # The demo run's staff: the trainer controls it; these two observe and play the victim's part.
+    ("observer@dreamland.example", "Oskar Observer", "academy", [R.TRAINER], False),
+    ("roleplayer@dreamland.example", "Rosa Roleplayer", "academy", [R.TRAINER], False),
     # The reception centre: a screener, and its manager (organisation admin: the facility dashboard).
     ("reception@dreamland.example", "Rami Reception", "reception", [R.FRONTLINE_RESPONDER], False),
     ("receptionmanager@dreamland.example", "Mona Manager", "reception", [R.FRONTLINE_RESPONDER], True),
@@ -151,6 +154,10 @@ def load_demo() -> dict[str, int]:
     # Training: the programme with the seed deck's figures, and the three shipped Dreamland scenarios.
     training_demo.load_programme_demo(password=DEMO_PASSWORD)
     training_demo.load_scenario_demo()
+    training_demo.load_run_demo(controller=_member("trainer@dreamland.example").user,
+                                trainee=_member("trainee@dreamland.example").user,
+                                observer=_member("observer@dreamland.example").user,
+                                role_player=_member("roleplayer@dreamland.example").user)
     return {"created": len(ACCOUNTS), "cases": made}
 
 

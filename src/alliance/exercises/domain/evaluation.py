@@ -338,7 +338,8 @@ def evaluate_action(action: Mapping, record: TeamRecord, clock: Clock) -> Result
         status, at, what = NOT_MET, None, _("the platform cannot check %(kind)s") % {"kind": kind}
     stamp = clock.stamp(at) if at is not None else ""
     label = {MET: _("met"), NOT_MET: _("not met"), NOT_YET: _("not yet")}[status]
-    reason = f"{label} {_('at')} {stamp}: {what}" if stamp else f"{label}: {what}"
+    reason = (_("%(status)s at %(stamp)s: %(what)s") % {"status": label, "stamp": stamp, "what": what} if stamp
+              else f"{label}: {what}")
     return Result(action_id=action["id"], objective=action["objective"],
                   capability_target=action["capability_target"], kind=kind, status=status, at=at, stamp=stamp,
                   reason=reason)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from alliance.core import audit, policy
 from alliance.core.actor import Actor
@@ -85,12 +86,17 @@ def _locked_run(actor: Actor, run_id: int, what: str) -> ExerciseRun:
     return run
 
 
+# What a controller asked for, in the interface language (the audit log keeps the English verb).
+CLOCK_VERBS = {"start": gettext_lazy("start"), "pause": gettext_lazy("pause"), "resume": gettext_lazy("resume"),
+               "change pace": gettext_lazy("change pace"), "finish": gettext_lazy("finish")}
+
+
 def _clock_action(actor: Actor, run_id: int, verb: str, allowed_from: tuple[str, ...], change) -> ExerciseRun:
     with transaction.atomic():
         run = _locked_run(actor, run_id, policy.RUN_CONTROL)
         if run.status not in allowed_from:
             raise ValidationFailed(_("The run is %(status)s: it cannot %(verb)s now.")
-                                   % {"status": run.get_status_display(), "verb": verb})
+                                   % {"status": run.get_status_display(), "verb": CLOCK_VERBS.get(verb, verb)})
         now = timezone.now()
         change(run, now)
         run.save()

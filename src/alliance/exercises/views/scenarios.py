@@ -211,18 +211,26 @@ def scenario_msel_edit(request, slug: str, version: str):
         if meta.is_valid() and not errors:
             edit = {"actor": request.actor, "slug": row.slug, "base_version": row.version,
                     "new_version": meta.cleaned_data["new_version"], "content": {"msel.yaml": {"injects": injects}}}
-            try:
-                if "save" in request.POST:
-                    saved = service.scenario_save_version(**edit)
-                    messages.success(request, _("Saved as version %(version)s.") % {"version": saved.version})
-                    return redirect("exercises:scenario", slug=saved.slug, version=saved.version)
-                package = service.scenario_preview(**edit)
-                preview = _preview_context(package.content, package.languages)
-            except service.ScenarioRefused as exc:
-                problems = exc.problems
+            saved, preview, problems = _save_or_preview(request, edit)
+            if saved is not None:
+                return saved
     return render(request, "exercises/scenarios/msel_edit.html",
                   {"row": row, "meta": meta, "forms": forms, "languages": languages, "problems": problems,
                    "errors": errors, "preview": preview, "channels": V.CHANNELS})
+
+
+def _save_or_preview(request, edit: dict):
+    """An editor's two buttons: Save keeps the edit as a new version and goes to it; Preview checks the whole
+    package and stores nothing. Returns (redirect or None, preview, problems)."""
+    try:
+        if "save" in request.POST:
+            saved = service.scenario_save_version(**edit)
+            messages.success(request, _("Saved as version %(version)s.") % {"version": saved.version})
+            return redirect("exercises:scenario", slug=saved.slug, version=saved.version), None, []
+        package = service.scenario_preview(**edit)
+        return None, _preview_context(package.content, package.languages), []
+    except service.ScenarioRefused as exc:
+        return None, None, exc.problems
 
 
 @login_required
@@ -239,15 +247,9 @@ def scenario_file_edit(request, slug: str, version: str, file: str):
         if form.is_valid():
             edit = {"actor": request.actor, "slug": row.slug, "base_version": row.version,
                     "new_version": form.cleaned_data["new_version"], "sources": {file: form.cleaned_data["text"]}}
-            try:
-                if "save" in request.POST:
-                    saved = service.scenario_save_version(**edit)
-                    messages.success(request, _("Saved as version %(version)s.") % {"version": saved.version})
-                    return redirect("exercises:scenario", slug=saved.slug, version=saved.version)
-                package = service.scenario_preview(**edit)
-                preview = _preview_context(package.content, package.languages)
-            except service.ScenarioRefused as exc:
-                problems = exc.problems
+            saved, preview, problems = _save_or_preview(request, edit)
+            if saved is not None:
+                return saved
     return render(request, "exercises/scenarios/file_edit.html",
                   {"row": row, "file": file, "form": form, "problems": problems, "preview": preview,
                    "cancel": reverse("exercises:scenario", kwargs={"slug": row.slug, "version": row.version})})

@@ -79,14 +79,18 @@ def test_a_stranger_gets_404_for_every_tab_like_for_the_page(client, desk):
 def test_cached_form_markup_is_the_rendered_markup(db):
     from alliance.cases.forms.register import CaseShareForm, ConsentForm
     from alliance.core.blank_forms import form_html
+    from alliance.directory.selectors import live_realm
 
+    live = live_realm().pk  # the forms list the organisations of the page's realm (none without one)
     factories.organisation("First <org>")
-    for make in (lambda: ConsentForm(auto_id="consent_%s"), lambda: CaseShareForm(auto_id="share_%s")):
+    for make in (lambda: ConsentForm(auto_id="consent_%s", realm_id=live),
+                 lambda: CaseShareForm(auto_id="share_%s", realm_id=live)):
         direct = render_to_string("web/_form.html", {"form": make()})
+        assert "First &lt;org&gt;" in direct
         assert str(form_html(make())) == direct == str(form_html(make()))
     # A new organisation changes the choices, so the markup is rendered again.
     factories.organisation("Second org")
-    assert "Second org" in str(form_html(CaseShareForm(auto_id="share_%s")))
+    assert "Second org" in str(form_html(CaseShareForm(auto_id="share_%s", realm_id=live)))
     # A bound form (with its errors) is never taken from the cache.
     bound = CaseShareForm({"purpose": ""}, auto_id="share_%s")
     bound.is_valid()

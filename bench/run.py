@@ -39,7 +39,7 @@ from common import (
     sandbox,
 )
 
-BENCHMARKS = ("audit", "encryption", "api", "desk", "htcds", "screening", "idle")
+BENCHMARKS = ("audit", "encryption", "api", "desk", "htcds", "screening", "idle", "runs")
 BUSY_LOAD = 1.0  # 1-minute load average above which the machine was not quiet when a benchmark started
 
 
@@ -154,6 +154,18 @@ class Run:
         with sandbox("idle", "sqlite", profile="production") as box:
             self.show(run_worker("idle_clients.py", box, ["--crowd", crowd, "--requests", requests,
                                                          "--limit", limit]))
+
+
+    # --- 8. an exercise run of team sandboxes: create, tick, purge -------------------------------------
+    def runs(self) -> None:
+        teams, trainees = ("3", "4") if self.quick else ("10", "25")
+        for backend in ("sqlite", "postgres"):
+            if backend == "postgres" and not self.pg_ok:
+                self.skip(f"exercise runs on PostgreSQL: {self.pg_text}")
+                continue
+            with sandbox(f"runs-{backend}", backend) as box:
+                self.show(run_worker("exercise_runs.py", box, ["--backend", backend, "--teams", teams,
+                                                               "--trainees", trainees]))
 
 
 def wait_quiet(limit: int) -> None:

@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/run.py                 # full run (about 10-15 minutes on 2 cores)
     .venv/bin/python bench/run.py --quick         # every benchmark whole on tiny data (CI: `make bench-quick`)
-    .venv/bin/python bench/run.py --only api      # one of: audit, encryption, api, desk, htcds, screening, idle
+    .venv/bin/python bench/run.py --only api      # one of: audit, encryption, api, desk, htcds, screening, idle, runs
     .venv/bin/python bench/run.py --markdown out.md   # also write the tables and summary as Markdown
     .venv/bin/python bench/run.py --only api --api-threads 4   # compare a bounded thread count per worker
 

@@ -120,12 +120,17 @@ def _applicants(edition: Edition, call: Call, places: int, applications: int, st
 DEFAULT_PASSWORD = "Dreamland-demo-2026"  # noqa: S105  (web/demo.py passes its own DEMO_PASSWORD)
 
 
+def _live_actor(membership: Membership):
+    """The co-ordinator acting from the command line in the live realm, as `make demo` does."""
+    return actor_for(user=membership.user, membership=membership, realm=live_realm(), address="", channel="cli")
+
+
 def load_programme_demo(*, password: str = DEFAULT_PASSWORD) -> str:
     """Create the demo programme once; return the training co-ordinator's e-mail for `make demo` to print.
     web/demo.py calls it with its DEMO_PASSWORD (this app does not import web, which sits above it)."""
     with transaction.atomic():
         membership = _coordinator(password)
-        actor = actor_for(user=membership.user, membership=membership, realm=live_realm(), address="", channel="cli")
+        actor = _live_actor(membership)
         if Programme.objects.filter(organisation_id=membership.organisation_id, title=PROGRAMME_TITLE).exists():
             return COORDINATOR_EMAIL
         programme = programme_create(actor=actor, title=PROGRAMME_TITLE, summary=(
@@ -194,8 +199,7 @@ def load_run_demo(*, controller, trainee, observer, role_player) -> ExerciseRun:
     existing = ExerciseRun.objects.filter(name=RUN_NAME).first()
     if existing is not None:
         return existing
-    membership = Membership.objects.get(user__email=COORDINATOR_EMAIL)
-    actor = actor_for(user=membership.user, membership=membership, realm=live_realm(), address="", channel="cli")
+    actor = _live_actor(Membership.objects.get(user__email=COORDINATOR_EMAIL))
     scenario = ScenarioPackage.objects.filter(slug=RUN_SCENARIO).order_by("-imported_at").first()
     card = scenario.content["roleplayers.yaml"]["cards"][0]["id"]
     return run_create(actor=actor, scenario_id=scenario.pk, name=RUN_NAME, teams=2, trainees=[[trainee.pk]],

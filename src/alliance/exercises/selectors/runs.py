@@ -10,6 +10,7 @@ from alliance.core import audit, policy
 from alliance.core.actor import Actor
 from alliance.core.errors import NotFound
 from alliance.exercises.domain.scenario_clock import format_hhmm, parse_hhmm
+from alliance.exercises.domain.scenario_package import text_in
 from alliance.exercises.models import ExerciseRun, InjectRead, InjectRelease, ScenarioEvidence, Team
 
 WARN_AHEAD_MINUTES = 15  # observers are warned this many scenario minutes before a timed inject
@@ -25,12 +26,6 @@ def run_get_for(*, actor: Actor, run_id, what: str = policy.RUN_VIEW) -> Exercis
         audit.record(actor=actor, action="denied", object_type="exercise_run", object_id=run_id, reason=what)
         raise NotFound("exercise_run")
     return run
-
-
-def _text(value, language: str) -> str:
-    if isinstance(value, dict):
-        return str(value.get(language) or next(iter(value.values()), ""))
-    return str(value or "")
 
 
 def _when_text(inject: dict) -> str:
@@ -56,11 +51,11 @@ def console_state_for(*, actor: Actor, run_id) -> dict:
     released = {(r.team_id, r.inject_id): r for r in InjectRelease.objects.filter(run=run)}
     lang = run.language
     msel = [{"id": i["id"], "when": _when_text(i), "channel": i["channel"], "recipient": i["recipient"],
-             "subject": _text(i.get("subject"), lang), "notes": _text(i.get("controller_notes"), lang),
+             "subject": text_in(i.get("subject"), lang), "notes": text_in(i.get("controller_notes"), lang),
              "role_player": i.get("role_player", ""),
              "teams": [released.get((t.pk, i["id"])) for t in teams]} for i in injects]
     minutes = seconds / 60
-    warnings = [{"id": i["id"], "at": i["at"], "subject": _text(i.get("subject"), lang)} for i in injects
+    warnings = [{"id": i["id"], "at": i["at"], "subject": text_in(i.get("subject"), lang)} for i in injects
                 if "at" in i and minutes <= parse_hhmm(i["at"]) <= minutes + WARN_AHEAD_MINUTES]
     progress = []
     for t in teams:
@@ -88,17 +83,17 @@ def roleplayer_view_for(*, actor: Actor, run_id) -> dict:
              if c["id"] in my_cards or (not rows and policy.may_on_run(actor, policy.RUN_CONTROL, run))]
     released = set(InjectRelease.objects.filter(run=run).values_list("inject_id", flat=True))
     cues = [{"id": i["id"], "when": _when_text(i), "card": i.get("role_player"),
-             "content": _text(i.get("content"), lang), "released": i["id"] in released}
+             "content": text_in(i.get("content"), lang), "released": i["id"] in released}
             for i in run.scenario.content.get("msel.yaml", {}).get("injects", [])
             if i.get("role_player") in {c["id"] for c in cards}]
     next_cue = next((c for c in cues if not c["released"]), None)
     audit.record(actor=actor, action="view", object_type="exercise_run", object_id=run.pk, fields=["card"])
     return {"run": run, "language": lang, "next_cue": next_cue, "cues": cues,
-            "cards": [{"id": c["id"], "name": _text(c.get("name"), lang), "who": _text(c.get("who"), lang),
-                       "behaviour": _text(c.get("behaviour"), lang),
-                       "answers": [{"when": _text(a.get("when"), lang), "says": _text(a.get("says"), lang)}
+            "cards": [{"id": c["id"], "name": text_in(c.get("name"), lang), "who": text_in(c.get("who"), lang),
+                       "behaviour": text_in(c.get("behaviour"), lang),
+                       "answers": [{"when": text_in(a.get("when"), lang), "says": text_in(a.get("says"), lang)}
                                    for a in c.get("answers", [])],
-                       "hides": [_text(h, lang) for h in c.get("hides", [])]} for c in cards]}
+                       "hides": [text_in(h, lang) for h in c.get("hides", [])]} for c in cards]}
 
 
 def team_of_actor(*, actor: Actor) -> Team:
@@ -124,7 +119,7 @@ def inbox_for(*, actor: Actor, after_id: int = 0) -> dict:
         i = injects.get(r.inject_id, {})
         items.append({"id": r.pk, "inject": r.inject_id, "channel": i.get("channel", ""),
                       "sender": i.get("sender", ""), "recipient": i.get("recipient", ""),
-                      "subject": _text(i.get("subject"), lang), "content": _text(i.get("content"), lang),
+                      "subject": text_in(i.get("subject"), lang), "content": text_in(i.get("content"), lang),
                       "evidence": list(i.get("evidence", [])), "released_at": r.released_at,
                       "scenario_time": format_hhmm(r.scenario_seconds), "read": r.pk in read})
     if items:

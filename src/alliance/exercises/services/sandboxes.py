@@ -14,13 +14,8 @@ from django.db.models import Q
 
 from alliance.core.models import Realm
 from alliance.directory.models import Membership, Organisation, User
+from alliance.exercises.domain.scenario_package import text_in
 from alliance.exercises.models import ExerciseRun, Team, TeamSeat
-
-
-def _text(value, language: str) -> str:
-    if isinstance(value, dict):
-        return str(value.get(language) or next(iter(value.values()), ""))
-    return str(value or "")
 
 
 def sandbox_seed(*, run: ExerciseRun, number: int, trainee_ids: list[int], controller_ids: list[int]) -> Team:
@@ -37,7 +32,7 @@ def sandbox_seed(*, run: ExerciseRun, number: int, trainee_ids: list[int], contr
                                name=f"{_team_word(language)} {number}")
     agencies = world.get("agencies", [])
     organisations = Organisation.objects.bulk_create([
-        Organisation(name=_text(a["name"], language)[:200], country=a["country"], sector=a["sector"], sandbox=realm)
+        Organisation(name=text_in(a["name"], language)[:200], country=a["country"], sector=a["sector"], sandbox=realm)
         for a in agencies])
     trainees = list(trainee_ids)
     organisation_of = {a["id"]: o for a, o in zip(agencies, organisations, strict=True)}

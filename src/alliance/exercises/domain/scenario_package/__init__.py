@@ -18,7 +18,7 @@ from alliance.exercises.domain.scenario_package import schema as S
 from alliance.exercises.domain.scenario_package import vocabulary as V
 from alliance.exercises.domain.scenario_package.problems import PackageRefused, Problem
 
-__all__ = ["Evidence", "Package", "PackageRefused", "Problem", "read", "read_bytes", "validate"]
+__all__ = ["Evidence", "Package", "PackageRefused", "Problem", "read", "read_bytes", "text_in", "validate"]
 
 
 @dataclass(frozen=True)
@@ -130,3 +130,11 @@ def read_bytes(data: bytes) -> Package:
     if problems:
         raise PackageRefused(problems)
     return validate(files)
+
+
+def text_in(value, language: str) -> str:
+    """A package text ({en: ..., ru: ...}) in one language, or its first language where that one is missing;
+    a plain value as it is."""
+    if isinstance(value, dict):
+        return str(value.get(language) or next(iter(value.values()), ""))
+    return str(value or "")

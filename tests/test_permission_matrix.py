@@ -351,7 +351,7 @@ def _request(client, endpoint: Endpoint, relation: str, world, membership, token
     kwargs = {
         "cases:detail": {"case_id": case.pk}, "cases:share": {"case_id": case.pk},
         "cases:override": {"case_id": case.pk}, "core:job": {"job_id": job.pk}, "cases:step": {"case_id": case.pk},
-        "cases:consent": {"case_id": case.pk}, "cases:consent_withdraw": {"consent_id": consent.pk},
+        "cases:consent": {"case_id": case.pk}, "cases:consent_withdraw": {"case_id": case.pk, "consent_id": consent.pk},
         "cases:refer": {"case_id": case.pk}, "cases:referral_accept": {"share_id": share_id},
         "cases:referral_decline": {"share_id": share_id}, "cases:referral_done": {"share_id": share_id},
         "cases:referral_revoke": {"share_id": share_id}, "cases:notification_read": {"notification_id": notice_id},

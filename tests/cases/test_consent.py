@@ -120,13 +120,18 @@ def test_the_withdraw_page_goes_back_to_the_case_and_hides_another_organisations
                              language="en")
     stranger = factories.actor(factories.member(intake["shelter"], [R.CASE_WORKER]))
     client.force_login(User.objects.get(pk=stranger.user_id))
-    assert client.post(f"/cases/consents/{consent.pk}/withdraw/").status_code == 404
+    page = f"/cases/{intake['case'].pk}/consents/{consent.pk}/withdraw/"
+    assert client.post(page).status_code == 404
     consent.refresh_from_db()
     assert consent.withdrawn_on is None
     client.force_login(User.objects.get(pk=intake["frontline"].user_id))
-    response = client.post(f"/cases/consents/{consent.pk}/withdraw/")
+    other = case_create(actor=intake["frontline"], given_name="Lina", family_name="Oskar")
+    assert client.post(f"/cases/{other.pk}/consents/{consent.pk}/withdraw/").status_code == 404  # not its case
+    consent.refresh_from_db()
+    assert consent.withdrawn_on is None
+    response = client.post(page)
     assert response.status_code == 302 and response["Location"] == f"/cases/{intake['case'].pk}/?tab=referrals"
     consent.refresh_from_db()
     assert consent.withdrawn_on is not None
-    again = client.post(f"/cases/consents/{consent.pk}/withdraw/")  # already withdrawn: a message, same page
+    again = client.post(page)  # already withdrawn: a message, same page
     assert again.status_code == 302 and again["Location"] == f"/cases/{intake['case'].pk}/?tab=referrals"

@@ -14,7 +14,7 @@ urlpatterns = [
     path("<int:case_id>/override/", register.case_override, name="override"),
     path("<int:case_id>/nrm/", register.case_step, name="step"),
     path("<int:case_id>/consents/", register.consent_add, name="consent"),
-    path("consents/<int:consent_id>/withdraw/", register.consent_withdraw, name="consent_withdraw"),
+    path("<int:case_id>/consents/<int:consent_id>/withdraw/", register.consent_withdraw, name="consent_withdraw"),
     path("deadlines/", register.deadlines, name="deadlines"),
 ]
 for _area in (details, htcds, referrals, casefile, transnational, data_protection):

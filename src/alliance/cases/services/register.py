@@ -235,9 +235,14 @@ def consent_record(
     return consent
 
 
-def consent_withdraw(*, actor: Actor, consent_id: int) -> int:
-    """Withdrawal takes effect at once: every share made under this consent is revoked. Returns how many."""
+def consent_withdraw(*, actor: Actor, consent_id: int, case_id: int | None = None) -> int:
+    """Withdrawal takes effect at once: every share made under this consent is revoked. Returns how many.
+    With `case_id` (the page's case), a consent of another case is not found."""
     consent = consent_get_for(actor=actor, consent_id=consent_id, action=R.CASE_SHARE, what="consent.withdraw")
+    if case_id is not None and consent.case_id != case_id:
+        audit.record(actor=actor, action="denied", object_type="consent", object_id=consent_id,
+                     reason="consent.withdraw: another case")
+        raise NotFound("consent")
     if consent.withdrawn_on is not None:
         raise ValidationFailed({"consent": [_("This consent was already withdrawn.")]})
     with transaction.atomic():

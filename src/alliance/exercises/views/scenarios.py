@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from alliance.core.errors import NotFound
-from alliance.exercises.domain.scenario_package import plain_yaml
+from alliance.exercises.domain.scenario_package import package_in, plain_yaml
 from alliance.exercises.domain.scenario_package import vocabulary as V
 from alliance.exercises.forms.scenarios import FileEditForm, InjectRowForm, MselMetaForm, UploadForm, add_text_fields
 from alliance.exercises.selectors.scenarios import scenario_evidence_for, scenario_get_for, scenario_list_for
@@ -36,17 +36,6 @@ def _language(languages) -> str:
     return current if current in languages else languages[0]
 
 
-def _localised(value, languages: set[str], language: str):
-    """The package's data with every {en: ..., ru: ...} text replaced by the reader's language."""
-    if isinstance(value, dict):
-        if value and set(value) <= languages and all(isinstance(v, str) for v in value.values()):
-            return value.get(language) or next(iter(value.values()))
-        return {key: _localised(item, languages, language) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_localised(item, languages, language) for item in value]
-    return value
-
-
 def _when(inject: dict) -> str:
     if "at" in inject:
         return inject["at"]
@@ -60,7 +49,7 @@ def _when(inject: dict) -> str:
 
 def _preview_context(content: dict, languages) -> dict:
     language = _language(list(languages))
-    shown = _localised(content, set(languages), language)
+    shown = package_in(content, languages=set(languages), language=language)
     injects = [{**inject, "when": _when(inject)} for inject in shown["msel.yaml"]["injects"]]
     return {"language": language, "package": shown["package.yaml"], "world": shown["world.yaml"],
             "storylines": shown["storylines.yaml"]["storylines"], "roles": shown["roles.yaml"],

@@ -138,3 +138,15 @@ def text_in(value, language: str) -> str:
     if isinstance(value, dict):
         return str(value.get(language) or next(iter(value.values()), ""))
     return str(value or "")
+
+
+def package_in(value, *, languages: set[str], language: str):
+    """A package's data with every text ({en: ..., ru: ...}, keys only among the package's languages) in one
+    language, by text_in's rule; everything else as it is."""
+    if isinstance(value, dict):
+        if value and set(value) <= languages and all(isinstance(v, str) for v in value.values()):
+            return text_in(value, language)
+        return {key: package_in(item, languages=languages, language=language) for key, item in value.items()}
+    if isinstance(value, list):
+        return [package_in(item, languages=languages, language=language) for item in value]
+    return value

@@ -76,14 +76,13 @@ def _params(request, form) -> dict:
             raise ValidationFailed({"teams": [_("A trainee is placed in team %(n)d of %(teams)d.")
                                               % {"n": number, "teams": teams}]})
         lists[number - 1].append(user_id)
-    spread = 0
     for email, number in trainee_lines:
         if number is not None and not 1 <= number <= teams:
             raise ValidationFailed({"trainee_emails": [_("A trainee is placed in team %(n)d of %(teams)d.")
                                                        % {"n": number, "teams": teams}]})
-        if number is None:
-            number = min(range(teams), key=lambda i: (len(lists[i]), i)) + 1 if teams else 1
-            spread += 1
+    # Those given a team first, then the others each to the emptiest team (the lowest number on a tie).
+    for email, number in sorted(trainee_lines, key=lambda line: line[1] is None):
+        number = number or min(range(teams), key=lambda i: (len(lists[i]), i)) + 1
         lists[number - 1].append(found[email].pk)
     return {"scenario_id": data["scenario"], "name": data["name"], "teams": teams, "language": data["language"],
             "edition_id": data["edition"], "trainees": lists,

@@ -207,3 +207,15 @@ def test_the_staff_page_adds_and_moves(client):
                            {"email": "nobody@nowhere.test", "part": "observer", "card": ""})
     assert response.status_code == 400 and b"nobody@nowhere.test" in response.content
     assert b"Staff and teams" in client.get(reverse("exercises:run_list")).content
+
+
+def test_the_coordinators_home_card_counts_runs_and_open_calls(client, mailoutbox):
+    boss = programmes.coordinator()
+    call = programmes.open_call(boss)
+    programmes.apply_and_confirm(call, mailoutbox)
+    from alliance.exercises.services.runs import run_create
+
+    run_create(actor=boss, scenario_id=scenario().pk, name="Card run", teams=1)
+    page = _logged_in(client, boss).get(reverse("web:home")).content.decode()
+    assert "1 in preparation, 0 running. 1 open calls, 1 confirmed applications." in page
+    assert reverse("exercises:run_list") in page

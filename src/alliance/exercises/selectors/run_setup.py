@@ -76,3 +76,25 @@ def run_people_for(*, actor: Actor, run_id: int) -> dict:
     cards = {c["id"]: c for c in run.scenario.content.get("roleplayers.yaml", {}).get("cards", [])}
     audit.record(actor=actor, action="view", object_type="exercise_run", object_id=run.pk, fields=["staff", "trainees"])
     return {"run": run, "staff": staff, "teams": teams, "cards": cards}
+
+
+def coordinator_summary_for(*, actor: Actor) -> dict:
+    """Figures for the co-ordinator's home card: runs in preparation and running, open calls and how many
+    applied to them (counts only: no applicant is read)."""
+    from django.db.models import Count, Q
+    from django.utils import timezone
+
+    from alliance.exercises.models import Call
+
+    _manager(actor)
+    S = ExerciseRun.Status
+    runs = policy.run_scope(actor, policy.RUN_VIEW, ExerciseRun.objects.all())
+    summary = {"preparing": runs.filter(status__in=[S.PREPARING, S.PREPARED]).count(),
+               "running": runs.filter(status__in=[S.RUNNING, S.PAUSED]).count(), "calls": 0, "applicants": 0}
+    if policy.may(actor, R.PROGRAMME_MANAGE):
+        calls = (Call.objects.filter(published=True, deadline__gt=timezone.now(),
+                                     edition__programme__in=policy.PROGRAMME.scope(actor, R.PROGRAMME_MANAGE))
+                 .annotate(n=Count("applicants", filter=Q(applicants__confirmed_at__isnull=False))))
+        summary["calls"] = len(calls)
+        summary["applicants"] = sum(c.n for c in calls)
+    return summary

@@ -114,6 +114,7 @@ def run_new(request):
 @login_required
 @require_GET
 def run_setup_progress(request, job_id: int):
+    read.scenarios_for_runs(actor=request.actor)  # Forbidden (403) for anyone who manages no run
     job = core_selectors.job_get_for(actor=request.actor, job_id=job_id)
     if job.kind != RUN_CREATE_KIND:
         raise NotFound("job")

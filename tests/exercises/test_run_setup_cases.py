@@ -7,7 +7,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 
-from alliance.cases.models import Case, Document, Person
+from alliance.cases.models import Case, Document
 from alliance.cases.services.casefile.documents import document_get_content, document_upload
 from alliance.core import audit
 from alliance.core.models import AuditEvent
@@ -35,7 +35,7 @@ def test_each_sandbox_starts_with_the_scenarios_open_cases_held_by_their_agency(
                                          object_id=str(case.pk)).exists()
     # encrypted at rest: the stored name is not the plain text
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT given_name FROM {Person._meta.db_table} WHERE id = %s", [case.person_id])
+        cursor.execute("SELECT given_name FROM cases_person WHERE id = %s", [case.person_id])
         assert "Mirel" not in str(cursor.fetchone()[0])
 
 
@@ -50,26 +50,20 @@ def _files(**replace: bytes) -> dict[str, bytes]:
     return {**files, **replace}
 
 
-@pytest.mark.parametrize("change, reason", [
-    ("agency: xd-police-juvenile\n    given_name", "unknown agency 'nobody'"),
-    ("exploitation_types: [ForcedBegging]", "unknown exploitation type 'Juggling'"),
-    ("stage: detected", "stage"),
-    ("given_name: {en: Mirel, ru: Мирел}", "no ru text"),
+@pytest.mark.parametrize("change, broken, reason", [
+    ("agency: xd-police-juvenile\n    given_name", "agency: nobody\n    given_name", "unknown agency 'nobody'"),
+    ("exploitation_types: [ForcedBegging]", "exploitation_types: [Juggling]", "unknown exploitation type 'Juggling'"),
+    ("stage: detected", "stage: convicted", "stage"),
+    ("given_name: {en: Mirel, ru: Мирел}", "given_name: {en: Mirel}", "no ru text"),
 ])
-def test_a_bad_initial_case_is_refused_with_file_and_line(change, reason):
+def test_a_bad_initial_case_is_refused_with_file_and_line(change, broken, reason):
     world = (SHIPPED / CHILDREN / "world.yaml").read_text(encoding="utf-8")
     assert change in world
-    broken = world.replace(change, {
-        "agency: xd-police-juvenile\n    given_name": "agency: nobody\n    given_name",
-        "exploitation_types: [ForcedBegging]": "exploitation_types: [Juggling]",
-        "stage: detected": "stage: convicted",
-        "given_name: {en: Mirel, ru: Мирел}": "given_name: {en: Mirel}",
-    }[change])
-    line = next(n for n, text in enumerate(broken.splitlines(), 1) if text.strip().startswith(
-        {"stage": "stage:"}.get(reason, "") or ("agency: nobody" if "agency" in reason else
-                                                "exploitation_types" if "exploitation" in reason else "given_name: {en: Mirel}")))
+    text = world.replace(change, broken)
+    first = broken.splitlines()[0]
+    line = next(n for n, row in enumerate(text.splitlines(), 1) if row.strip() == first.strip())
     with pytest.raises(PackageRefused) as refused:
-        validate(_files(**{"world.yaml": broken.encode()}))
+        validate(_files(**{"world.yaml": text.encode()}))
     problems = [p for p in refused.value.problems if p.file == "world.yaml"]
     assert any(reason in p.reason and p.line == line for p in problems), problems
 
@@ -87,9 +81,6 @@ def test_purge_deletes_the_documents_trainees_uploaded_and_the_audit_chain_still
     run_finish(actor=boss, run_id=run.pk)
     run_purge(actor=boss, run_id=run.pk)
     assert not Document.objects.filter(pk=document.pk).exists() and not Case.objects.filter(pk=case.pk).exists()
-    with connection.cursor() as cursor:  # the stored content went with its row: nothing left to decrypt
-        cursor.execute(f"SELECT COUNT(*) FROM {Document._meta.db_table} WHERE id = %s", [document.pk])
-        assert cursor.fetchone()[0] == 0
     assert sandbox_rows(realm_ids=[team.realm_id]) == {}
     assert audit.verify().ok
     assert AuditEvent.objects.filter(object_type="document", object_id=str(document.pk), action="create").exists()

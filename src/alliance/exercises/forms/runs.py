@@ -48,7 +48,7 @@ class RunSetupForm(forms.Form):
     def __init__(self, *args, scenarios, editions, languages, cards, candidates, teams: int = 10, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["scenario"].choices = scenarios
-        self.fields["edition"].choices = [("", _("None"))] + list(editions)
+        self.fields["edition"].choices = [("", _("None")), *editions]
         self.fields["language"].choices = languages
         self.card_fields, self.candidate_fields = [], []
         for card_id, label in cards:
@@ -93,7 +93,7 @@ class StaffAddForm(forms.Form):
 
     def __init__(self, *args, cards, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["card"].choices = [("", "—")] + list(cards)
+        self.fields["card"].choices = [("", "—"), *cards]
 
 
 class TraineePlaceForm(forms.Form):

@@ -46,7 +46,7 @@ def run_staff_add(*, actor: Actor, run_id: int, user_id: int, part: str, card_id
         errors: dict[str, list[str]] = {}
         if part not in RunStaff.Part.values:
             errors["part"] = [_("Choose controller, observer or role-player.")]
-        if part == RunStaff.Part.ROLE_PLAYER and card_id not in scenario_cards(run.scenario):
+        if part == RunStaff.Part.ROLE_PLAYER and card_id not in scenario_cards(scenario=run.scenario):
             errors["card"] = [_("A role-player plays a card of the scenario.")]
         if part != RunStaff.Part.ROLE_PLAYER and card_id:
             errors["card"] = [_("Only a role-player plays a card.")]

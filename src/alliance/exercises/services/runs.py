@@ -56,7 +56,7 @@ def run_create_check(*, actor: Actor, scenario_id: int, name: str, teams: int, l
         errors["trainees"] = [_("A trainee plays in one team only.")]
     if everyone and User.objects.filter(pk__in=set(everyone), is_active=True).count() != len(set(everyone)):
         errors["staff"] = [_("Name active accounts only.")]
-    if any(card not in scenario_cards(scenario) for _u, card in role_players):
+    if any(card not in scenario_cards(scenario=scenario) for _u, card in role_players):
         errors["role_players"] = [_("A role-player plays a card of the scenario.")]
     elif len({u for u, _card in role_players}) != len(role_players):
         errors["role_players"] = [_("A role-player plays one card.")]
@@ -68,7 +68,7 @@ def run_create_check(*, actor: Actor, scenario_id: int, name: str, teams: int, l
     return scenario, name, language, trainees
 
 
-def scenario_cards(scenario: ScenarioPackage | None) -> set[str]:
+def scenario_cards(*, scenario: ScenarioPackage | None) -> set[str]:
     return {c["id"] for c in (scenario.content.get("roleplayers.yaml", {}).get("cards", []) if scenario else [])}
 
 

@@ -32,7 +32,8 @@ def _setup_form(request, data):
     actor = request.actor
     scenarios = list(read.scenarios_for_runs(actor=actor))
     editions = list(read.editions_for_runs(actor=actor))
-    chosen = next((s for s in scenarios if s.pk == _as_int((data or {}).get("scenario"))), scenarios[0] if scenarios else None)
+    wanted = _as_int((data or {}).get("scenario"))
+    chosen = next((s for s in scenarios if s.pk == wanted), scenarios[0] if scenarios else None)
     edition_id = _as_int((data or {}).get("edition"))
     language = (data or {}).get("language") or (chosen.languages[0] if chosen else "en")
     candidates = [(c["user"], f"{c['name']} ({c['user'].email})")
@@ -76,7 +77,7 @@ def _params(request, form) -> dict:
             raise ValidationFailed({"teams": [_("A trainee is placed in team %(n)d of %(teams)d.")
                                               % {"n": number, "teams": teams}]})
         lists[number - 1].append(user_id)
-    for email, number in trainee_lines:
+    for _email, number in trainee_lines:
         if number is not None and not 1 <= number <= teams:
             raise ValidationFailed({"trainee_emails": [_("A trainee is placed in team %(n)d of %(teams)d.")
                                                        % {"n": number, "teams": teams}]})

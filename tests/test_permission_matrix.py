@@ -22,6 +22,7 @@ from tests import factories
 from tests.cases import casefile_world, htcds_world, transnational_world
 from tests.exercises import test_programme_matrix_world as programme_world
 from tests.exercises import test_run_matrix_world as run_world
+from tests.exercises import test_run_setup_matrix_world as run_setup_world
 from tests.exercises import test_scenario_matrix as scenario_world
 from tests.screening import matrix_world as screening_world
 
@@ -254,6 +255,8 @@ MATRIX: list[Endpoint] = [
     Endpoint("evaluation_rating_record", "POST", "plain", EVALUATORS, api=True),
     # Exercise runs (tests/exercises/test_run_matrix_world.py)
     *(Endpoint(name, method, "plain", roles, api=api) for name, method, roles, api in run_world.endpoints()),
+    # Setting up runs (tests/exercises/test_run_setup_matrix_world.py)
+    *(Endpoint(name, method, "plain", roles) for name, method, roles in run_setup_world.endpoints()),
 ]
 
 # Reachable without logging in, by design; none reads protected data.
@@ -394,6 +397,8 @@ def _request(client, endpoint: Endpoint, relation: str, world, membership, token
                                                   case=case, live_realm_id=world["live"].pk, token=token)
     if run_world.is_matrix_endpoint(endpoint.name, endpoint.api):
         return run_world.matrix_request(client, endpoint.name, api=endpoint.api, token=token)
+    if run_setup_world.is_matrix_endpoint(endpoint.name, endpoint.api):
+        return run_setup_world.matrix_request(client, endpoint.name, membership=membership)
     if not endpoint.api:
         if endpoint.name == "directory:token_revoke":
             url = reverse(endpoint.name, kwargs={"token_id": _token_of(membership)})

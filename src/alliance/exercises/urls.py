@@ -1,7 +1,7 @@
 from django.urls import path
 
 from alliance.exercises.views import applications as public_views
-from alliance.exercises.views import console, evaluation, roleplayer, scenarios, trainee
+from alliance.exercises.views import console, evaluation, roleplayer, run_setup, scenarios, trainee
 from alliance.exercises.views import programmes as programme_views
 from alliance.exercises.views import reports as report_views
 
@@ -54,4 +54,9 @@ urlpatterns: list = [
     path("runs/inbox/poll", trainee.inbox_poll, name="run_inbox_poll"),
     path("runs/inbox/<int:release_id>/read", trainee.inbox_read, name="run_inbox_read"),
     path("runs/inbox/<int:release_id>/evidence/<path:path>", trainee.inbox_evidence, name="run_inbox_evidence"),
+    # Setting up a run (issue 10, item 5): the new-run form, the creation job's progress, staff and teams.
+    path("runs/new/", run_setup.run_new, name="run_new"),
+    path("runs/setup/<int:job_id>/", run_setup.run_setup_progress, name="run_setup_progress"),
+    path("runs/<int:run_id>/people/", run_setup.run_people, name="run_people"),
+    path("runs/<int:run_id>/people/<slug:what>", run_setup.run_people_change, name="run_people_change"),
 ]

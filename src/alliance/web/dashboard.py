@@ -51,6 +51,14 @@ def dashboard_for(actor: Actor) -> list[Card]:
     if policy.may(actor, R.STAFF_MANAGE):
         cards.append(Card(_("Staff"), str(directory.staff_list_for(actor=actor).count()),
                           _("Accounts and roles I administer."), reverse("directory:staff"), _("Manage staff")))
+    if policy.may_manage_runs(actor):
+        from alliance.exercises.selectors.run_setup import coordinator_summary_for
+
+        figures = coordinator_summary_for(actor=actor)
+        cards.append(Card(_("Exercise runs"), str(figures["preparing"] + figures["running"]),
+                          _("%(preparing)d in preparation, %(running)d running. %(calls)d open calls, "
+                            "%(applicants)d confirmed applications.") % figures,
+                          reverse("exercises:run_list"), _("Open the exercise runs")))
     if policy.takes_part_in_exercises(actor):
         cards.append(Card(_("Exercises"), str(len(core.exercise_realms_of(actor=actor))),
                           _("Exercise sandboxes I take part in. Switch realm at the top of the page."),

@@ -24,12 +24,13 @@ MAX_TEAMS = 30
 Status = ExerciseRun.Status
 
 
-def run_create(*, actor: Actor, scenario_id: int, name: str, teams: int, language: str = "",
-               edition_id: int | None = None, trainees: list[list[int]] | None = None,
-               controller_ids: list[int] = (), observer_ids: list[int] = (),
-               role_players: list[tuple[int, str]] = (), progress=None) -> ExerciseRun:
-    """A run of this scenario version for `teams` teams, every sandbox seeded, in one transaction: a
-    failure half-way leaves no run, no realm and no agency behind. `trainees[i]` are team i+1's users."""
+def run_create_check(*, actor: Actor, scenario_id: int, name: str, teams: int, language: str = "",
+                     edition_id: int | None = None, trainees: list[list[int]] | None = None,
+                     controller_ids: list[int] = (), observer_ids: list[int] = (),
+                     role_players: list[tuple[int, str]] = ()) -> tuple[ScenarioPackage, str, str, list[list[int]]]:
+    """The checks of a run's creation, without writing: the page runs them before it queues the creation job,
+    so a mistake is answered on the form rather than on a progress page. Returns (scenario, name, language,
+    trainees) as the creation uses them, or raises ValidationFailed naming each field at fault."""
     if not policy.may_manage_runs(actor):
         raise Forbidden("run.manage")
     scenario = ScenarioPackage.objects.filter(pk=scenario_id).first() if type(scenario_id) is int else None
@@ -44,6 +45,8 @@ def run_create(*, actor: Actor, scenario_id: int, name: str, teams: int, languag
     language = language or (scenario.languages[0] if scenario else "")
     if scenario is not None and language not in scenario.languages:
         errors["language"] = [_("The scenario is not written in that language.")]
+    if edition_id is not None and not _edition_of_actor(actor, edition_id):
+        errors["edition"] = [_("No such programme edition among those you run.")]
     trainees = [list(t) for t in (trainees or [])]
     if type(teams) is int and len(trainees) > teams:
         errors["trainees"] = [_("More trainee lists than teams.")]
@@ -53,11 +56,42 @@ def run_create(*, actor: Actor, scenario_id: int, name: str, teams: int, languag
         errors["trainees"] = [_("A trainee plays in one team only.")]
     if everyone and User.objects.filter(pk__in=set(everyone), is_active=True).count() != len(set(everyone)):
         errors["staff"] = [_("Name active accounts only.")]
-    cards = {c["id"] for c in (scenario.content.get("roleplayers.yaml", {}).get("cards", []) if scenario else [])}
-    if any(card not in cards for _u, card in role_players):
+    if any(card not in scenario_cards(scenario=scenario) for _u, card in role_players):
         errors["role_players"] = [_("A role-player plays a card of the scenario.")]
+    elif len({u for u, _card in role_players}) != len(role_players):
+        errors["role_players"] = [_("A role-player plays one card.")]
+    staff = set(controller_ids) | set(observer_ids) | {u for u, _card in role_players}
+    if staff & {u for t in trainees for u in t}:
+        errors["trainees"] = [_("A trainee is not also on the run's staff.")]
     if errors:
         raise ValidationFailed(errors)
+    return scenario, name, language, trainees
+
+
+def scenario_cards(*, scenario: ScenarioPackage | None) -> set[str]:
+    return {c["id"] for c in (scenario.content.get("roleplayers.yaml", {}).get("cards", []) if scenario else [])}
+
+
+def _edition_of_actor(actor: Actor, edition_id) -> bool:
+    from alliance.core import roles as R
+    from alliance.exercises.models import Edition
+
+    if type(edition_id) is not int:
+        return False
+    return Edition.objects.filter(pk=edition_id,
+                                  programme__in=policy.PROGRAMME.scope(actor, R.PROGRAMME_MANAGE)).exists()
+
+
+def run_create(*, actor: Actor, scenario_id: int, name: str, teams: int, language: str = "",
+               edition_id: int | None = None, trainees: list[list[int]] | None = None,
+               controller_ids: list[int] = (), observer_ids: list[int] = (),
+               role_players: list[tuple[int, str]] = (), progress=None) -> ExerciseRun:
+    """A run of this scenario version for `teams` teams, every sandbox seeded, in one transaction: a
+    failure half-way leaves no run, no realm and no agency behind. `trainees[i]` are team i+1's users.
+    `progress(number)` is told each team seeded (the creation job's progress page)."""
+    scenario, name, language, trainees = run_create_check(
+        actor=actor, scenario_id=scenario_id, name=name, teams=teams, language=language, edition_id=edition_id,
+        trainees=trainees, controller_ids=controller_ids, observer_ids=observer_ids, role_players=role_players)
     with transaction.atomic():
         run = ExerciseRun.objects.create(scenario=scenario, name=name, language=language, edition_id=edition_id,
                                          created_by_id=actor.user_id, status=Status.PREPARING)
@@ -65,7 +99,7 @@ def run_create(*, actor: Actor, scenario_id: int, name: str, teams: int, languag
             sandbox_seed(run=run, number=number, trainee_ids=trainees[number - 1] if number <= len(trainees) else [],
                          controller_ids=list(controller_ids))
             if progress:
-                progress(1)
+                progress(number)
         RunStaff.objects.bulk_create(
             [RunStaff(run=run, user_id=u, part=RunStaff.Part.CONTROLLER) for u in dict.fromkeys(controller_ids)]
             + [RunStaff(run=run, user_id=u, part=RunStaff.Part.OBSERVER) for u in dict.fromkeys(observer_ids)]

@@ -11,7 +11,11 @@ from __future__ import annotations
 
 from django.contrib.auth.hashers import make_password
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
+from alliance.core import roles as R
+from alliance.core.actor import Actor
+from alliance.core.errors import ValidationFailed
 from alliance.core.models import Realm
 from alliance.directory.models import Membership, Organisation, User
 from alliance.exercises.domain.scenario_package import text_in
@@ -80,7 +84,88 @@ def sandbox_seed(*, run: ExerciseRun, number: int, trainee_ids: list[int], contr
     team.trainees.add(*[s.user_id for s, _r in seats if s.played_by in roles
                         and roles[s.played_by].get("played_by") == "trainee"])
     realm.participants.add(*{s.user_id for s, _r in seats})
+    initial_cases_open(run=run, team=team, organisation_of=organisation_of)
     return team
+
+
+def initial_cases_open(*, run: ExerciseRun, team: Team, organisation_of: dict[str, Organisation]) -> list:
+    """The cases the scenario says are already open when the exercise starts (world.yaml `initial_cases`),
+    made by the real case services in the team's sandbox, as the holding agency, on behalf of whoever
+    created the run: encrypted, numbered and audited like any case a trainee opens."""
+    from alliance.cases.services import case_create, case_transition
+    from alliance.cases.services.details import victim_context_update
+
+    made = []
+    language = run.language
+    destination = next((c["code"] for c in run.scenario.content.get("world.yaml", {}).get("countries", [])
+                        if c.get("role") == "destination"), "XD")
+    for spec in run.scenario.content.get("world.yaml", {}).get("initial_cases", []):
+        actor = Actor(user_id=run.created_by_id, organisation_id=organisation_of[spec["agency"]].pk,
+                      roles=frozenset({R.TRAINER}), realm_id=team.realm_id, realm_is_exercise=True, channel="job")
+        case = case_create(actor=actor, given_name=text_in(spec["given_name"], language),
+                           family_name=text_in(spec["family_name"], language),
+                           pseudonym=text_in(spec.get("pseudonym"), language)[:64],
+                           summary=text_in(spec.get("summary"), language), is_child=bool(spec.get("is_child")),
+                           country=destination)
+        if spec.get("exploitation_types"):
+            victim_context_update(actor=actor, case_id=case.pk,
+                                  victim_context={"exploitation_types": list(spec["exploitation_types"])})
+        if spec.get("stage", "detected") == "presumed":
+            case_transition(actor=actor, case_id=case.pk, transition="reasonable_grounds", outcome="positive",
+                            reason="Exercise: the scenario's starting point")
+        made.append(case)
+    return made
+
+
+def _platform_roles(team: Team, seat: TeamSeat) -> list[str]:
+    for agency in team.run.scenario.content.get("world.yaml", {}).get("agencies", []):
+        for account in agency.get("accounts", []) if agency["id"] == seat.agency_id else []:
+            if account["id"] == seat.account_id:
+                return list(account["platform_roles"])
+    return ["trainee"]
+
+
+def sandbox_seat_trainee(*, team: Team, user_id: int) -> TeamSeat:
+    """Give a trainee a trainee-played seat of this team: an empty one first, then one held by an account the
+    run generated (that account goes), else a further place in the trainee accounts in turn, as at seeding.
+    Called inside the caller's transaction, the run's row locked."""
+    roles = {r["id"]: r for r in team.run.scenario.content.get("roles.yaml", {}).get("roles", [])}
+    trainee_seats = [s for s in TeamSeat.objects.filter(team=team).select_for_update()
+                     if roles.get(s.played_by, {}).get("played_by") == "trainee"]
+    if not trainee_seats:
+        raise ValidationFailed({"team": [_("The scenario gives trainees no account in this team.")]})
+    seat = next((s for s in trainee_seats if s.user_id is None), None) or \
+        next((s for s in trainee_seats if s.generated), None)
+    if seat is not None and seat.generated:
+        generated = seat.user_id
+        Membership.objects.filter(user_id=generated, organisation__sandbox_id=team.realm_id).delete()
+        team.realm.participants.remove(generated)
+        seat.user_id, seat.generated = user_id, False
+        seat.save(update_fields=["user", "generated"])
+        User.objects.filter(pk=generated).delete()
+    elif seat is not None:
+        seat.user_id = user_id
+        seat.save(update_fields=["user"])
+    else:
+        model = trainee_seats[TeamSeat.objects.filter(team=team).count() % len(trainee_seats)]
+        seat = TeamSeat.objects.create(team=team, agency_id=model.agency_id, account_id=model.account_id,
+                                       played_by=model.played_by, organisation_id=model.organisation_id,
+                                       user_id=user_id)
+    Membership.objects.get_or_create(user_id=user_id, organisation_id=seat.organisation_id,
+                                     defaults={"roles": _platform_roles(team, seat)})
+    team.trainees.add(user_id)
+    team.realm.participants.add(user_id)
+    return seat
+
+
+def sandbox_unseat(*, team: Team, user_id: int) -> None:
+    """Take someone out of this team's sandbox: their seats stay, empty (as an account without a password
+    would), their memberships in its agencies and their entry to its realm go."""
+    TeamSeat.objects.filter(team=team, user_id=user_id).update(user=None)
+    Membership.objects.filter(user_id=user_id, organisation__sandbox_id=team.realm_id).delete()
+    team.trainees.remove(user_id)
+    if team.realm_id:
+        team.realm.participants.remove(user_id)
 
 
 def _team_word(language: str) -> str:

@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from alliance.core import policy
 from alliance.core.errors import ValidationFailed
 from alliance.exercises.forms.runs import PaceForm, ReleaseForm
 from alliance.exercises.selectors.runs import console_state_for, run_list_for
@@ -15,7 +16,8 @@ from alliance.exercises.services import injects, runs
 @login_required
 @require_GET
 def run_list(request):
-    return render(request, "exercises/runs/list.html", {"runs": run_list_for(actor=request.actor)})
+    return render(request, "exercises/runs/list.html", {"runs": run_list_for(actor=request.actor),
+                                                        "may_manage": policy.may_manage_runs(request.actor)})
 
 
 @login_required

@@ -139,6 +139,18 @@ class Checker:
                         self.add(f, (*at, "platform_roles", which), f"platform role {role!r} cannot be given in an "
                                  f"agency of sector {agency.sector} (allowed: {', '.join(sorted(allowed))})")
 
+        self.initial_cases(world)
+
+    def initial_cases(self, world: S.WorldFile) -> None:
+        f = "world.yaml"
+        self.unique(f, "initial_cases", world.initial_cases, "initial case")
+        for index, case in enumerate(world.initial_cases):
+            at = ("initial_cases", index)
+            self.known(f, (*at, "agency"), case.agency, self.agencies, "agency", "agencies of world.yaml")
+            for which, kind in enumerate(case.exploitation_types):
+                self.known(f, (*at, "exploitation_types", which), kind, ExploitationType.values,
+                           "exploitation type", "HTCDS exploitation types")
+
     def storylines_and_roles(self) -> None:
         storylines = self.m["storylines.yaml"].storylines
         self.unique("storylines.yaml", "storylines", storylines, "storyline")

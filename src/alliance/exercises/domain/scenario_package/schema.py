@@ -112,10 +112,26 @@ class Agency(Strict):
     accounts: Annotated[list[Account], Field(max_length=20)] = []
 
 
+class InitialCase(Strict):
+    """A case already open in every team's sandbox when the run starts, held by one agency of the world:
+    the presumed victim's fictitious names in each language, where the NRM stands, the exploitation types."""
+
+    id: Id
+    agency: Id  # an agency of this file
+    given_name: Text
+    family_name: Text
+    pseudonym: Text | None = None
+    summary: Text | None = None
+    is_child: bool = False
+    stage: Literal[V.INITIAL_CASE_STAGES] = "detected"
+    exploitation_types: Annotated[list[str], Field(max_length=11)] = []  # HTCDS exploitation types
+
+
 class WorldFile(Strict):
     countries: Annotated[list[Country], Field(min_length=1, max_length=10)]
     laws: Annotated[list[Law], Field(max_length=50)] = []
     agencies: Annotated[list[Agency], Field(min_length=1, max_length=50)]
+    initial_cases: Annotated[list[InitialCase], Field(max_length=20)] = []
 
 
 # --- storylines.yaml ----------------------------------------------------------------------------------------

@@ -55,6 +55,9 @@ COUNTRY_ROLES = ("destination", "origin", "transit")
 PROFESSIONS = ("police", "financial_investigator", "prosecutor", "judge", "labour_inspector", "social_worker",
                "lawyer", "ngo_worker", "migration_officer", "exercise_control")
 SECTORS = tuple(sorted(R.SECTOR_ROLES))
+# Where a case the scenario opens before the start stands: detected, or already a presumed victim
+# (a positive reasonable-grounds decision, recorded by the real NRM service at seeding).
+INITIAL_CASE_STAGES = ("detected", "presumed")
 CHILD_STEPS = ("appoint_guardian", "best_interests_assessment")  # cases/domain/nrm.py, the child procedure
 
 

@@ -107,6 +107,8 @@ def test_purge_leaves_no_row_of_the_run_and_the_chain_verifies():
     assert all(t.realm_id is None for t in Team.objects.filter(run=run))
     # The report's figures outlive the sandboxes; the audit rows stay and the chain still verifies.
     assert run.figures["teams"]["1"]["cases"] == 1 and run.figures["teams"]["2"]["injects"] == 1
+    # People, not the accounts made for empty seats (those are gone with the sandboxes).
+    assert [run.figures["teams"][str(n)]["trainees"] for n in (1, 2)] == [len(t) for t in trainees]
     assert InjectRelease.objects.filter(run=run).count() == 2
     assert AuditEvent.objects.count() > audit_rows
     assert audit.verify().ok

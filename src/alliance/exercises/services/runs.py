@@ -198,7 +198,8 @@ def run_figures(*, run: ExerciseRun) -> dict:
             "screenings": Screening.objects.filter(realm_id=realm).count() if realm else 0,
             "cases": Case.objects.filter(realm_id=realm).count() if realm else 0,
             "referrals": CaseShare.objects.filter(case__realm_id=realm).exclude(kind="share").count() if realm else 0,
-            "trainees": team.trainees.count(),
+            # People only: the accounts the run made for seats no trainee took are in the team too.
+            "trainees": team.trainees.exclude(pk__in=team.seats.filter(generated=True).values("user_id")).count(),
         }
     return {"teams": teams, "scenario_seconds": run.clock.scenario_seconds(timezone.now())}
 

@@ -53,3 +53,19 @@ def test_no_plaintext_personal_value_at_rest():
     for value in VALUES:
         for form in {value, value.lower(), value.upper()}:
             assert form.encode() not in dump, f"plaintext {form!r} found in the dump"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_what_is_deleted_leaves_no_trace_in_the_database_file():
+    # An erased applicant or a purged sandbox must not linger in free pages of an SQLite file that is copied
+    # or backed up later (on PostgreSQL, VACUUM's business; the dump shows live rows only).
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite keeps deleted bytes in the file; PostgreSQL's dump shows live rows only")
+    from alliance.directory.models import Organisation
+
+    marker = "Purged-Agency-Zq7Xk"
+    ids = [Organisation.objects.create(name=f"{marker}-{n}", country="XD", sector="ngo").pk for n in range(40)]
+    Organisation.objects.filter(pk__in=ids).delete()
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    assert marker.encode() not in _dump()

@@ -109,9 +109,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
         # WAL lets readers run beside the writer; synchronous=FULL makes a committed write survive
-        # a power cut (NORMAL may lose the last transactions in WAL mode).
+        # a power cut (NORMAL may lose the last transactions in WAL mode). secure_delete overwrites what is
+        # deleted (an erased person, a purged exercise sandbox) instead of leaving it in the file's free pages.
         "init_command": (
             "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=10000;"
+            " PRAGMA secure_delete=ON;"
         ),
         # IMMEDIATE takes the write lock at BEGIN, so two writers queue instead of failing on upgrade.
         "transaction_mode": "IMMEDIATE",

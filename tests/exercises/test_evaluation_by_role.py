@@ -1,16 +1,20 @@
 """`by_role` of expected_actions.yaml, checked on a run: the action counts only when the account that did it
 plays that role in the team (TeamSeat.played_by). In the online-recruitment world the case is the social
 worker's to open (`ea-case`, by_role social-worker): a team whose police investigator opens it is scored not
-met, with the reason on the controllers' board; a team whose social worker opens it is met."""
+met, with the reason on the controllers' board; a team whose social worker opens it is met. And the run's
+own clock (its pauses) gives the results their scenario time."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from alliance.cases.services import case_create
 from alliance.cases.services.details import case_details_update
-from alliance.exercises.models import TeamSeat
+from alliance.exercises.models import ExerciseRun, TeamSeat
 from alliance.exercises.selectors.evaluation import board_for, run_team_evaluation_for
 from alliance.exercises.services.runs import run_finish
 from tests.exercises.test_evaluation_world import make_setting
@@ -55,3 +59,17 @@ def test_a_case_opened_by_the_wrong_role_is_not_met_and_the_board_says_why(clien
     page = client.get(reverse("exercises:evaluation_board"), {"run": setting.run.pk}).content.decode()
     assert "done by the wrong role" in page and "not by the Social worker" in page
 
+
+
+def test_the_runs_clock_leaves_its_pauses_out_of_scenario_time(setting):
+    """A run started 100 real minutes ago and paused for 60 of them has played 40 scenario minutes: the case
+    opened now is stamped 00:40 on the board (the run's pauses, not the wall clock)."""
+    now = timezone.now()
+    ExerciseRun.objects.filter(pk=setting.run.pk).update(
+        started_at=now - dt.timedelta(minutes=100),
+        pauses=[[(now - dt.timedelta(minutes=90)).isoformat(), (now - dt.timedelta(minutes=30)).isoformat()]])
+    team = setting.teams[0]
+    _open_case(setting.player(team, SOCIAL))
+    results = {r.action_id: r for r in run_team_evaluation_for(actor=setting.boss, run_id=setting.run.pk,
+                                                               team_id=team.pk).results}
+    assert results["ea-case"].status == "met" and results["ea-case"].stamp == "00:40"

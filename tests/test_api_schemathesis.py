@@ -54,6 +54,11 @@ BUSINESS_RULES = {
     ("POST", "/api/v1/screenings"),
     ("POST", "/api/v1/screenings/{screening_id}/referral"),
     ("POST", "/api/v1/exercises/scenarios"),  # only a zip of a valid scenario package is imported
+    # Programmes: a title the organisation does not run yet; an edition with calendar dates in order, a known
+    # country and a capacity of 1 to 1000; a call naming known professions and criteria kinds.
+    ("POST", "/api/v1/exercises/programmes"),
+    ("POST", "/api/v1/exercises/programmes/{programme_id}/editions"),
+    ("POST", "/api/v1/exercises/editions/{edition_id}/call"),
 }
 
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)

@@ -20,6 +20,7 @@ from alliance.core.models import JobRun
 from alliance.directory.services import token_issue
 from tests import factories
 from tests.cases import casefile_world, htcds_world, transnational_world
+from tests.exercises import test_evaluation_world as evaluation_world
 from tests.exercises import test_programme_matrix_world as programme_world
 from tests.exercises import test_run_matrix_world as run_world
 from tests.exercises import test_run_setup_matrix_world as run_setup_world
@@ -59,7 +60,9 @@ PROGRAMME_RUNNERS = {R.TRAINING_COORDINATOR}
 # Scenario packages (tests/exercises/test_scenario_matrix.py): the installation's, read and changed by
 # training co-ordinators only; every relation alike.
 SCENARIO_EDITORS = {R.TRAINING_COORDINATOR}
-# Exercise evaluation (core/policy/evaluation.py): training co-ordinators; without ids the pages show their forms.
+# Exercise evaluation (core/policy/evaluation.py, tests/exercises/test_evaluation_world.py): training
+# co-ordinators by role; a run's controllers and observers by their staff rows, which no matrix actor holds
+# (tests/exercises/test_evaluation_observers.py covers that relation).
 EVALUATORS = {R.TRAINING_COORDINATOR}
 
 
@@ -251,8 +254,13 @@ MATRIX: list[Endpoint] = [
     Endpoint("exercises:notify", "POST", "object", PROGRAMME_RUNNERS, {"own"}),
     Endpoint("exercises:applicant", "GET", "object", PROGRAMME_RUNNERS, {"own"}),
     Endpoint("programme_report", "GET", "object", PROGRAMME_RUNNERS, {"own"}, api=True),
+    Endpoint("programme_create", "POST", "plain", PROGRAMME_RUNNERS, api=True),
+    Endpoint("edition_create", "POST", "object", PROGRAMME_RUNNERS, {"own"}, api=True),
+    Endpoint("call_save", "POST", "object", PROGRAMME_RUNNERS, {"own"}, api=True),
+    Endpoint("call_publish", "POST", "object", PROGRAMME_RUNNERS, {"own"}, api=True),
     Endpoint("evaluation_team_get", "GET", "plain", EVALUATORS, api=True),
     Endpoint("evaluation_rating_record", "POST", "plain", EVALUATORS, api=True),
+    Endpoint("evaluation_log_add", "POST", "plain", EVALUATORS, api=True),
     # Exercise runs (tests/exercises/test_run_matrix_world.py)
     *(Endpoint(name, method, "plain", roles, api=api) for name, method, roles, api in run_world.endpoints()),
     # Setting up runs (tests/exercises/test_run_setup_matrix_world.py)
@@ -395,6 +403,8 @@ def _request(client, endpoint: Endpoint, relation: str, world, membership, token
     if transnational_world.is_matrix_endpoint(endpoint.name, endpoint.api):
         return transnational_world.matrix_request(client, endpoint.name, api=endpoint.api, organisation=world["mine"],
                                                   case=case, live_realm_id=world["live"].pk, token=token)
+    if evaluation_world.is_matrix_endpoint(endpoint.name, endpoint.api):
+        return evaluation_world.matrix_request(client, endpoint.name, api=endpoint.api, world=world, token=token)
     if run_world.is_matrix_endpoint(endpoint.name, endpoint.api):
         return run_world.matrix_request(client, endpoint.name, api=endpoint.api, token=token)
     if run_setup_world.is_matrix_endpoint(endpoint.name, endpoint.api):
@@ -407,10 +417,7 @@ def _request(client, endpoint: Endpoint, relation: str, world, membership, token
         if endpoint.method == "GET":
             return client.get(url)
         return client.post(url, bodies.get(endpoint.name, {}))
-    evaluated = _evaluation_path(world) if endpoint.name.startswith("evaluation_") else ""
     paths = {
-        "evaluation_team_get": f"{evaluated}?start=2026-01-01T00:00:00Z",
-        "evaluation_rating_record": f"{evaluated}/ratings",
         "me": "/api/v1/me", "token_list": "/api/v1/tokens", "token_issue": "/api/v1/tokens",
         "token_revoke": f"/api/v1/tokens/{_token_of(membership)}", "case_list": "/api/v1/cases?page_size=200",
         "case_get": f"/api/v1/cases/{case.pk}", "case_search": "/api/v1/cases/search",
@@ -436,7 +443,6 @@ def _request(client, endpoint: Endpoint, relation: str, world, membership, token
             f"/api/v1/cases/{world['notifiable'].pk if relation == 'own' else case.pk}/duty-notifications",
     }
     json_bodies = {
-        "evaluation_rating_record": {"capability_target": "ct-case", "rating": "S"},
         "token_issue": {"name": "matrix", "days": 1},
         "case_search": {"name": NAMES.get(relation, "Ona Own")},
         "case_create": {"given_name": "New", "family_name": "Person"},
@@ -457,19 +463,6 @@ def _request(client, endpoint: Endpoint, relation: str, world, membership, token
     if endpoint.method == "DELETE":
         return client.delete(path, **headers)
     return client.post(path, json_bodies.get(endpoint.name, {}), content_type="application/json", **headers)
-
-
-def _evaluation_path(world) -> str:
-    """A shipped scenario and the matrix's exercise realm, for the evaluation endpoints."""
-    from alliance.core.actor import system_actor
-    from alliance.exercises.services.scenarios import scenario_import
-    from tests.exercises.test_scenario_mutations import SHIPPED
-
-    if "evaluation_package" not in world:
-        world["evaluation_package"] = scenario_import(actor=system_actor(realm_id=world["live"].pk),
-                                                      path=SHIPPED / "dreamland-online-recruitment").pk
-    realm_id = world["cases"]["other_realm"].realm_id
-    return f"/api/v1/exercises/evaluation/packages/{world['evaluation_package']}/teams/{realm_id}"
 
 
 REFERRAL_STEPS = {"accept", "decline", "done", "revoke"}

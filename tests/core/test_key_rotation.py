@@ -231,12 +231,14 @@ def _fill_every_encrypted_column() -> None:
     factories.share(actor=worker, case_id=case.pk, organisation_id=partner.pk, scope="limited", purpose="Health")
     organisation_keys_create(actor=worker)
     # Exercise evaluation notes (the demo has no run to observe): written as the evaluation service does.
-    from alliance.exercises.models import DecisionLogEntry, ObserverRating, ScenarioPackage
+    from alliance.exercises.models import DecisionLogEntry, ExerciseRun, ObserverRating, ScenarioPackage, Team
 
     package = ScenarioPackage.objects.order_by("pk").first()
-    ObserverRating.objects.create(package=package, realm_id=1, capability_target="ct-screening", rating="S",
+    run = ExerciseRun.objects.create(scenario=package, name="Rotation run", language="en")
+    team = Team.objects.create(run=run, number=1, name="Team 1", language="en")
+    ObserverRating.objects.create(run=run, team=team, capability_target="ct-screening", rating="S",
                                   notes="Calm interview, late interpreter", observer_id=worker.user_id)
-    DecisionLogEntry.objects.create(package=package, kind="observation", text="Hot wash at 16:00",
+    DecisionLogEntry.objects.create(run=run, kind="observation", text="Hot wash at 16:00",
                                     author_id=worker.user_id)
     assert CaseShare.objects.exists()
     for model, field in _every_encrypted_column():

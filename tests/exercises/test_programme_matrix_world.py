@@ -31,7 +31,25 @@ MATRIX_WEB = {
     "exercises:notify": ("POST", "/exercises/programmes/calls/{call}/notify/"),
     "exercises:applicant": ("GET", "/exercises/programmes/applicants/{applicant}/"),
 }
-MATRIX_API = {"programme_report": ("GET", "/api/v1/exercises/programmes/{programme}/report")}
+MATRIX_API = {"programme_report": ("GET", "/api/v1/exercises/programmes/{programme}/report"),
+              "programme_create": ("POST", "/api/v1/exercises/programmes"),
+              "edition_create": ("POST", "/api/v1/exercises/programmes/{programme}/editions"),
+              "call_save": ("POST", "/api/v1/exercises/editions/{edition}/call"),
+              "call_publish": ("POST", "/api/v1/exercises/calls/{call}/publish")}
+
+
+def api_bodies() -> dict:
+    """Valid bodies, so that a granted request is answered 201/200; programme titles differ per request."""
+    starts = (timezone.localdate() + dt.timedelta(days=40)).isoformat()
+    return {"programme_create": {"title": f"Matrix API programme {next(_titles)}"},
+            "edition_create": {"title": "API edition", "starts_on": starts, "ends_on": starts, "country": "IT",
+                               "language": "en", "capacity": 20},
+            "call_save": {"deadline": f"{starts}T12:00:00Z", "profiles": ["police"],
+                          "criteria": [{"code": "experience", "label": "E", "weight": 1, "kind": "years"}]},
+            "call_publish": {"published": True}}
+
+
+_titles = iter(range(1, 10**9))
 COORDINATORS = {R.TRAINING_COORDINATOR}
 
 
@@ -71,6 +89,8 @@ def matrix_request(client, name: str, *, api: bool, relation: str, world, token:
     headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"} if api and token else {}
     if method == "GET":
         return client.get(path, **headers)
+    if api:
+        return client.post(path, api_bodies()[name], content_type="application/json", **headers)
     return client.post(path, {}, **headers)
 
 

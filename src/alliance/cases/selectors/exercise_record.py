@@ -82,7 +82,7 @@ def exercise_realm_checked(*, actor: Actor, realm_id: int, what: str) -> Realm:
     if realm is None:
         audit.record(actor=actor, action="denied", object_type="realm", object_id=realm_id, reason=what)
         raise NotFound("realm")
-    if not policy.may_read_exercise_realm(actor, realm_is_exercise=realm.is_exercise):
+    if not policy.may_read_exercise_realm(actor, realm_is_exercise=realm.is_exercise, realm_id=realm.pk):
         audit.record(actor=actor, action="denied", object_type="realm", object_id=realm_id,
                      reason=f"{what}: {'not an exercise realm' if not realm.is_exercise else 'evaluation'}")
         raise Forbidden(what)

@@ -21,8 +21,12 @@ from alliance.core.policy.base import (
 from alliance.core.policy.case import CASE
 from alliance.core.policy.casefile import may_read_part, readable_parts
 from alliance.core.policy.evaluation import (
+    evaluation_run_scope,
     may_evaluate_exercises,
+    may_evaluate_run,
+    may_open_evaluation,
     may_rate_exercises,
+    may_rate_on_run,
     may_read_exercise_realm,
 )
 from alliance.core.policy.home import reads_statistics, takes_part_in_exercises
@@ -91,6 +95,7 @@ __all__ = [
     "ObjectPolicy",
     "Relation",
     "can",
+    "evaluation_run_scope",
     "fields_of_scope",
     "may",
     "may_act_for_side",
@@ -100,9 +105,12 @@ __all__ = [
     "may_edit_catalogues",
     "may_edit_scenarios",
     "may_evaluate_exercises",
+    "may_evaluate_run",
     "may_manage_runs",
     "may_on_run",
+    "may_open_evaluation",
     "may_rate_exercises",
+    "may_rate_on_run",
     "may_read_exercise_realm",
     "may_read_part",
     "may_read_team_inbox",

@@ -1,26 +1,20 @@
-"""/api/v1/exercises/evaluation: a team's results against its scenario's expected actions, and the observers'
-ratings; the same selectors, services, policy and audit as the pages (core/policy/evaluation.py)."""
+"""/api/v1/exercises/evaluation/runs/...: a run's team against its scenario's expected actions, the observers'
+ratings and the decision log; the same selectors, services, policy and audit as the pages
+(core/policy/evaluation.py: training co-ordinators, and the controllers and observers of that run)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Literal
 
-from ninja import Query, Router, Schema, Status
+from ninja import Router, Schema, Status
 from pydantic import Field
 
 from alliance.core.api_schemas import StrictIn, id_path, with_errors
-from alliance.core.errors import ValidationFailed
 from alliance.exercises.selectors import evaluation as selectors
 from alliance.exercises.services import evaluation as services
 
 router = Router(tags=["exercises"])
-ISO_DATETIME = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})?$"
-
-
-class EvaluationQuery(Schema):
-    start: str = Field(pattern=ISO_DATETIME, description="The exercise's start (UTC when no offset is given)")
-    finished: bool = Field(False, description="The exercise has ended: what is not done is not met")
 
 
 class ResultOut(Schema):
@@ -41,8 +35,9 @@ class TallyOut(Schema):
 
 
 class EvaluationOut(Schema):
-    package_id: int
-    realm_id: int
+    run_id: int
+    team_id: int
+    purged: bool = Field(description="The run's sandboxes are purged: no result is computed any more")
     met: int
     total: int
     by_objective: list[TallyOut]
@@ -64,35 +59,47 @@ class RatingOut(Schema):
     rated_at: dt.datetime
 
 
-def _start(value: str) -> dt.datetime:
-    try:
-        start = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        raise ValidationFailed({"start": ["Give the start as an ISO date and time."]}) from None
-    return start if start.tzinfo else start.replace(tzinfo=dt.UTC)
+class LogIn(StrictIn):
+    team_id: int | None = Field(None, description="The team it is about; none: the whole run")
+    kind: Literal["decision", "observation", "control"]
+    text: str = Field(max_length=5000)
 
 
-@router.get("/evaluation/packages/{package_id}/teams/{realm_id}", response=with_errors(EvaluationOut),
+class LogOut(Schema):
+    id: int
+    team_id: int | None
+    kind: str
+    at: dt.datetime
+
+
+@router.get("/evaluation/runs/{run_id}/teams/{team_id}", response=with_errors(EvaluationOut),
             operation_id="evaluation_team_get")
-def evaluation_team_get(request, query: Query[EvaluationQuery], package_id: int = id_path(),
-                        realm_id: int = id_path()):
-    # Refused (403) before the query is read, so who may not evaluate learns nothing from its errors.
-    selectors.evaluation_package_for(actor=request.actor, package_id=package_id)
-    found = selectors.team_evaluation_for(actor=request.actor, package_id=package_id, realm_id=realm_id,
-                                          started_at=_start(query.start), finished=query.finished)
+def evaluation_team_get(request, run_id: int = id_path(), team_id: int = id_path()):
+    found = selectors.run_team_evaluation_for(actor=request.actor, run_id=run_id, team_id=team_id,
+                                              language=request.LANGUAGE_CODE)
+    if found is None:
+        return {"run_id": run_id, "team_id": team_id, "purged": True, "met": 0, "total": 0, "by_objective": [],
+                "by_capability_target": [], "results": []}
     score = found.score
-    return {"package_id": found.package_id, "realm_id": found.realm_id, "met": score.met, "total": score.total,
+    return {"run_id": run_id, "team_id": team_id, "purged": False, "met": score.met, "total": score.total,
             "by_objective": [{"id": k, "met": v.met, "total": v.total} for k, v in score.by_objective.items()],
             "by_capability_target": [{"id": k, "met": v.met, "total": v.total}
                                      for k, v in score.by_capability_target.items()],
             "results": [r.__dict__ for r in found.results]}
 
 
-@router.post("/evaluation/packages/{package_id}/teams/{realm_id}/ratings", response=with_errors({201: RatingOut}),
+@router.post("/evaluation/runs/{run_id}/teams/{team_id}/ratings", response=with_errors({201: RatingOut}),
              operation_id="evaluation_rating_record")
-def evaluation_rating_record(request, body: RatingIn, package_id: int = id_path(), realm_id: int = id_path()):
-    row = services.observer_rating_record(actor=request.actor, package_id=package_id, realm_id=realm_id,
+def evaluation_rating_record(request, body: RatingIn, run_id: int = id_path(), team_id: int = id_path()):
+    row = services.observer_rating_record(actor=request.actor, run_id=run_id, team_id=team_id,
                                           capability_target=body.capability_target, rating=body.rating,
                                           notes=body.notes)
     return Status(201, {"id": row.pk, "capability_target": row.capability_target, "rating": row.rating,
                         "rated_at": row.rated_at})
+
+
+@router.post("/evaluation/runs/{run_id}/log", response=with_errors({201: LogOut}), operation_id="evaluation_log_add")
+def evaluation_log_add(request, body: LogIn, run_id: int = id_path()):
+    entry = services.decision_log_add(actor=request.actor, run_id=run_id, team_id=body.team_id, kind=body.kind,
+                                      text=body.text)
+    return Status(201, {"id": entry.pk, "team_id": entry.team_id, "kind": entry.kind, "at": entry.at})

@@ -42,6 +42,20 @@ class TeamRecord:
     nrm_events: tuple = ()
     methods_of_control: Mapping[tuple[str, str], frozenset[str]] = field(default_factory=dict)
     organisations: Mapping[int, str] = field(default_factory=dict)
+    # Who did what, for `by_role`: the account behind each fact (keys from fact_key), and the roles of
+    # roles.yaml each account plays in this team (its TeamSeat rows). Empty `roles_of`: a sandbox without a
+    # run's seats, where nobody is known to play a role and `by_role` cannot be checked.
+    done_by: Mapping[tuple, int] = field(default_factory=dict)
+    roles_of: Mapping[int, frozenset[str]] = field(default_factory=dict)
+    role_names: Mapping[str, str] = field(default_factory=dict)
+
+
+def fact_key(kind: str, fact: Any) -> tuple:
+    """The key of a fact in TeamRecord.done_by: screenings, cases and shares by id, NRM steps (which have
+    none in the record) by case, step and moment."""
+    if kind == "nrm":
+        return ("nrm", fact.case_id, fact.transition, fact.at)
+    return (kind, fact.id)
 
 
 @dataclass(frozen=True)
@@ -119,6 +133,7 @@ class Score:
 class _Found:
     at: dt.datetime
     what: str  # the reason's middle: "referral accepted by New Start house (ngo)"
+    key: tuple = ()  # the fact it rests on (fact_key), for `by_role`
 
 
 def _org(record: TeamRecord, organisation_id: int | None, sector: str) -> str:
@@ -146,7 +161,7 @@ def holds_indicator(screening: Any, catalogue: str, indicator: str,
 def _screening_completed(check: Mapping, record: TeamRecord, clock: Clock) -> list[_Found]:
     catalogue, wanted = check["catalogue"], list(check["indicators"])
     return [_Found(s.received_at, _("screening %(id)s holds %(indicators)s (%(catalogue)s)") % {
-                "id": s.id, "indicators": ", ".join(wanted), "catalogue": catalogue})
+                "id": s.id, "indicators": ", ".join(wanted), "catalogue": catalogue}, fact_key("screening", s))
             for s in record.screenings
             if all(holds_indicator(s, catalogue, i, record.methods_of_control) for i in wanted)]
 
@@ -166,7 +181,7 @@ def _screening_missing(check: Mapping, record: TeamRecord, clock: Clock) -> str:
 def _case_opened(check: Mapping, record: TeamRecord, clock: Clock) -> list[_Found]:
     wanted = check["exploitation_type"]
     return [_Found(max(c.opened_at, c.exploitation_types_at or c.opened_at),
-                   _("case %(number)s names %(type)s") % {"number": c.number, "type": wanted})
+                   _("case %(number)s names %(type)s") % {"number": c.number, "type": wanted}, fact_key("case", c))
             for c in record.cases if c.opened_at >= clock.start and wanted in c.exploitation_types]
 
 
@@ -182,7 +197,8 @@ def _case_missing(check: Mapping, record: TeamRecord, clock: Clock) -> str:
 def _referral_accepted(check: Mapping, record: TeamRecord, clock: Clock) -> list[_Found]:
     sector = check["sector"]
     return [_Found(s.responded_at, _("referral of case %(number)s accepted by %(org)s") % {
-                "number": _case_number(record, s.case_id), "org": _org(record, s.organisation_id, s.sector)})
+                "number": _case_number(record, s.case_id), "org": _org(record, s.organisation_id, s.sector)},
+                   fact_key("share", s))
             for s in record.shares
             if s.kind in _REFERRALS and s.status in _ACCEPTED and s.sector == sector and s.responded_at]
 
@@ -199,7 +215,7 @@ def _referral_missing(check: Mapping, record: TeamRecord, clock: Clock) -> str:
 def _child_procedure(check: Mapping, record: TeamRecord, clock: Clock) -> list[_Found]:
     step = check["step"]
     return [_Found(e.at, _("%(step)s recorded on case %(number)s") % {
-                "step": step, "number": _case_number(record, e.case_id)})
+                "step": step, "number": _case_number(record, e.case_id)}, fact_key("nrm", e))
             for e in record.nrm_events if e.transition == step]
 
 
@@ -210,7 +226,7 @@ def _child_missing(check: Mapping, record: TeamRecord, clock: Clock) -> str:
 def _financial(check: Mapping, record: TeamRecord, clock: Clock) -> list[_Found]:
     return [_Found(s.granted_at, _("case %(number)s sent (%(kind)s) to %(org)s") % {
                 "number": _case_number(record, s.case_id), "kind": s.kind,
-                "org": _org(record, s.organisation_id, s.sector)})
+                "org": _org(record, s.organisation_id, s.sector)}, fact_key("share", s))
             for s in record.shares if s.sector == "fiu"]
 
 
@@ -221,7 +237,7 @@ def _financial_missing(check: Mapping, record: TeamRecord, clock: Clock) -> str:
 def _reasonable_grounds(check: Mapping, record: TeamRecord, clock: Clock) -> list[_Found]:
     outcome = check["outcome"]
     return [_Found(e.at, _("%(outcome)s reasonable-grounds decision on case %(number)s") % {
-                "outcome": outcome, "number": _case_number(record, e.case_id)})
+                "outcome": outcome, "number": _case_number(record, e.case_id)}, fact_key("nrm", e))
             for e in record.nrm_events if e.transition == "reasonable_grounds" and e.outcome == outcome]
 
 
@@ -299,11 +315,28 @@ def _limit(check: Mapping, clock: Clock) -> dt.datetime | None:
     return None if origin is None else clock.after_minutes(origin, within)
 
 
+def _by_role(action: Mapping, record: TeamRecord, found: list[_Found]) -> tuple[list[_Found], str]:
+    """The facts done by an account playing the action's `by_role`, and, when others did it instead, why
+    their doing does not count. Unchecked where the record knows no seats (see TeamRecord.roles_of)."""
+    role = action.get("by_role")
+    if not role or not record.roles_of or not found:
+        return found, ""
+    right = [f for f in found if role in record.roles_of.get(record.done_by.get(f.key), frozenset())]
+    if right:
+        return right, ""
+    played = sorted({r for f in found for r in record.roles_of.get(record.done_by.get(f.key), frozenset())})
+    names = ", ".join(record.role_names.get(r, r) for r in played) or _("an account playing no role of the team")
+    first = found[0]
+    return [], _("done by the wrong role: %(what)s was done by %(who)s, not by the %(role)s") % {
+        "what": first.what, "who": names, "role": record.role_names.get(role, role)}
+
+
 def _timed_result(action: Mapping, record: TeamRecord, clock: Clock) -> tuple[str, dt.datetime | None, str]:
     check = action["check"]
     find, missing = _FINDERS[check["kind"]]
     found = sorted((f for f in find(check, record, clock) if f.at >= clock.start and f.at <= clock.now),
                    key=lambda f: f.at)
+    found, wrong_role = _by_role(action, record, found)
     limit = _limit(check, clock)
     inject = check.get("after_inject")
     if found:
@@ -313,7 +346,7 @@ def _timed_result(action: Mapping, record: TeamRecord, clock: Clock) -> tuple[st
                 "stamp": clock.stamp(first.at), "what": first.what, "limit": clock.stamp(limit)}
         # Done before its inject is out (limit None) is met all the same: early is not late.
         return MET, first.at, first.what
-    why = missing(check, record, clock)
+    why = wrong_role or missing(check, record, clock)
     if clock.finished:
         if inject and check.get("within_minutes") is not None and inject not in clock.releases:
             return NOT_MET, None, _("%(why)s; %(inject)s was never released") % {"why": why, "inject": inject}

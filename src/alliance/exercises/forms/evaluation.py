@@ -1,4 +1,4 @@
-"""Forms of the evaluation pages: type checks only; the services validate against the package."""
+"""Forms of the evaluation pages: type checks only; the services validate against the run and its scenario."""
 
 from __future__ import annotations
 
@@ -9,22 +9,17 @@ from alliance.exercises.models import DecisionLogEntry, Rating
 
 
 class BoardForm(forms.Form):
-    package = forms.IntegerField(label=_("Scenario"), widget=forms.Select())
-    team = forms.TypedMultipleChoiceField(label=_("Teams"), coerce=int, choices=())
-    start = forms.DateTimeField(label=_("Exercise start (UTC)"), required=False,
-                                widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
-    finished = forms.BooleanField(label=_("The exercise has ended"), required=False)
+    run = forms.TypedChoiceField(label=_("Exercise run"), coerce=int, choices=())
 
-    def __init__(self, *args, packages=(), realms=(), **kwargs):
+    def __init__(self, *args, runs=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["package"].widget.choices = [(p.pk, f"{p.slug} {p.version}") for p in packages]
-        self.fields["team"].choices = [(r.pk, r.name) for r in realms]
+        self.fields["run"].choices = [(r.pk, f"{r.name} ({r.scenario.slug} {r.scenario.version})") for r in runs]
 
 
 class RatingForm(forms.Form):
     """An observer's rating on a tablet: large radio buttons, one capability target at a time."""
 
-    package = forms.IntegerField(widget=forms.HiddenInput())
+    run = forms.IntegerField(widget=forms.HiddenInput())
     team = forms.IntegerField(widget=forms.HiddenInput())
     capability_target = forms.CharField(label=_("Capability target"), max_length=63, widget=forms.RadioSelect())
     rating = forms.ChoiceField(label=_("Rating"), choices=Rating.choices, widget=forms.RadioSelect())
@@ -37,19 +32,21 @@ class RatingForm(forms.Form):
 
 
 class DecisionLogForm(forms.Form):
-    package = forms.IntegerField(widget=forms.HiddenInput())
-    team = forms.IntegerField(required=False, widget=forms.HiddenInput())
+    run = forms.IntegerField(widget=forms.HiddenInput())
+    team = forms.TypedChoiceField(label=_("About"), coerce=int, required=False, empty_value=None, choices=())
     kind = forms.ChoiceField(label=_("Entry"), choices=DecisionLogEntry.Kind.choices)
     text = forms.CharField(label=_("What happened"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
 
+    def __init__(self, *args, teams=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].choices = [("", _("The whole run"))] + [(t.pk, t.name) for t in teams]
+
 
 class DebriefForm(forms.Form):
-    package = forms.IntegerField(label=_("Scenario"), widget=forms.Select())
+    run = forms.TypedChoiceField(label=_("Exercise run"), coerce=int, choices=())
     team = forms.TypedChoiceField(label=_("Team"), coerce=int, choices=())
-    start = forms.DateTimeField(label=_("Exercise start (UTC)"), required=False,
-                                widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
 
-    def __init__(self, *args, packages=(), realms=(), **kwargs):
+    def __init__(self, *args, runs=(), teams=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["package"].widget.choices = [(p.pk, f"{p.slug} {p.version}") for p in packages]
-        self.fields["team"].choices = [(r.pk, r.name) for r in realms]
+        self.fields["run"].choices = [(r.pk, r.name) for r in runs]
+        self.fields["team"].choices = [(t.pk, f"{t.run.name}: {t.name}") for t in teams]

@@ -1,10 +1,11 @@
 """What people add to the automatic checks: observers' ratings of capability targets (HSEEP's four levels,
 with notes) and the decision log of controllers and observers.
 
-Keyed by the team's sandbox realm and the scenario package until exercise runs exist. Note for the lead:
-once `Team` exists, add `team = ForeignKey("exercises.Team", on_delete=CASCADE)` beside (then instead of)
-`realm_id` on both models, and `run = ForeignKey("exercises.ExerciseRun", on_delete=CASCADE)` on
-DecisionLogEntry (an entry for the whole run has no team); purging a run's sandboxes then removes them.
+Both belong to a run and (a rating always, a log entry unless it is about the whole run) to one of its teams;
+the run gives the scenario. Purging a run deletes the teams' sandboxes but keeps the teams (their realm set
+to None) and so these rows: they are what the after-action report is written from. The notes are encrypted
+with the installation's field key (core/encryption.py), not a sandbox's, so they stay readable once the
+sandbox is gone.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from alliance.core.encryption import EncryptedTextField
-from alliance.exercises.models.scenarios import ScenarioPackage
 
 
 class Rating(models.TextChoices):
@@ -29,8 +29,8 @@ class ObserverRating(models.Model):
     """One observer's latest rating of one capability target for one team; a new rating replaces it (the
     audit log keeps the history)."""
 
-    package = models.ForeignKey(ScenarioPackage, on_delete=models.PROTECT, related_name="+")
-    realm_id = models.BigIntegerField()  # the team's sandbox (see the note above)
+    run = models.ForeignKey("exercises.ExerciseRun", on_delete=models.CASCADE, related_name="ratings")
+    team = models.ForeignKey("exercises.Team", on_delete=models.CASCADE, related_name="ratings")
     capability_target = models.CharField(max_length=63)
     rating = models.CharField(max_length=1, choices=Rating.choices)
     # About trainees' performance: personal data of professionals, encrypted like any other.
@@ -39,9 +39,9 @@ class ObserverRating(models.Model):
     rated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["package", "realm_id", "capability_target", "observer_id"],
+        constraints = [models.UniqueConstraint(fields=["team", "capability_target", "observer_id"],
                                                name="exercises_one_rating_per_observer")]
-        indexes = [models.Index(fields=["package", "realm_id"], name="exercises_rating_team")]
+        indexes = [models.Index(fields=["run", "team"], name="exercises_rating_team")]
 
 
 class DecisionLogEntry(models.Model):
@@ -52,8 +52,10 @@ class DecisionLogEntry(models.Model):
         OBSERVATION = "observation", _("Observation")
         CONTROL = "control", _("Exercise control")
 
-    package = models.ForeignKey(ScenarioPackage, on_delete=models.PROTECT, related_name="+")
-    realm_id = models.BigIntegerField(null=True, blank=True)  # None: about the whole exercise
+    run = models.ForeignKey("exercises.ExerciseRun", on_delete=models.CASCADE, related_name="decision_log")
+    # None: about the whole run.
+    team = models.ForeignKey("exercises.Team", null=True, blank=True, on_delete=models.CASCADE,
+                             related_name="decision_log")
     kind = models.CharField(max_length=16, choices=Kind.choices)
     text = EncryptedTextField()
     author_id = models.BigIntegerField()
@@ -61,4 +63,4 @@ class DecisionLogEntry(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
-        indexes = [models.Index(fields=["package", "realm_id", "at"], name="exercises_decision_log")]
+        indexes = [models.Index(fields=["run", "team", "at"], name="exercises_decision_log")]

@@ -1,9 +1,10 @@
 """A team's results against its scenario's expected actions, for evaluators (core/policy/evaluation.py).
 
-Designed to plug into exercise runs when they exist: a run gives its scenario package, each team's sandbox
-realm, its start, its clock (pauses and pace) and the injects it released; until then the caller passes
-them. Without released injects, the MSEL's own rules say when each would have gone out
-(domain/evaluation.py, releases_from_msel), so a board can show timed results before runs record releases.
+A run gives everything: its scenario package, each team's sandbox realm, its start, its clock (pauses and
+pace), the injects it released, whether it has finished. The observers' ratings and the decision log belong
+to the run and its teams. team_evaluation_for still evaluates any sandbox against a package for the
+training co-ordinators (the scenario play tests); without released injects the MSEL's own rules say when
+each would have gone out (domain/evaluation.py, releases_from_msel).
 """
 
 from __future__ import annotations
@@ -15,11 +16,9 @@ from dataclasses import dataclass
 from django.db.models import Q
 from django.utils import timezone
 
-from alliance.cases.selectors.exercise_record import exercise_realm_checked
 from alliance.core import audit, policy
 from alliance.core.actor import Actor
 from alliance.core.errors import Forbidden, NotFound
-from alliance.core.models import Realm
 from alliance.exercises.domain.evaluation import (
     Clock,
     Moment,
@@ -31,7 +30,14 @@ from alliance.exercises.domain.evaluation import (
     score,
     timeline,
 )
-from alliance.exercises.models import DecisionLogEntry, ObserverRating, ScenarioPackage
+from alliance.exercises.models import (
+    DecisionLogEntry,
+    ExerciseRun,
+    InjectRelease,
+    ObserverRating,
+    ScenarioPackage,
+    Team,
+)
 from alliance.exercises.selectors.team_record import team_record_for
 
 EXPECTED = "expected_actions.yaml"
@@ -67,45 +73,125 @@ def expected_actions_of(*, package: ScenarioPackage) -> list[dict]:
     return list((package.content.get(EXPECTED) or {}).get("expected_actions") or [])
 
 
+def _role_names(package: ScenarioPackage, language: str) -> dict[str, str]:
+    roles = (package.content.get("roles.yaml") or {}).get("roles") or []
+    return {r["id"]: (r.get("name") or {}).get(language) or next(iter((r.get("name") or {}).values()), r["id"])
+            for r in roles}
+
+
+def _evaluated(package: ScenarioPackage, record: TeamRecord, clock: Clock, *, from_msel: bool) -> TeamEvaluation:
+    released = dict(clock.releases)
+    if from_msel:
+        injects = (package.content.get("msel.yaml") or {}).get("injects") or []
+        released = releases_from_msel(injects, record, clock)
+        clock = Clock(start=clock.start, now=clock.now, finished=clock.finished, releases=released,
+                      minutes_at=clock.minutes_at)
+    results = evaluate(expected_actions_of(package=package), record, clock)
+    return TeamEvaluation(realm_id=record.realm_id, package_id=package.pk, results=results, score=score(results),
+                          releases=released, record=record)
+
+
 def team_evaluation_for(
     *, actor: Actor, package_id: int, realm_id: int, started_at: dt.datetime, now: dt.datetime | None = None,
     finished: bool = False, releases: Mapping[str, dt.datetime] | None = None,
     minutes_at: Callable[[dt.datetime], float] | None = None,
 ) -> TeamEvaluation:
-    """Every expected action of the package against the team's sandbox `realm_id`, as of `now`."""
+    """Every expected action of the package against the sandbox `realm_id`, as of `now` (any sandbox, for
+    the training co-ordinators; a run's teams go through run_team_evaluation_for)."""
     package = evaluation_package_for(actor=actor, package_id=package_id)
-    record = team_record_for(actor=actor, realm_id=realm_id)
+    record = team_record_for(actor=actor, realm_id=realm_id, role_names=_role_names(package, package.languages[0]))
     clock = Clock(start=started_at, now=now or timezone.now(), finished=finished, releases=dict(releases or {}),
                   minutes_at=minutes_at)
-    injects = (package.content.get("msel.yaml") or {}).get("injects") or []
-    released = releases_from_msel(injects, record, clock)
-    clock = Clock(start=clock.start, now=clock.now, finished=finished, releases=released, minutes_at=minutes_at)
-    results = evaluate(expected_actions_of(package=package), record, clock)
-    return TeamEvaluation(realm_id=realm_id, package_id=package.pk, results=results, score=score(results),
-                          releases=released, record=record)
+    return _evaluated(package, record, clock, from_msel=True)
 
 
-def ratings_for(*, actor: Actor, package_id: int, realm_id: int) -> list[ObserverRating]:
+# -- through a run ----------------------------------------------------------------------------------------------
+
+def evaluation_runs_for(*, actor: Actor) -> list[ExerciseRun]:
+    """The runs this actor may evaluate, for the board's and the debrief's choice."""
+    return list(policy.evaluation_run_scope(actor, ExerciseRun.objects.select_related("scenario")
+                                            .defer("scenario__sources")))
+
+
+def evaluation_teams_for(*, actor: Actor) -> list[Team]:
+    """The teams of the runs this actor may evaluate, for the debrief's choice."""
+    runs = policy.evaluation_run_scope(actor, ExerciseRun.objects.all())
+    return list(Team.objects.filter(run__in=runs).select_related("run").order_by("-run_id", "number"))
+
+
+def evaluation_run_for(*, actor: Actor, run_id: object, rate: bool = False) -> ExerciseRun:
+    """The run to evaluate (or to rate on), or not found alike for a missing and a forbidden one (audited)."""
+    run = (ExerciseRun.objects.select_related("scenario").defer("scenario__sources").filter(pk=run_id).first()
+           if type(run_id) is int else None)
+    allowed = run is not None and (policy.may_rate_on_run(actor, run) if rate else policy.may_evaluate_run(actor, run))
+    if not allowed:
+        audit.record(actor=actor, action="denied", object_type="exercise_run", object_id=run_id,
+                     reason="evaluation.rate" if rate else "evaluation.view")
+        raise NotFound("exercise_run")
+    return run
+
+
+def team_of_run(*, run: ExerciseRun, team_id: object) -> Team:
+    team = run.teams.filter(pk=team_id).first() if type(team_id) is int else None
+    if team is None:
+        raise NotFound("team")
+    return team
+
+
+def _run_clock(run: ExerciseRun, team: Team, now: dt.datetime | None) -> Clock:
+    now = now or timezone.now()
+    finished = run.status in (ExerciseRun.Status.FINISHED, ExerciseRun.Status.ARCHIVED)
+    if finished and run.finished_at:
+        now = min(now, run.finished_at)
+    start = run.started_at or now
+    pauses = [(dt.datetime.fromisoformat(a), dt.datetime.fromisoformat(b) if b else None) for a, b in run.pauses]
+
+    def minutes_at(when: dt.datetime) -> float:
+        # Played time (real time less the pauses) at the run's pace: exact unless the pace changed mid-run.
+        paused = sum(((min(when, b or when) - max(a, start)).total_seconds() for a, b in pauses
+                      if a < when and (b or when) > start), 0.0)
+        return max(0.0, (when - start).total_seconds() - max(0.0, paused)) * run.pace / 60
+
+    releases = dict(InjectRelease.objects.filter(team=team).values_list("inject_id", "released_at"))
+    return Clock(start=start, now=now, finished=finished, releases=releases, minutes_at=minutes_at)
+
+
+def run_team_evaluation_for(*, actor: Actor, run_id: object, team_id: object, language: str = "",
+                            now: dt.datetime | None = None) -> TeamEvaluation | None:
+    """One team of a run against its scenario's expected actions; None once the run's sandboxes are purged
+    (the figures and the ratings remain, the record is gone)."""
+    run = evaluation_run_for(actor=actor, run_id=run_id)
+    return _team_result(actor, run, team_of_run(run=run, team_id=team_id), language, now)
+
+
+def _team_result(actor: Actor, run: ExerciseRun, team: Team, language: str, now) -> TeamEvaluation | None:
+    if team.realm_id is None:
+        return None
+    names = _role_names(run.scenario, language or run.language)
+    record = team_record_for(actor=actor, realm_id=team.realm_id, role_names=names)
+    return _evaluated(run.scenario, record, _run_clock(run, team, now), from_msel=False)
+
+
+def ratings_for(*, actor: Actor, run_id: object, team_id: object) -> list[ObserverRating]:
     """Every observer's rating of one team, by capability target."""
-    package = evaluation_package_for(actor=actor, package_id=package_id)
-    realm = exercise_realm_checked(actor=actor, realm_id=realm_id, what="evaluation.ratings")
-    rows = list(ObserverRating.objects.filter(package=package, realm_id=realm.pk)
-                .order_by("capability_target", "rated_at"))
-    audit.record(actor=actor, action="list", object_type="observer_rating", object_id=realm.pk,
-                 fields=["rating", "notes"])
+    run = evaluation_run_for(actor=actor, run_id=run_id)
+    team = team_of_run(run=run, team_id=team_id)
+    rows = list(ObserverRating.objects.filter(team=team).order_by("capability_target", "rated_at"))
+    audit.record(actor=actor, action="list", object_type="observer_rating", object_id=team.pk,
+                 fields=["rating", "notes"], reason=f"run {run.pk}")
     return rows
 
 
-def decision_log_for(*, actor: Actor, package_id: int, realm_id: int | None = None) -> list[DecisionLogEntry]:
-    """The decision log of one team (with the whole exercise's entries), or of the whole exercise."""
-    package = evaluation_package_for(actor=actor, package_id=package_id)
-    rows = DecisionLogEntry.objects.filter(package=package)
-    if realm_id is not None:
-        realm = exercise_realm_checked(actor=actor, realm_id=realm_id, what="evaluation.log")
-        rows = rows.filter(Q(realm_id=realm.pk) | Q(realm_id__isnull=True))
+def decision_log_for(*, actor: Actor, run_id: object, team_id: object = None) -> list[DecisionLogEntry]:
+    """The decision log of one team (with the whole run's entries), or of the whole run."""
+    run = evaluation_run_for(actor=actor, run_id=run_id)
+    rows = DecisionLogEntry.objects.filter(run=run).select_related("team")
+    if team_id is not None:
+        team = team_of_run(run=run, team_id=team_id)
+        rows = rows.filter(Q(team=team) | Q(team__isnull=True))
     found = list(rows.order_by("at", "id"))
-    audit.record(actor=actor, action="list", object_type="decision_log", object_id=realm_id or "",
-                 fields=["kind", "text"])
+    audit.record(actor=actor, action="list", object_type="decision_log", object_id=team_id or "",
+                 fields=["kind", "text"], reason=f"run {run.pk}")
     return found
 
 
@@ -117,65 +203,49 @@ class BoardRow:
     objective: str
     capability_target: str
     text: dict
-    results: list[Result]  # one per team, in the board's team order
+    results: list[Result | None]  # one per team, in the board's team order; None: sandbox purged
 
 
 @dataclass(frozen=True)
 class Board:
-    teams: list[TeamEvaluation]
+    run: ExerciseRun
+    teams: list[Team]
+    evaluations: list[TeamEvaluation | None]
     rows: list[BoardRow]
 
 
-def board_for(
-    *, actor: Actor, package_id: int, realm_ids: list[int], started_at: dt.datetime,
-    now: dt.datetime | None = None, finished: bool = False,
-) -> Board:
-    """The controllers' live board: every team against every expected action."""
-    package = evaluation_package_for(actor=actor, package_id=package_id)
+def board_for(*, actor: Actor, run_id: object, language: str = "", now: dt.datetime | None = None) -> Board:
+    """The controllers' live board: every team of the run against every expected action."""
+    run = evaluation_run_for(actor=actor, run_id=run_id)
     now = now or timezone.now()
-    teams = [team_evaluation_for(actor=actor, package_id=package.pk, realm_id=realm_id, started_at=started_at,
-                                 now=now, finished=finished) for realm_id in realm_ids]
+    teams = list(run.teams.all())
+    evaluations = [_team_result(actor, run, team, language, now) for team in teams]
     rows = [BoardRow(action_id=a["id"], objective=a["objective"], capability_target=a["capability_target"],
-                     text=a.get("text") or {}, results=[t.results[i] for t in teams])
-            for i, a in enumerate(expected_actions_of(package=package))]
-    return Board(teams=teams, rows=rows)
-
-
-def evaluation_packages_for(*, actor: Actor) -> list[ScenarioPackage]:
-    """The packages an evaluator may pick for the board or the observer form."""
-    if not policy.may_evaluate_exercises(actor):
-        _refuse(actor, "evaluation.view")
-    return list(ScenarioPackage.objects.defer("sources").order_by("slug", "-imported_at"))
-
-
-def exercise_realms_for(*, actor: Actor) -> list[Realm]:
-    """The sandboxes an evaluator may pick until runs name their teams (then: the run's teams)."""
-    if not policy.may_evaluate_exercises(actor):
-        _refuse(actor, "evaluation.view")
-    return list(Realm.objects.filter(kind=Realm.Kind.EXERCISE).order_by("name", "id"))
+                     text=a.get("text") or {}, results=[e.results[i] if e else None for e in evaluations])
+            for i, a in enumerate(expected_actions_of(package=run.scenario))]
+    return Board(run=run, teams=teams, evaluations=evaluations, rows=rows)
 
 
 @dataclass(frozen=True)
 class Debrief:
     """One team's debrief and after-action report: results by objective, the timeline against the
-    expected actions, the observers' ratings and the decision log."""
+    expected actions, the observers' ratings and the decision log. `evaluation` is None once purged."""
 
-    evaluation: TeamEvaluation
+    run: ExerciseRun
+    team: Team
+    evaluation: TeamEvaluation | None
     timeline: list[Moment]
     ratings: list[ObserverRating]
     log: list[DecisionLogEntry]
     package: ScenarioPackage
 
 
-def debrief_for(
-    *, actor: Actor, package_id: int, realm_id: int, started_at: dt.datetime, now: dt.datetime | None = None,
-    finished: bool = True,
-) -> Debrief:
-    package = evaluation_package_for(actor=actor, package_id=package_id)
-    now = now or timezone.now()
-    evaluation = team_evaluation_for(actor=actor, package_id=package.pk, realm_id=realm_id, started_at=started_at,
-                                     now=now, finished=finished)
-    clock = Clock(start=started_at, now=now, finished=finished)
-    return Debrief(evaluation=evaluation, timeline=timeline(evaluation.record, clock),
-                   ratings=ratings_for(actor=actor, package_id=package.pk, realm_id=realm_id),
-                   log=decision_log_for(actor=actor, package_id=package.pk, realm_id=realm_id), package=package)
+def debrief_for(*, actor: Actor, run_id: object, team_id: object, language: str = "",
+                now: dt.datetime | None = None) -> Debrief:
+    run = evaluation_run_for(actor=actor, run_id=run_id)
+    team = team_of_run(run=run, team_id=team_id)
+    evaluation = _team_result(actor, run, team, language, now)
+    moments = (timeline(evaluation.record, _run_clock(run, team, now)) if evaluation else [])
+    return Debrief(run=run, team=team, evaluation=evaluation, timeline=moments,
+                   ratings=ratings_for(actor=actor, run_id=run.pk, team_id=team.pk),
+                   log=decision_log_for(actor=actor, run_id=run.pk, team_id=team.pk), package=run.scenario)

@@ -106,11 +106,11 @@ def play_online(team: Team) -> None:
 
 def play_fields(team: Team) -> None:
     """Tomas on the farm: the NGO caseworker screens with the ILO-EC operational indicators the interview asks,
-    the police open the case and refer him to the New Start house (the caseworker's own
-    organisation, so she cannot refer to it), the board decides, the FIU gets the bank statement."""
+    the police open the case and refer him to the New Start house, the board decides, the FIU gets the bank
+    statement."""
     team.screen("ngo-trainee", ["dr-job-nature", "cd-documents", "ec-wages", "cd-debt"], work_type="labour")
     case = team.open_case("police-trainee", "ForcedLabour")
-    referral = team.share("police-trainee", case.pk, "migrant-aid", refer=True)
+    referral = team.share("police-trainee", case.pk, "new-start-house", refer=True)
     referral_accept(actor=team.world.actors["house-staff"], share_id=referral.pk)
     team.share("police-trainee", case.pk, "xd-identification-board")
     case_transition(actor=team.world.actors["board-staff"], case_id=case.pk, transition="reasonable_grounds",

@@ -9,6 +9,13 @@ re-exported here.
 from __future__ import annotations
 
 from alliance.core.actor import Actor
+from alliance.core.policy.after_action import (
+    is_trainee_of,
+    may_give_feedback,
+    may_keep_improvement_plan,
+    may_view_after_action,
+    trainee_team_of,
+)
 from alliance.core.policy.base import (
     CASE_LIMITED_FIELDS,
     FULL,
@@ -92,6 +99,7 @@ __all__ = [
     "Relation",
     "can",
     "fields_of_scope",
+    "is_trainee_of",
     "may",
     "may_act_for_side",
     "may_administer_transnational",
@@ -100,6 +108,8 @@ __all__ = [
     "may_edit_catalogues",
     "may_edit_scenarios",
     "may_evaluate_exercises",
+    "may_give_feedback",
+    "may_keep_improvement_plan",
     "may_manage_runs",
     "may_on_run",
     "may_rate_exercises",
@@ -108,6 +118,7 @@ __all__ = [
     "may_read_team_inbox",
     "may_receive_from_abroad",
     "may_take_referral_step",
+    "may_view_after_action",
     "may_view_scenarios",
     "policy_for",
     "readable_parts",
@@ -118,4 +129,5 @@ __all__ = [
     "screening_aggregates_realm_wide",
     "second_factor_required",
     "takes_part_in_exercises",
+    "trainee_team_of",
 ]

@@ -28,6 +28,7 @@ from alliance.exercises.models import (
     FeedbackResponse,
     ImprovementItem,
     Team,
+    TeamSeat,
 )
 from alliance.exercises.models.after_action import FEEDBACK_CODES
 from alliance.exercises.selectors import evaluation
@@ -168,10 +169,12 @@ def attendance_of(*, run: ExerciseRun, sections: list[dict] | None = None) -> li
     marks = dict(AttendanceMark.objects.filter(run=run).values_list("trainee_id", "present"))
     active = {s["number"]: set(s.get("active") or ()) for s in (sections or [])}
     issued = set(Certificate.objects.filter(run=run).values_list("trainee_id", flat=True))
+    # The accounts the run generated for seats no trainee took are nobody's attendance (gone at purge).
+    generated = set(TeamSeat.objects.filter(team__run=run, generated=True).values_list("user_id", flat=True))
     rows = []
     for team in run.teams.prefetch_related("trainees"):
         acted = active[team.number] if team.number in active else _active_trainees(run, team)
-        for user in team.trainees.all().order_by("display_name", "pk"):
+        for user in team.trainees.exclude(pk__in=generated).order_by("display_name", "pk"):
             mark = marks.get(user.pk)
             rows.append({"team": team, "user": user, "active": user.pk in acted, "mark": mark,
                          "attended": run.started_at is not None and rules.attended(active=user.pk in acted, mark=mark),
@@ -188,7 +191,7 @@ def after_action_report_for(*, actor: Actor, run_id) -> dict:
     run = run_for(actor=actor, run_id=run_id, may=policy.may_view_after_action)
     texts = _package_texts(run)
     sections = team_sections(actor=actor, run=run)
-    whole = overall(sections, texts)
+    whole = _overall(sections, texts)
     ratings: dict[str, dict[str, int]] = {}
     for section in sections:
         for r in section["ratings"]:
@@ -208,7 +211,7 @@ def after_action_report_for(*, actor: Actor, run_id) -> dict:
     return report
 
 
-def overall(sections: list[dict], texts: dict) -> dict:
+def _overall(sections: list[dict], texts: dict) -> dict:
     return rules.overall(sections, [o["id"] for o in texts["objectives"]], [a["id"] for a in texts["actions"]])
 
 

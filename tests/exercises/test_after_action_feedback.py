@@ -119,6 +119,8 @@ def test_the_form_works_from_the_trainees_session(client, world):
     assert FeedbackResponse.objects.get().relevance == 5
     inbox = client.get("/exercises/runs/inbox/")
     assert url.encode() in inbox.content
+    mine = client.get("/exercises/runs/mine/")
+    assert url.encode() in mine.content and b"Change my feedback" in mine.content
     client.force_login(world.trainees[1][0])  # team 2's trainee: their own form, not team 1's answer
     assert b"Good" not in client.get(url).content
 

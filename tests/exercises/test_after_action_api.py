@@ -63,6 +63,9 @@ def test_improvement_items_round_trip(client, world):
     past = client.post(base, {"finding": "x", "corrective_action": "y", "organisation_id": agency.pk,
                               "due_on": "2020-01-01"}, content_type="application/json")
     assert past.status_code in (400, 422) and "due_on" in past.json()["error"]["details"]
+    no_day = client.post(base, {"finding": "x", "corrective_action": "y", "organisation_id": agency.pk,
+                                "due_on": "2030-02-30"}, content_type="application/json")
+    assert no_day.status_code in (400, 422) and "due_on" in no_day.json()["error"]["details"]
     assert [i["id"] for i in client.get(base).json()] == [item_id]
     assert client.delete(f"/api/v1/exercises/improvements/{item_id}").status_code == 204
     assert not ImprovementItem.objects.exists()

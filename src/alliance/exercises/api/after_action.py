@@ -10,7 +10,7 @@ from django.http import HttpResponse
 from ninja import Router, Schema, Status
 from pydantic import Field
 
-from alliance.core.api_schemas import ISO_DATE, MAX_ID, StrictIn, calendar_date, id_path, with_errors
+from alliance.core.api_schemas import ISO_DATE, MAX_ID, StrictIn, id_path, with_errors
 from alliance.exercises.selectors import after_action as read
 from alliance.exercises.services import after_action as services
 from alliance.exercises.views.after_action_pdf import certificates_pdf
@@ -172,17 +172,10 @@ def feedback_get(request, run_id: int = id_path()):
     return _feedback_out(own) if own is not None else Status(204, None)
 
 
-def _dates(data: dict) -> dict:
-    for key in ("due_on", "completed_on"):
-        if key in data:
-            data[key] = calendar_date(data[key], key)
-    return data
-
-
 @router.post("/runs/{run_id}/improvements", response=with_errors({201: ImprovementOut}),
              operation_id="after_action_improvement_create")
 def improvement_create(request, body: ImprovementIn, run_id: int = id_path()):
-    item = services.improvement_item_create(actor=request.actor, run_id=run_id, data=_dates(body.dict()))
+    item = services.improvement_item_create(actor=request.actor, run_id=run_id, data=body.dict())
     return Status(201, _item_out(item))
 
 
@@ -196,7 +189,7 @@ def improvement_list(request, run_id: int = id_path()):
               operation_id="after_action_improvement_update")
 def improvement_update(request, body: ImprovementPatch, item_id: int = id_path()):
     item = services.improvement_item_update(actor=request.actor, item_id=item_id,
-                                            data=_dates(body.dict(exclude_unset=True)))
+                                            data=body.dict(exclude_unset=True))
     return _item_out(item)
 
 

@@ -69,6 +69,17 @@ def _package_ids(run: ExerciseRun, key: str) -> set[str]:
     return {x["id"] for x in (run.scenario.content.get("package.yaml") or {}).get(key, [])}
 
 
+def _date(value):
+    """A date, or an ISO date string as the API sends it (parsed here, after the permission check, so a
+    caller who may not keep the plan learns nothing from a date's errors); anything else is left to fail."""
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            return value
+    return value
+
+
 def _clean_item(run: ExerciseRun, data: dict, *, before: ImprovementItem | None) -> dict:
     errors: dict[str, list[str]] = {}
     today = timezone.localdate()
@@ -97,18 +108,20 @@ def _clean_item(run: ExerciseRun, data: dict, *, before: ImprovementItem | None)
             errors["owner"] = [_("Choose a person with an active account in a live organisation.")]
     if organisation_id is None and owner_id is None:
         errors["organisation"] = [_("Name the responsible organisation, the person, or both.")]
-    due_on = data.get("due_on")
+    due_on = _date(data.get("due_on"))
     if not isinstance(due_on, dt.date):
         errors["due_on"] = [_("Give the due date.")]
     elif due_on < today and (before is None or before.due_on != due_on):
         errors["due_on"] = [_("The due date cannot be in the past.")]
     status = data.get("status") or ItemStatus.OPEN
-    completed_on = data.get("completed_on")
+    completed_on = _date(data.get("completed_on"))
     if status not in ItemStatus.values:
         errors["status"] = [_("Choose open, in progress or done.")]
     elif status == ItemStatus.DONE:
         completed_on = completed_on or today
-        if not isinstance(completed_on, dt.date) or completed_on > today:
+        if not isinstance(completed_on, dt.date):
+            errors["completed_on"] = [_("Give the completion date as a calendar date.")]
+        elif completed_on > today:
             errors["completed_on"] = [_("The completion date cannot be in the future.")]
         elif completed_on < run.created_at.date():
             errors["completed_on"] = [_("The completion date cannot be before the exercise.")]

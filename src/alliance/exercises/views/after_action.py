@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from alliance.core import policy
@@ -46,9 +47,12 @@ def _context(report: dict, **extra) -> dict:
                 "per_team": [next((r for r in t["results"] if r["action_id"] == a["id"]), None)
                              for t in report["teams"]]} for a in report["actions"]]
     ratings = dict(Rating.choices)
+    statuses = {"met": _("met"), "not_met": _("not met"), "not_yet": _("not yet")}
     for team in report["teams"]:
         for x in team["ratings"]:
             x["label"] = ratings.get(x["rating"], x["rating"])
+        for r in team["results"]:
+            r["status_label"] = statuses.get(r["status"], r["status"])
     feedback = [{"code": code, "label": labels[code], **stats}
                 for code, stats in report["feedback"]["questions"].items()]
     return {**report, "objective_rows": objectives, "action_rows": actions, "feedback_rows": feedback, **extra}

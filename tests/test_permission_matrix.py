@@ -20,6 +20,7 @@ from alliance.core.models import JobRun
 from alliance.directory.services import token_issue
 from tests import factories
 from tests.cases import casefile_world, htcds_world, transnational_world
+from tests.exercises import test_after_action_matrix_world as after_action_world
 from tests.exercises import test_evaluation_world as evaluation_world
 from tests.exercises import test_programme_matrix_world as programme_world
 from tests.exercises import test_run_matrix_world as run_world
@@ -265,6 +266,8 @@ MATRIX: list[Endpoint] = [
     *(Endpoint(name, method, "plain", roles, api=api) for name, method, roles, api in run_world.endpoints()),
     # Setting up runs (tests/exercises/test_run_setup_matrix_world.py)
     *(Endpoint(name, method, "plain", roles) for name, method, roles in run_setup_world.endpoints()),
+    # After the exercise (tests/exercises/test_after_action_matrix_world.py)
+    *(Endpoint(name, method, "plain", roles, api=api) for name, method, roles, api in after_action_world.endpoints()),
 ]
 
 # Reachable without logging in, by design; none reads protected data.
@@ -409,6 +412,8 @@ def _request(client, endpoint: Endpoint, relation: str, world, membership, token
         return run_world.matrix_request(client, endpoint.name, api=endpoint.api, token=token)
     if run_setup_world.is_matrix_endpoint(endpoint.name, endpoint.api):
         return run_setup_world.matrix_request(client, endpoint.name, membership=membership)
+    if after_action_world.is_matrix_endpoint(endpoint.name, endpoint.api):
+        return after_action_world.matrix_request(client, endpoint.name, api=endpoint.api, token=token)
     if not endpoint.api:
         if endpoint.name == "directory:token_revoke":
             url = reverse(endpoint.name, kwargs={"token_id": _token_of(membership)})

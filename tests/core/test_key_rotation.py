@@ -3,11 +3,13 @@ needs an old key, an interrupted rotation resumes, and blind-index search keeps 
 
 from __future__ import annotations
 
+import datetime as dt
 import stat
 
 import pytest
 from django.apps import apps
 from django.db import connection, models
+from django.utils import timezone
 
 from alliance.cases.models import Case, Person
 from alliance.cases.services import case_create
@@ -240,6 +242,16 @@ def _fill_every_encrypted_column() -> None:
                                   notes="Calm interview, late interpreter", observer_id=worker.user_id)
     DecisionLogEntry.objects.create(run=run, kind="observation", text="Hot wash at 16:00",
                                     author_id=worker.user_id)
+    # The after-action report's own rows: feedback, the improvement plan, a certificate, the purge snapshot.
+    from alliance.exercises.models import AfterActionSnapshot, Certificate, FeedbackResponse, ImprovementItem
+
+    FeedbackResponse.objects.create(run=run, trainee_id=worker.user_id, realism=4, relevance=5, organisation=4,
+                                    debrief=5, worked="The role-player", improve="More time for the referral")
+    ImprovementItem.objects.create(run=run, finding="Consent asked late", corrective_action="Consent drill",
+                                   organisation=partner, due_on=dt.date(2027, 3, 1))
+    Certificate.objects.create(run=run, team=team, trainee_id=worker.user_id, trainee_name="Ada Trainee",
+                               code="ROTATE000001", issued_at=timezone.now())
+    AfterActionSnapshot.objects.create(run=run, data={"teams": [{"number": 1, "log": ["kept"]}]})
     assert CaseShare.objects.exists()
     for model, field in _every_encrypted_column():
         if _raw_values(model, field):

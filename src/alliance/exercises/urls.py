@@ -60,3 +60,26 @@ urlpatterns: list = [
     path("runs/<int:run_id>/people/", run_setup.run_people, name="run_people"),
     path("runs/<int:run_id>/people/<slug:what>", run_setup.run_people_change, name="run_people_change"),
 ]
+
+# After the exercise (item 7): the after-action report, its improvement plan, attendance, certificates; the
+# trainee's feedback form and certificate (exercises/views/after_action.py).
+from alliance.exercises.views import after_action as aar_views  # noqa: E402
+
+urlpatterns += [
+    path("runs/<int:run_id>/after-action/", aar_views.report, name="aar"),
+    path("runs/<int:run_id>/after-action.pdf", aar_views.report_pdf_download, name="aar_pdf"),
+    path("runs/<int:run_id>/after-action/improvements/", aar_views.improvement_add, name="aar_improvement_add"),
+    path("runs/<int:run_id>/after-action/improvements/<int:item_id>/", aar_views.improvement_edit,
+         name="aar_improvement_edit"),
+    path("runs/<int:run_id>/after-action/improvements.csv", aar_views.improvement_csv, name="aar_improvement_csv"),
+    path("runs/<int:run_id>/after-action/attendance/", aar_views.attendance, name="aar_attendance"),
+    path("runs/<int:run_id>/after-action/certificates/issue/", aar_views.certificates_issue,
+         name="aar_certificates_issue"),
+    path("runs/<int:run_id>/after-action/certificates.pdf", aar_views.certificates_download,
+         name="aar_certificates_pdf"),
+    path("runs/<int:run_id>/after-action/certificates/<int:trainee_id>.pdf", aar_views.certificate_download,
+         name="aar_certificate_pdf"),
+    path("runs/<int:run_id>/feedback/", aar_views.feedback, name="aar_feedback"),
+    path("runs/<int:run_id>/my-certificate.pdf", aar_views.my_certificate, name="aar_my_certificate"),
+    path("runs/mine/", aar_views.my_exercises, name="aar_mine"),
+]

@@ -9,6 +9,13 @@ re-exported here.
 from __future__ import annotations
 
 from alliance.core.actor import Actor
+from alliance.core.policy.after_action import (
+    is_trainee_of,
+    may_give_feedback,
+    may_keep_improvement_plan,
+    may_view_after_action,
+    trainee_team_of,
+)
 from alliance.core.policy.base import (
     CASE_LIMITED_FIELDS,
     FULL,
@@ -97,6 +104,7 @@ __all__ = [
     "can",
     "evaluation_run_scope",
     "fields_of_scope",
+    "is_trainee_of",
     "may",
     "may_act_for_side",
     "may_administer_transnational",
@@ -106,6 +114,8 @@ __all__ = [
     "may_edit_scenarios",
     "may_evaluate_exercises",
     "may_evaluate_run",
+    "may_give_feedback",
+    "may_keep_improvement_plan",
     "may_manage_runs",
     "may_on_run",
     "may_open_evaluation",
@@ -116,6 +126,7 @@ __all__ = [
     "may_read_team_inbox",
     "may_receive_from_abroad",
     "may_take_referral_step",
+    "may_view_after_action",
     "may_view_scenarios",
     "policy_for",
     "readable_parts",
@@ -126,4 +137,5 @@ __all__ = [
     "screening_aggregates_realm_wide",
     "second_factor_required",
     "takes_part_in_exercises",
+    "trainee_team_of",
 ]

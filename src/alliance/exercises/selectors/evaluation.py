@@ -138,22 +138,28 @@ def team_of_run(*, run: ExerciseRun, team_id: object) -> Team:
     return team
 
 
+def played_minutes(*, run: ExerciseRun) -> Callable[[dt.datetime], float]:
+    """Scenario minutes of the run at a moment: real time since the start less the pauses, at the run's
+    pace (exact unless the pace changed mid-run). The board, the debrief and the after-action report share it."""
+    start = run.started_at or timezone.now()
+    pauses = [(dt.datetime.fromisoformat(a), dt.datetime.fromisoformat(b) if b else None) for a, b in run.pauses]
+
+    def minutes_at(when: dt.datetime) -> float:
+        paused = sum(((min(when, b or when) - max(a, start)).total_seconds() for a, b in pauses
+                      if a < when and (b or when) > start), 0.0)
+        return max(0.0, (when - start).total_seconds() - max(0.0, paused)) * run.pace / 60
+
+    return minutes_at
+
+
 def _run_clock(run: ExerciseRun, team: Team, now: dt.datetime | None) -> Clock:
     now = now or timezone.now()
     finished = run.status in (ExerciseRun.Status.FINISHED, ExerciseRun.Status.ARCHIVED)
     if finished and run.finished_at:
         now = min(now, run.finished_at)
-    start = run.started_at or now
-    pauses = [(dt.datetime.fromisoformat(a), dt.datetime.fromisoformat(b) if b else None) for a, b in run.pauses]
-
-    def minutes_at(when: dt.datetime) -> float:
-        # Played time (real time less the pauses) at the run's pace: exact unless the pace changed mid-run.
-        paused = sum(((min(when, b or when) - max(a, start)).total_seconds() for a, b in pauses
-                      if a < when and (b or when) > start), 0.0)
-        return max(0.0, (when - start).total_seconds() - max(0.0, paused)) * run.pace / 60
-
     releases = dict(InjectRelease.objects.filter(team=team).values_list("inject_id", "released_at"))
-    return Clock(start=start, now=now, finished=finished, releases=releases, minutes_at=minutes_at)
+    return Clock(start=run.started_at or now, now=now, finished=finished, releases=releases,
+                 minutes_at=played_minutes(run=run))
 
 
 def run_team_evaluation_for(*, actor: Actor, run_id: object, team_id: object, language: str = "",

@@ -18,6 +18,7 @@ from alliance.core.errors import Forbidden, NotFound, ValidationFailed
 from alliance.directory.models import User
 from alliance.exercises.domain.scenario_clock import MAX_PACE, MIN_PACE
 from alliance.exercises.models import ExerciseRun, InjectRelease, RunStaff, ScenarioPackage, Team, TeamSeat
+from alliance.exercises.services.after_action import after_action_snapshot_take
 from alliance.exercises.services.sandboxes import sandbox_purge, sandbox_rows, sandbox_seed
 
 MAX_TEAMS = 30
@@ -213,6 +214,8 @@ def run_purge(*, actor: Actor, run_id: int) -> ExerciseRun:
         run = _locked_run(actor, run_id, policy.RUN_CONTROL)
         if run.status != Status.FINISHED:
             raise ValidationFailed(_("Only a finished run is archived and purged."))
+        # The after-action report's per-team part needs the sandboxes: kept before they go.
+        after_action_snapshot_take(actor=actor, run=run)
         realm_ids = list(run.teams.exclude(realm=None).values_list("realm_id", flat=True))
         generated = list(TeamSeat.objects.filter(team__run=run, generated=True).values_list("user_id", flat=True))
         sandbox_purge(realm_ids=realm_ids, generated_user_ids=[u for u in generated if u])

@@ -26,7 +26,8 @@ def console(request, run_id: int):
     injects.run_tick_throttled(run_id=run_id)
     state = console_state_for(actor=request.actor, run_id=run_id)
     template = "exercises/runs/_console.html" if request.headers.get("HX-Request") else "exercises/runs/console.html"
-    response = render(request, template, {**state, "pace_form": PaceForm(initial={"pace": state["run"].pace})})
+    response = render(request, template, {**state, "pace_form": PaceForm(initial={"pace": state["run"].pace}),
+                                          "may_manage": policy.may_manage_runs(request.actor)})
     response["Cache-Control"] = "no-store"
     return response
 

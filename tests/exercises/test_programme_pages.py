@@ -58,3 +58,19 @@ def test_another_organisation_cannot_write_into_the_programme(client):
         "title": "X", "starts_on": "2027-09-13", "ends_on": "2027-09-17", "venue": "V", "country": "KZ",
         "language": "en", "capacity": "4", "groups": "1"})
     assert response.status_code == 404 and not Edition.objects.exists()
+
+
+def test_who_may_not_start_a_programme_is_refused_and_the_refusal_is_audited():
+    from alliance.core.errors import Forbidden
+    from alliance.core.models import AuditEvent
+    from alliance.exercises.selectors.programmes import programmes_for
+    from alliance.exercises.services.programmes import programme_create
+
+    caseworker = factories.actor(factories.member(factories.organisation(sector="ngo"), [R.CASE_WORKER]))
+    with pytest.raises(Forbidden):
+        programme_create(actor=caseworker, title="Not theirs to start")
+    with pytest.raises(Forbidden):
+        programmes_for(actor=caseworker)
+    assert not Programme.objects.exists()
+    denied = AuditEvent.objects.filter(action="denied", object_type="programme", user_id=caseworker.user_id)
+    assert sorted(denied.values_list("reason", flat=True)) == sorted(["programme.create", R.PROGRAMME_MANAGE])

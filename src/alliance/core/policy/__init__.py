@@ -37,7 +37,7 @@ from alliance.core.policy.evaluation import (
     may_read_exercise_realm,
 )
 from alliance.core.policy.home import reads_statistics, takes_part_in_exercises
-from alliance.core.policy.programme import APPLICANT, PROGRAMME
+from alliance.core.policy.programme import APPLICANT, PROGRAMME, may_create_programme
 from alliance.core.policy.referral import (
     RECEIVER,
     SENDER,
@@ -109,6 +109,7 @@ __all__ = [
     "may_act_for_side",
     "may_administer_transnational",
     "may_answer",
+    "may_create_programme",
     "may_download_xlsform",
     "may_edit_catalogues",
     "may_edit_scenarios",

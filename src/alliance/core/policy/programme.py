@@ -12,13 +12,18 @@ from django.db.models import Q
 
 from alliance.core import roles as R
 from alliance.core.actor import Actor
-from alliance.core.policy.base import ObjectPolicy, Relation
+from alliance.core.policy.base import ObjectPolicy, Relation, may
 
 _RUNNING = frozenset({R.PROGRAMME_MANAGE, R.APPLICATION_REVIEW})
 
 
 def _live_organisation(actor: Actor) -> int | None:
     return None if actor.realm_is_exercise else actor.organisation_id
+
+
+def may_create_programme(actor: Actor) -> bool:
+    """Start a programme: a training co-ordinator of a live organisation, which will run it."""
+    return _live_organisation(actor) is not None and may(actor, R.PROGRAMME_MANAGE)
 
 
 PROGRAMME = ObjectPolicy(

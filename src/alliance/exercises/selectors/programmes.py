@@ -62,6 +62,7 @@ def programme_get_for(*, actor: Actor, programme_id: object, action: str = R.PRO
 
 def programmes_for(*, actor: Actor) -> QuerySet:
     if not policy.may(actor, R.PROGRAMME_MANAGE):
+        audit.record(actor=actor, action="denied", object_type="programme", reason=R.PROGRAMME_MANAGE)
         raise Forbidden(R.PROGRAMME_MANAGE)
     return policy.PROGRAMME.scope(actor, R.PROGRAMME_MANAGE).order_by("title", "id")
 

@@ -22,7 +22,8 @@ CUSTOM_FIELD_LIMIT = 10
 
 
 def programme_create(*, actor: Actor, title: str, summary: str = "") -> Programme:
-    if actor.realm_is_exercise or actor.organisation_id is None or not policy.may(actor, R.PROGRAMME_MANAGE):
+    if not policy.may_create_programme(actor):
+        audit.record(actor=actor, action="denied", object_type="programme", reason="programme.create")
         raise Forbidden(R.PROGRAMME_MANAGE)
     title = (title or "").strip()
     if not title or len(title) > 200:

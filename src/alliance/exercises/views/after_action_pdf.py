@@ -95,9 +95,9 @@ def report_pdf(context: dict) -> bytes:
     for i in context["improvements"]:
         who = ", ".join(x for x in (i.organisation.name if i.organisation else "",
                                     (i.owner.display_name if i.owner else "")) if x)
-        late = f" — {_('overdue')}" if i.overdue else ""
-        doc.line(f"{i.finding} → {i.corrective_action} ({who}; {_('due')} {i.due_on:%Y-%m-%d}; "
-                 f"{i.get_status_display()}{late})", 9)
+        due = _("due %(date)s") % {"date": f"{i.due_on:%Y-%m-%d}"}
+        late = " — " + _("overdue") if i.overdue else ""
+        doc.line(f"{i.finding} → {i.corrective_action} ({who}; {due}; {i.get_status_display()}{late})", 9)
     return doc.output()
 
 

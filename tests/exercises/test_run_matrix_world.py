@@ -91,9 +91,9 @@ def matrix_request(client, name: str, *, api: bool, token: str | None):
     return client.post(path, bodies.get(name, {}), content_type="application/json", **headers)
 
 
-_worlds: dict[int, dict] = {}
-
-
 def client_world(client) -> dict:
-    """A small cache per test client (one test): the co-ordinator who makes the runs."""
-    return _worlds.setdefault(id(client), {})
+    """A small cache on the test client, which lives as long as its test: the co-ordinator who makes the
+    runs (a cache keyed by id(client) could hand a later test a co-ordinator its rollback deleted)."""
+    if not hasattr(client, "run_matrix_world"):
+        client.run_matrix_world = {}
+    return client.run_matrix_world

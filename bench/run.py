@@ -1,8 +1,9 @@
 """`make bench`: performance figures for Alliance, each next to a baseline measured in the same run.
 
-    .venv/bin/python bench/run.py                 # full run (about 10-15 minutes on 2 cores)
+    .venv/bin/python bench/run.py                 # full run (about 20 minutes on 2 cores)
     .venv/bin/python bench/run.py --quick         # every benchmark whole on tiny data (CI: `make bench-quick`)
-    .venv/bin/python bench/run.py --only api      # one of: audit, encryption, api, desk, htcds, screening, idle, runs
+    .venv/bin/python bench/run.py --only api      # one of: audit, encryption, api, desk, htcds, screening, idle,
+                                                  # runs, trainees
     .venv/bin/python bench/run.py --markdown out.md   # also write the tables and summary as Markdown
     .venv/bin/python bench/run.py --only api --api-threads 4   # compare a bounded thread count per worker
 
@@ -39,7 +40,7 @@ from common import (
     sandbox,
 )
 
-BENCHMARKS = ("audit", "encryption", "api", "desk", "htcds", "screening", "idle", "runs")
+BENCHMARKS = ("audit", "encryption", "api", "desk", "htcds", "screening", "idle", "runs", "trainees")
 BUSY_LOAD = 1.0  # 1-minute load average above which the machine was not quiet when a benchmark started
 
 
@@ -166,6 +167,20 @@ class Run:
             with sandbox(f"runs-{backend}", backend) as box:
                 self.show(run_worker("exercise_runs.py", box, ["--backend", backend, "--teams", teams,
                                                                "--trainees", trainees]))
+
+    # --- 9. an exercise run played by 251 trainees at once on the production server ----------------------
+    def trainees(self) -> None:
+        # Quick: 2 teams of 3 for a few seconds, the whole path all the same (log-in to referral, releases).
+        teams, trainees, duration, ramp, baseline, think = (("2", "6", "8", "1", "5", "0.3") if self.quick
+                                                            else ("10", "251", "60", "60", "20", "5"))
+        for backend in ("sqlite", "postgres"):
+            if backend == "postgres" and not self.pg_ok:
+                self.skip(f"trainees at once on PostgreSQL: {self.pg_text}")
+                continue
+            with sandbox(f"trainees-{backend}", backend, profile="production") as box:
+                self.show(run_worker("exercise_load.py", box, [
+                    "--backend", backend, "--teams", teams, "--trainees", trainees, "--duration", duration,
+                    "--ramp", ramp, "--baseline", baseline, "--think", think]))
 
 
 def wait_quiet(limit: int) -> None:

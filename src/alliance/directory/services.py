@@ -166,8 +166,10 @@ def _throttle_key(email: str, address: str) -> str:
 def login_check(*, email: str, password: str, address: str) -> User:
     """Authenticate, counting failures per (account, address) and refusing while locked.
 
-    The throttle row stays locked from the check to the count, so parallel guesses queue behind each other
-    instead of all slipping past one check."""
+    Each attempt is charged before the password is checked, in a short transaction on the throttle row, and
+    refunded (the row cleared) when it succeeds: parallel guesses cannot slip past one check, since each has
+    paid before it looks, and the slow password hash runs outside any transaction (on SQLite a transaction
+    holds the database's one write lock, which every other writer would wait for)."""
     from django.contrib.auth import authenticate
 
     email = (email or "").strip().lower()
@@ -177,30 +179,28 @@ def login_check(*, email: str, password: str, address: str) -> User:
     with transaction.atomic():
         now = timezone.now()
         throttle, _created = LoginThrottle.objects.select_for_update().get_or_create(key=key)
-        if throttle.locked_until and throttle.locked_until > now:
-            outcome, user = "locked", None
-        else:
-            user = authenticate(email=email, password=password)
-            if user is None:
-                throttle.failures += 1
-                throttle.last_failure_at = now
-                throttle.user = known
-                if throttle.failures >= settings.ALLIANCE_LOCKOUT_FAILURES:
-                    throttle.locked_until = now + settings.ALLIANCE_LOCKOUT_COOLOFF
-                    throttle.failures = 0
-                throttle.save()
-                _auth_event("failed_login", known, org_id, address)
-                outcome = "locked" if throttle.locked_until and throttle.locked_until > now else "failed"
-            else:
-                throttle.delete()
-                outcome = "ok"
-    if outcome == "locked":
+        locked = bool(throttle.locked_until and throttle.locked_until > now)
+        if not locked:
+            throttle.failures += 1
+            throttle.last_failure_at = now
+            throttle.user = known
+            if throttle.failures >= settings.ALLIANCE_LOCKOUT_FAILURES:
+                throttle.locked_until = now + settings.ALLIANCE_LOCKOUT_COOLOFF  # from this attempt on
+                throttle.failures = 0
+            throttle.save()
+    if locked:
         # Recorded outside the transaction above, which a raised error would otherwise roll back.
         _auth_event("locked_out", known, org_id, address)
         raise LockedOut
-    if outcome == "failed":
-        raise InvalidCredentials
-    return user
+    user = authenticate(email=email, password=password)
+    if user is not None:
+        LoginThrottle.objects.filter(key=key).delete()
+        return user
+    _auth_event("failed_login", known, org_id, address)
+    if LoginThrottle.objects.filter(key=key, locked_until__gt=timezone.now()).exists():
+        _auth_event("locked_out", known, org_id, address)  # this failure was the one that locked
+        raise LockedOut
+    raise InvalidCredentials
 
 
 def _auth_event(action: str, user: User | None, org_id: int | None, address: str, reason: str = "") -> None:

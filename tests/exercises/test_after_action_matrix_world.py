@@ -16,7 +16,7 @@ from django.utils import timezone
 from alliance.exercises.services.after_action import certificates_issue, improvement_item_create
 from tests import factories
 from tests.exercises import after_action_world
-from tests.exercises.test_run_matrix_world import COORDINATORS, client_world
+from tests.exercises.test_run_matrix_world import client_world, endpoints_of
 
 UI = {"exercises:aar": ("GET", "coord"), "exercises:aar_pdf": ("GET", "coord"),
       "exercises:aar_improvement_add": ("POST", "coord"), "exercises:aar_improvement_edit": ("GET", "coord"),
@@ -32,12 +32,7 @@ API = {"after_action_get": ("GET", "coord"), "after_action_feedback_submit": ("P
 
 
 def endpoints() -> list[tuple[str, str, set[str], bool]]:
-    from alliance.core import roles as R
-
-    def roles(who):
-        return {"every": set(R.ALL_ROLES), "coord": COORDINATORS, "none": set()}[who]
-    return ([(n, m, roles(w), False) for n, (m, w) in UI.items()]
-            + [(n, m, roles(w), True) for n, (m, w) in API.items()])
+    return endpoints_of(UI, API)
 
 
 def is_matrix_endpoint(name: str, api: bool) -> bool:

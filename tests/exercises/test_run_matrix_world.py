@@ -32,12 +32,17 @@ API = {"exercise_run_list": ("GET", "every"), "exercise_run_create": ("POST", "c
        "exercise_inject_list": ("GET", "coord"), "exercise_inbox": ("GET", "none")}
 
 
-def endpoints() -> list[tuple[str, str, set[str], bool]]:
-    """(name, method, roles, api) for the matrix."""
+def endpoints_of(ui: dict, api: dict) -> list[tuple[str, str, set[str], bool]]:
+    """(name, method, roles, api) for the matrix, from tables of {name: (method, who)}: who is "every"
+    role, the training "coord"inators, or "none" (the page is a trainee's, and the matrix actor is none)."""
     def roles(who):
         return {"every": set(R.ALL_ROLES), "coord": COORDINATORS, "none": set()}[who]
-    return ([(n, m, roles(w), False) for n, (m, w) in UI.items()]
-            + [(n, m, roles(w), True) for n, (m, w) in API.items()])
+    return ([(n, m, roles(w), False) for n, (m, w) in ui.items()]
+            + [(n, m, roles(w), True) for n, (m, w) in api.items()])
+
+
+def endpoints() -> list[tuple[str, str, set[str], bool]]:
+    return endpoints_of(UI, API)
 
 
 def is_matrix_endpoint(name: str, api: bool) -> bool:

@@ -152,3 +152,39 @@ def test_duplicates_from_two_ticks_are_absorbed(started):
     run, _control, _c, _t = started
     assert run_tick(run_id=run.pk) == 2
     assert run_tick(run_id=run.pk) == 0
+
+
+def _tick_queries(run) -> int:
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        run_tick(run_id=run.pk)
+    return len(queries)
+
+
+def test_a_tick_reads_the_same_number_of_queries_for_two_teams_or_five():
+    # 251 trainees poll the run once a second: a tick whose reads grew with the teams would grow with them.
+    counts = []
+    for teams in (2, 5):
+        run, _boss, controller, _trainees = make_run(teams=teams, trainees_per_team=1)
+        run = run_start(actor=staff_actor(controller), run_id=run.pk)
+        run_tick(run_id=run.pk)  # releases "00:00" (its writes are not what is counted)
+        counts.append(_tick_queries(run))
+    assert counts[0] == counts[1]
+
+
+def test_a_tick_reads_no_sandbox_once_every_triggered_inject_is_out(started):
+    from alliance.exercises.domain.inject_schedule import waiting_events
+
+    run, control, _c, _t = started
+    run_tick(run_id=run.pk)
+    waiting = _tick_queries(run)
+    triggered = [i["id"] for i in run.scenario.content["msel.yaml"]["injects"]
+                 if "at" not in i and "after" not in i.get("trigger", {})
+                 and i.get("trigger", {}).get("event", "manual") != "manual"]
+    assert triggered  # the shipped scenario has injects that wait on the sandbox
+    for inject_id in triggered:
+        inject_release(actor=control, run_id=run.pk, inject_id=inject_id)
+    assert waiting_events(injects=run.scenario.content["msel.yaml"]["injects"],
+                          released=set(released(run.teams.first()))) == set()
+    assert _tick_queries(run) < waiting

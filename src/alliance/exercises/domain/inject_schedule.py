@@ -26,6 +26,14 @@ def event_key(trigger: dict) -> tuple[str, str]:
     return trigger.get("event", ""), trigger.get("sector") or trigger.get("catalogue") or ""
 
 
+def waiting_events(*, injects: list[dict], released) -> set[str]:
+    """The sandbox events some unreleased inject still waits on: the only facts a tick needs to read (once
+    a team has had every triggered inject, its tick reads none)."""
+    return {trigger["event"] for inject in injects if inject["id"] not in released and "at" not in inject
+            and "after" not in (trigger := inject.get("trigger") or {})
+            and trigger.get("event", "manual") != "manual"}
+
+
 def due_injects(*, injects: list[dict], now_seconds: float, events: dict[tuple[str, str], float],
                 released: dict[str, float]) -> list[Due]:
     """`events`: (event, narrowing) -> scenario seconds of its first occurrence ("" narrowing: any);

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from alliance.core import audit, policy
 from alliance.core.actor import Actor
 from alliance.core.errors import NotFound, ValidationFailed
-from alliance.exercises.domain.inject_schedule import due_injects
+from alliance.exercises.domain.inject_schedule import due_injects, waiting_events
 from alliance.exercises.models import ExerciseRun, InjectRead, InjectRelease, Team
 
 How = InjectRelease.How
@@ -68,46 +68,61 @@ def inject_release(*, actor: Actor, run_id: int, inject_id: str, team_ids: list[
     return released
 
 
-def _sandbox_events(run: ExerciseRun, team: Team) -> dict[tuple[str, str], float]:
-    """The scenario time at which each trigger event first happened in the team's sandbox, from its records
-    (the same ones the evaluation reads). Events before the start count as at the start."""
+def _sandbox_events(run: ExerciseRun, realms: list[int], wanted: set[str]) -> dict[int, dict[tuple[str, str],
+                                                                                          float]]:
+    """Per sandbox realm, the scenario time at which each wanted trigger event first happened there, from
+    its records (the same ones the evaluation reads). One grouped query per kind of event for every team at
+    once; events before the start count as at the start."""
     from alliance.cases.models import Case, CaseShare, Consent, NrmEvent
     from alliance.screening.models import Screening
 
-    realm = team.realm_id
-    started = run.started_at
-    if realm is None or started is None:
+    if not realms or run.started_at is None or not wanted:
         return {}
-    clock = run.clock
-    found: dict[tuple[str, str], object] = {}
+    found: dict[int, dict[tuple[str, str], object]] = {r: {} for r in realms}
 
-    def put(key, when):
-        if when is not None and (key not in found or when < found[key]):
-            found[key] = when
+    def put(realm, key, when):
+        seen = found.setdefault(realm, {})
+        if when is not None and (key not in seen or when < seen[key]):
+            seen[key] = when
 
-    put(("case_opened", ""), Case.objects.filter(realm_id=realm).aggregate(m=Min("created_at"))["m"])
-    put(("consent_recorded", ""), Consent.objects.filter(case__realm_id=realm).aggregate(m=Min("recorded_at"))["m"])
-    for code, when in (Screening.objects.filter(realm_id=realm).values_list("catalogues__code")
-                       .annotate(m=Min("received_at"))):
-        put(("screening_completed", ""), when)
-        put(("screening_completed", code or ""), when)
-    shares = CaseShare.objects.filter(case__realm_id=realm)
-    for kind, event, at in ((("share",), "case_shared", "granted_at"),
-                            (("referral", "transfer"), "referral_sent", "granted_at")):
-        for sector, when in shares.filter(kind__in=kind).values_list("organisation__sector").annotate(m=Min(at)):
-            put((event, ""), when)
-            put((event, sector), when)
+    def first(rows, event, narrowed=False):
+        for realm, narrowing, when in rows:
+            put(realm, (event, ""), when)
+            if narrowed:
+                put(realm, (event, narrowing or ""), when)
+
+    def grouped(qs, realm_field, narrowing, at):
+        fields = [realm_field] + ([narrowing] if narrowing else [])
+        rows = qs.values_list(*fields).annotate(m=Min(at)).order_by()
+        return [(r[0], r[1], r[2]) if narrowing else (r[0], "", r[1]) for r in rows]
+
+    if "case_opened" in wanted:
+        first(grouped(Case.objects.filter(realm_id__in=realms), "realm_id", None, "created_at"), "case_opened")
+    if "consent_recorded" in wanted:
+        first(grouped(Consent.objects.filter(case__realm_id__in=realms), "case__realm_id", None, "recorded_at"),
+              "consent_recorded")
+    if "screening_completed" in wanted:
+        first(grouped(Screening.objects.filter(realm_id__in=realms), "realm_id", "catalogues__code",
+                      "received_at"), "screening_completed", narrowed=True)
+    shares = CaseShare.objects.filter(case__realm_id__in=realms)
+    for kinds, event in ((("share",), "case_shared"), (("referral", "transfer"), "referral_sent")):
+        if event in wanted:
+            first(grouped(shares.filter(kind__in=kinds), "case__realm_id", "organisation__sector", "granted_at"),
+                  event, narrowed=True)
     for status, event in (("accepted", "referral_accepted"), ("declined", "referral_declined")):
-        rows = shares.filter(kind__in=("referral", "transfer"), responded_at__isnull=False)
-        rows = rows.filter(status__in=("accepted", "done")) if status == "accepted" else rows.filter(status=status)
-        for sector, when in rows.values_list("organisation__sector").annotate(m=Min("responded_at")):
-            put((event, ""), when)
-            put((event, sector), when)
+        if event in wanted:
+            rows = shares.filter(kind__in=("referral", "transfer"), responded_at__isnull=False)
+            rows = rows.filter(status__in=("accepted", "done")) if status == "accepted" else rows.filter(
+                status=status)
+            first(grouped(rows, "case__realm_id", "organisation__sector", "responded_at"), event, narrowed=True)
     for transition, event in (("reasonable_grounds", "reasonable_grounds_decided"),
                               ("appoint_guardian", "child_procedure_started")):
-        put((event, ""), NrmEvent.objects.filter(case__realm_id=realm, transition=transition)
-            .aggregate(m=Min("at"))["m"])
-    return {key: _scenario_seconds_at(run, clock, when) for key, when in found.items()}
+        if event in wanted:
+            first(grouped(NrmEvent.objects.filter(case__realm_id__in=realms, transition=transition),
+                          "case__realm_id", None, "at"), event)
+    clock = run.clock
+    return {realm: {key: _scenario_seconds_at(run, clock, when) for key, when in events.items()}
+            for realm, events in found.items()}
 
 
 def _scenario_seconds_at(run: ExerciseRun, clock, when) -> float:
@@ -130,11 +145,17 @@ def run_tick(*, run_id: int) -> int:
     now = timezone.now()
     now_seconds = run.clock.scenario_seconds(now)
     injects = _injects_of(run)
+    teams = list(run.teams.exclude(realm=None))
+    released: dict[int, dict[str, float]] = {t.pk: {} for t in teams}
+    for team_id, inject_id, seconds in InjectRelease.objects.filter(run=run).values_list(
+            "team_id", "inject_id", "scenario_seconds"):
+        released.setdefault(team_id, {})[inject_id] = seconds
+    waiting = {t.pk: waiting_events(injects=injects, released=released[t.pk]) for t in teams}
+    events = _sandbox_events(run, [t.realm_id for t in teams if waiting[t.pk]], set().union(*waiting.values()))
     made = 0
-    for team in run.teams.exclude(realm=None):
-        released = dict(InjectRelease.objects.filter(team=team).values_list("inject_id", "scenario_seconds"))
-        events = _sandbox_events(run, team)
-        for due in due_injects(injects=injects, now_seconds=now_seconds, events=events, released=released):
+    for team in teams:
+        for due in due_injects(injects=injects, now_seconds=now_seconds, events=events.get(team.realm_id, {}),
+                               released=released[team.pk]):
             if _deliver(run, team, due.inject_id, due.how, None, now):
                 made += 1
     if made:

@@ -34,7 +34,7 @@ from pathlib import Path
 from api_load import _server_problems
 from common import BENCH_DIR, BIN, Result, Table, fmt_ms, fmt_ratio, log, ratio, summarise_ns, worker_setup
 from serving import Server, free_port, leftovers, wait_ready
-from trainee_client import Controller, Gate, Recorder, Seat, Trainee
+from trainee_client import TICKET, Controller, Gate, Recorder, Seat, Trainee
 
 SHIPPED = BENCH_DIR.parent / "src" / "alliance" / "exercises" / "scenario_packages"
 PASSWORD = "Dreamland-bench-" + secrets.token_hex(8)
@@ -218,11 +218,18 @@ def poll_costs(world: dict, calls: int) -> dict[str, dict]:
         return len(seen), out
 
     injects._last_tick[run_id] = float("inf")  # this process only: time the poll without its tick
-    poll_n, response = queries(lambda: client.get(path, secure=True))
+    ticket = TICKET.search(client.get("/exercises/runs/inbox/", secure=True).content).group(1).decode()
+    with_ticket = {"HTTP_X_INBOX_TICKET": ticket}
+    poll_n, response = queries(lambda: client.get(path, secure=True, **with_ticket))
     if response.status_code != 204:
         raise RuntimeError(f"the in-process poll answered {response.status_code}, not 204")
+    whole_n, response = queries(lambda: client.get(path, secure=True))
+    if response.status_code != 200:
+        raise RuntimeError(f"the in-process poll without a ticket answered {response.status_code}, not 200")
     tick_n, _released = queries(lambda: injects.run_tick(run_id=run_id))
-    costs = {f"poll, nothing new (204), without the tick: {poll_n} queries":
+    costs = {f"poll, nothing new, on the page's ticket (204), without the tick: {poll_n} queries":
+             timed(lambda: client.get(path, secure=True, **with_ticket), calls),
+             f"the same poll without a ticket (whole stack, 200 with a fresh one): {whole_n} queries":
              timed(lambda: client.get(path, secure=True), calls)}
     costs[f"the clock tick of the run ({len(world['team_ids'])} teams): {tick_n} queries"] = timed(
         lambda: injects.run_tick(run_id=run_id), max(5, calls // 10))

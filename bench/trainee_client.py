@@ -30,6 +30,7 @@ LOGIN_TIMEOUT_S = 120.0  # a log-in storm queues behind Argon2: a person waits, 
 LOGIN_ATTEMPTS = 3
 ITEM = re.compile(rb'data-testid="inbox-item-([\w-]+)"')
 AFTER_ID = re.compile(rb"inbox/poll\?after=(\d+)")
+TICKET = re.compile(rb'X-Inbox-Ticket": "([^"]+)"')  # what the page's HTMX sends with each poll
 CSRF_FIELD = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
 CASE_URL = re.compile(r"^/cases/(\d+)/")
 MESSAGE = re.compile(rb'<li class="(success|error|warning|info)[^"]*">(.*?)</li>', re.S)
@@ -213,6 +214,7 @@ class Trainee:
         self.tally = Tally()
         self.seen_new: list[str] = []
         self.after = 0
+        self.ticket = ""
         self.timed_out = False
 
     # --- timing -----------------------------------------------------------------------------------
@@ -264,18 +266,25 @@ class Trainee:
         self.tally.page_items = {m.decode() for m in ITEM.findall(body)}
         found = AFTER_ID.search(body)
         self.after = int(found.group(1)) if found else 0
+        self.ticket = self._ticket(body)
         return True
+
+    def _ticket(self, body: bytes) -> str:
+        found = TICKET.search(body)
+        return found.group(1).decode() if found else self.ticket
 
     def poll_forever(self) -> None:
         """The open inbox page: a poll every second, at a fixed rate like HTMX's `every 1s`."""
         next_at = time.monotonic()
         while time.time() < self.ends_at:
             status, _h, body = self.call("inbox poll", self.inbox, "GET",
-                                         f"/exercises/runs/inbox/poll?after={self.after}", expect=(200, 204))
+                                         f"/exercises/runs/inbox/poll?after={self.after}", expect=(200, 204),
+                                         headers={"X-Inbox-Ticket": self.ticket})
             seen = time.time()
             if status == 200:
                 found = AFTER_ID.search(body)
                 self.after = int(found.group(1)) if found else self.after
+                self.ticket = self._ticket(body)
                 for inject in (m.decode() for m in ITEM.findall(body)):
                     if inject not in self.tally.first_seen and inject not in self.tally.page_items:
                         self.tally.first_seen[inject] = seen

@@ -33,9 +33,15 @@ def test_a_released_inject_reaches_the_trainee_live_and_the_console_shows_the_ca
     trainee_page = trainee_context.new_page()
     watch(trainee_page, console)
     log_in(trainee_page, "trainee@training.test", factories.PASSWORD)
+    polls = []
+    trainee_page.on("response", lambda r: polls.append((r.status, r.request.headers.get("x-inbox-ticket", "")))
+                    if "/inbox/poll" in r.url else None)
     trainee_page.goto("/exercises/runs/inbox/")
     assert trainee_page.get_by_test_id("exercise-banner").is_visible()
     assert trainee_page.locator("[data-testid^=inbox-item-]").count() == 0
+    # The page polls with its ticket, and "nothing new" comes back empty (exercises/middleware.py).
+    trainee_page.wait_for_timeout(1_500)
+    assert polls and all(ticket for _status, ticket in polls) and (204, polls[0][1]) in polls
 
     # The controller starts the run and releases inject 12 by hand.
     log_in(page, "controller@training.test", factories.PASSWORD)

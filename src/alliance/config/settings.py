@@ -58,6 +58,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "alliance.exercises.middleware.InboxPollMiddleware",  # an inbox's "nothing new", before the whole stack
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "alliance.core.middleware.RequestSizeLimitMiddleware",
     "alliance.core.middleware.NulCharacterMiddleware",

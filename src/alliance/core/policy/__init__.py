@@ -47,9 +47,11 @@ from alliance.core.policy.referral import (
     referral_side,
 )
 from alliance.core.policy.run import (
+    INBOX_TICKET_SECONDS,
     RUN_CARD,
     RUN_CONTROL,
     RUN_VIEW,
+    inbox_ticket_admits,
     may_manage_runs,
     may_on_run,
     may_read_team_inbox,
@@ -87,6 +89,7 @@ __all__ = [
     "CASE",
     "CASE_LIMITED_FIELDS",
     "FULL",
+    "INBOX_TICKET_SECONDS",
     "JOB",
     "LIMITED",
     "MEMBERSHIP",
@@ -104,6 +107,7 @@ __all__ = [
     "can",
     "evaluation_run_scope",
     "fields_of_scope",
+    "inbox_ticket_admits",
     "is_trainee_of",
     "may",
     "may_act_for_side",

@@ -4,8 +4,9 @@ Training co-ordinators (RUN_MANAGE, a live-realm role) create, list and purge ev
 Everyone else holds a run through its staff rows (exercises.RunStaff): a controller starts, pauses, paces
 and releases injects; an observer watches the console (no release); a role-player reads their card and
 cues. Staff act from the live realm: a session inside a sandbox is a trainee's, never the console's.
-A trainee reads their own team's inbox only, from a session in that team's sandbox realm. Models are
-named by label, so core imports no other app.
+A trainee reads their own team's inbox only, from a session in that team's sandbox realm. The inbox's
+once-a-second poll may be answered "nothing new" on a short-lived ticket instead of the whole session
+check (see inbox_ticket_admits). Models are named by label, so core imports no other app.
 """
 
 from __future__ import annotations
@@ -71,3 +72,16 @@ def may_read_team_inbox(actor: Actor, team) -> bool:
     return (actor.is_authenticated and actor.realm_is_exercise and team.realm_id is not None
             and actor.realm_id == team.realm_id
             and team.trainees.filter(pk=actor.user_id).exists())
+
+
+# A ticket is issued with every inbox page and poll answer that passed may_read_team_inbox, and lives this long.
+INBOX_TICKET_SECONDS = 30
+
+
+def inbox_ticket_admits(*, ticket_session: str, session_digest: str, session_alive: bool) -> bool:
+    """May a poll carrying a valid, unexpired ticket be answered "nothing new" without rebuilding the actor?
+    Only while the session the ticket was issued to lives (a log-out ends it at once). A change of
+    membership, rights or team reaches the poll within INBOX_TICKET_SECONDS, when the ticket expires and
+    the whole check runs again; until then the answer tells no more than that nothing was released. An
+    answer with content never takes this path."""
+    return bool(ticket_session) and ticket_session == session_digest and session_alive

@@ -112,8 +112,8 @@ def inbox_for(*, actor: Actor, after_id: int = 0) -> dict:
     lang = team.language
     injects = {i["id"]: i for i in team.run.scenario.content.get("msel.yaml", {}).get("injects", [])}
     releases = list(InjectRelease.objects.filter(team=team, id__gt=after_id).order_by("-id"))
-    read = set(InjectRead.objects.filter(release__team=team, user_id=actor.user_id).values_list("release_id",
-                                                                                                 flat=True))
+    read = set(InjectRead.objects.filter(release__team=team, user_id=actor.user_id).values_list(
+        "release_id", flat=True)) if releases else set()
     items = []
     for r in releases:
         i = injects.get(r.inject_id, {})

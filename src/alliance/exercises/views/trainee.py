@@ -1,7 +1,8 @@
 """The trainee's inbox in their team's sandbox. The page polls every second with the id of the newest
-inject it shows; the answer is 204 (nothing new: one indexed query, no body) or the new items. Polling
-works on the production server (granian, any number of workers) and offline on one laptop, where a
-long-lived event stream would hold a worker per trainee."""
+inject it shows and its ticket; "nothing new" is answered 204 by exercises/middleware.py in one query,
+and what reaches this view gets the new items (if any) with a fresh ticket. Polling works on the
+production server (granian, any number of workers) and offline on one laptop, where a long-lived event
+stream would hold a worker per trainee."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_POST
 
-from alliance.exercises.selectors.runs import inbox_evidence_for, inbox_for, inbox_last_id, team_of_actor
+from alliance.exercises.inbox_ticket import ticket_issue
+from alliance.exercises.selectors.runs import inbox_evidence_for, inbox_for, team_of_actor
 from alliance.exercises.services import injects
 
 
@@ -18,6 +20,7 @@ from alliance.exercises.services import injects
 @require_GET
 def inbox(request):
     box = inbox_for(actor=request.actor)
+    box["poll_ticket"] = ticket_issue(session_key=request.session.session_key, team=box["team"])
     return render(request, "exercises/runs/inbox.html", box)
 
 
@@ -29,9 +32,9 @@ def inbox_poll(request):
     except ValueError:
         after = 0
     injects.run_tick_throttled(run_id=team_of_actor(actor=request.actor).run_id)
-    if inbox_last_id(actor=request.actor) <= after:
-        return HttpResponse(status=204)
+    # Without a valid ticket even "nothing new" is a (short) answer: it brings the page a fresh ticket.
     box = inbox_for(actor=request.actor, after_id=after)
+    box["poll_ticket"] = ticket_issue(session_key=request.session.session_key, team=box["team"])
     response = render(request, "exercises/runs/_inbox_items.html", box)
     response["Cache-Control"] = "no-store"
     return response

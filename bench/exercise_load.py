@@ -469,8 +469,8 @@ def report(args, world, how, alone, load, d_alone, d_load, rows, failures, extra
             f"the same cores, {load['client_cpu_s']:.0f} CPU-s ({load['client_cpu_s'] / args.duration:.2f}).",
             f"Audit chain of {extra['audit_rows']:,} rows "
             f"{'BROKEN' if any('audit chain' in f for f in failures) else 'verifies'} ({extra['verify_s']:.1f} s).",
-            "Inject ids for 'mark read' come from the database: the inbox page shows no release id nor a read "
-            "control (the read endpoint exists, no page calls it).",
+            "'Mark read' posts what the item's button on the inbox page posts (HTMX), the release id taken from "
+            "the page.",
             *failures,
         ],
         summary=[f"{title}: trainee requests p95 {allp['p95']:.0f} ms (aim < 300 ms; one trainee alone "

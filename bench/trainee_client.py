@@ -29,6 +29,7 @@ TIMEOUT_S = 30.0
 LOGIN_TIMEOUT_S = 120.0  # a log-in storm queues behind Argon2: a person waits, then tries again
 LOGIN_ATTEMPTS = 3
 ITEM = re.compile(rb'data-testid="inbox-item-([\w-]+)"')
+READ_BUTTON = re.compile(rb'data-testid="inbox-item-([\w-]+)".*?/exercises/runs/inbox/(\d+)/read', re.S)
 AFTER_ID = re.compile(rb"inbox/poll\?after=(\d+)")
 TICKET = re.compile(rb'X-Inbox-Ticket": "([^"]+)"')  # what the page's HTMX sends with each poll
 CSRF_FIELD = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
@@ -215,6 +216,7 @@ class Trainee:
         self.seen_new: list[str] = []
         self.after = 0
         self.ticket = ""
+        self.page_releases: dict[str, int] = {}  # inject id -> release id, from each item's "Mark as read"
         self.timed_out = False
 
     # --- timing -----------------------------------------------------------------------------------
@@ -285,6 +287,8 @@ class Trainee:
                 found = AFTER_ID.search(body)
                 self.after = int(found.group(1)) if found else self.after
                 self.ticket = self._ticket(body)
+                with self.lock:
+                    self.page_releases.update((i.decode(), int(r)) for i, r in READ_BUTTON.findall(body))
                 for inject in (m.decode() for m in ITEM.findall(body)):
                     if inject not in self.tally.first_seen and inject not in self.tally.page_items:
                         self.tally.first_seen[inject] = seen
@@ -298,14 +302,16 @@ class Trainee:
         with self.lock:
             waiting, self.seen_new = self.seen_new, []
         for inject in waiting:
-            release = self.release_ids(self.seat.team, inject)
+            with self.lock:
+                release = self.page_releases.get(inject)
+            release = release or self.release_ids(self.seat.team, inject)
             if release is None:  # not yet seen by the release watcher: on the next step
                 with self.lock:
                     self.seen_new.append(inject)
                 continue
             status, _h, _b = self.call("mark inject read", self.work, "POST", f"/exercises/runs/inbox/{release}/read",
-                                       expect=(204,), headers={"X-CSRFToken": self.work.csrf()})
-            if status == 204:
+                                       expect=(200,), headers={"X-CSRFToken": self.work.csrf(), "HX-Request": "true"})
+            if status == 200:
                 self.tally.reads.add(release)
             elif self.timed_out:
                 self.unknown("inject reads")

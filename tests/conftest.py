@@ -37,3 +37,13 @@ def own_keyring(settings, tmp_path, monkeypatch):
     reset_cache()
     yield
     reset_cache()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_audit_repeats():
+    """Reads recorded once per window (audit.record's repeat_window) are remembered per process: each test
+    starts with none remembered, so that ids reused between tests are not taken for repeats."""
+    from alliance.core import audit
+
+    audit._repeats.clear()
+    yield

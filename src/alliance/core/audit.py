@@ -64,11 +64,23 @@ def record(
     reason: str = "",
     user_id: int | None = None,
     address: str | None = None,
-) -> AuditEvent:
+    repeat_window: float = 0,
+) -> AuditEvent | None:
     """Append one event. Joins the caller's transaction, so a rolled-back write leaves no audit row. Inside
-    `deferred()` the event is kept and appended with the others when the block ends."""
+    `deferred()` the event is kept and appended with the others when the block ends.
+
+    `repeat_window` (seconds) is for reads of exercise data by a page that refreshes itself (a console
+    every 2 s, the evaluation board): the same read by the same person of the same object, repeated within
+    the window, is recorded once per server process (None is returned for the repeats). Never for live
+    personal data: there every read is its own event."""
     if action not in AuditEvent.Action.values:
         raise ValueError(f"unknown audit action {action!r}")
+    repeat_key = None
+    if repeat_window > 0:
+        repeat_key = (actor.user_id if actor else user_id, actor.realm_id if actor else None, action,
+                      object_type, str(object_id), tuple(sorted(set(fields))), reason)
+        if _recently_recorded(repeat_key, repeat_window):
+            return None
     event = AuditEvent(
         at=timezone.now(),
         user_id=actor.user_id if actor else user_id,
@@ -87,7 +99,36 @@ def record(
         pending.append(event)
     else:
         _append([event])
+    if repeat_key is not None:
+        # Only once the row is really kept: a read inside a transaction that rolls back is not a repeat.
+        transaction.on_commit(functools.partial(_remember, repeat_key))
     return event
+
+
+# The window the pages that refresh themselves use: one event per person, object and process per 5 minutes.
+REFRESHED_READ_WINDOW = 300.0
+_REPEATS_KEPT = 10_000
+_repeats: dict[tuple, float] = {}
+_repeats_lock = threading.Lock()
+
+
+def _clock() -> float:
+    import time
+
+    return time.monotonic()
+
+
+def _recently_recorded(key: tuple, window: float) -> bool:
+    with _repeats_lock:
+        at = _repeats.get(key)
+    return at is not None and _clock() - at < window
+
+
+def _remember(key: tuple) -> None:
+    with _repeats_lock:
+        if len(_repeats) >= _REPEATS_KEPT:
+            _repeats.clear()  # a burst of distinct reads: forget, and the next of each is recorded again
+        _repeats[key] = _clock()
 
 
 _pending: ContextVar[list[AuditEvent] | None] = ContextVar("audit_pending", default=None)

@@ -5,15 +5,20 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from alliance.core import audit, policy
 from alliance.core.actor import Actor
 from alliance.core.errors import NotFound
 from alliance.exercises.domain.scenario_clock import format_hhmm, parse_hhmm
 from alliance.exercises.domain.scenario_package import text_in
+from alliance.exercises.domain.scenario_package import vocabulary as V
 from alliance.exercises.models import ExerciseRun, InjectRead, InjectRelease, ScenarioEvidence, Team
 
 WARN_AHEAD_MINUTES = 15  # observers are warned this many scenario minutes before a timed inject
+# How a trainee sees an inject's channel (the package's words are identifiers: vocabulary.CHANNELS).
+CHANNEL_LABELS = {V.PLATFORM_MESSAGE: _("Message"), V.EMAIL: _("E-mail"), V.PHONE_CALL: _("Phone call"),
+                  V.DOCUMENT_DROP: _("Documents handed over")}
 
 
 def run_list_for(*, actor: Actor) -> QuerySet[ExerciseRun]:
@@ -65,7 +70,8 @@ def console_state_for(*, actor: Actor, run_id) -> dict:
                          "cases": Case.objects.filter(realm_id=realm).count() if realm else 0,
                          "referrals": CaseShare.objects.filter(case__realm_id=realm)
                          .exclude(kind="share").count() if realm else 0})
-    audit.record(actor=actor, action="view", object_type="exercise_run", object_id=run.pk, fields=["console"])
+    audit.record(actor=actor, action="view", object_type="exercise_run", object_id=run.pk, fields=["console"],
+                 repeat_window=audit.REFRESHED_READ_WINDOW)
     return {"run": run, "scenario_time": format_hhmm(seconds), "scenario_seconds": seconds, "real_time": now,
             "teams": teams, "msel": msel, "warnings": warnings, "progress": progress,
             "may_control": policy.may_on_run(actor, policy.RUN_CONTROL, run)}
@@ -87,7 +93,8 @@ def roleplayer_view_for(*, actor: Actor, run_id) -> dict:
             for i in run.scenario.content.get("msel.yaml", {}).get("injects", [])
             if i.get("role_player") in {c["id"] for c in cards}]
     next_cue = next((c for c in cues if not c["released"]), None)
-    audit.record(actor=actor, action="view", object_type="exercise_run", object_id=run.pk, fields=["card"])
+    audit.record(actor=actor, action="view", object_type="exercise_run", object_id=run.pk, fields=["card"],
+                 repeat_window=audit.REFRESHED_READ_WINDOW)
     return {"run": run, "language": lang, "next_cue": next_cue, "cues": cues,
             "cards": [{"id": c["id"], "name": text_in(c.get("name"), lang), "who": text_in(c.get("who"), lang),
                        "behaviour": text_in(c.get("behaviour"), lang),
@@ -110,15 +117,19 @@ def inbox_for(*, actor: Actor, after_id: int = 0) -> dict:
     a polling page ask "anything after this?" and get a cheap "no"."""
     team = team_of_actor(actor=actor)
     lang = team.language
-    injects = {i["id"]: i for i in team.run.scenario.content.get("msel.yaml", {}).get("injects", [])}
+    content = team.run.scenario.content
+    injects = {i["id"]: i for i in content.get("msel.yaml", {}).get("injects", [])}
+    senders = _sender_names(content, lang)
     releases = list(InjectRelease.objects.filter(team=team, id__gt=after_id).order_by("-id"))
     read = set(InjectRead.objects.filter(release__team=team, user_id=actor.user_id).values_list(
         "release_id", flat=True)) if releases else set()
     items = []
     for r in releases:
         i = injects.get(r.inject_id, {})
-        items.append({"id": r.pk, "inject": r.inject_id, "channel": i.get("channel", ""),
-                      "sender": i.get("sender", ""), "recipient": i.get("recipient", ""),
+        channel, sender = i.get("channel", ""), i.get("sender", "")
+        items.append({"id": r.pk, "inject": r.inject_id, "channel": channel,
+                      "channel_label": CHANNEL_LABELS.get(channel, channel), "sender": sender,
+                      "sender_name": senders.get(sender, sender), "recipient": i.get("recipient", ""),
                       "subject": text_in(i.get("subject"), lang), "content": text_in(i.get("content"), lang),
                       "evidence": list(i.get("evidence", [])), "released_at": r.released_at,
                       "scenario_time": format_hhmm(r.scenario_seconds), "read": r.pk in read})
@@ -126,6 +137,14 @@ def inbox_for(*, actor: Actor, after_id: int = 0) -> dict:
         audit.record(actor=actor, action="list", object_type="inject_release", object_id=team.pk,
                      fields=["subject", "content", "evidence"])
     return {"team": team, "items": items, "last_id": max((r.pk for r in releases), default=after_id)}
+
+
+def _sender_names(content: dict, lang: str) -> dict[str, str]:
+    """An inject's sender is an agency of the world or a role-player's card, named in the team's language."""
+    names = {a["id"]: text_in(a.get("name"), lang) for a in content.get("world.yaml", {}).get("agencies", [])}
+    names.update({c["id"]: text_in(c.get("name"), lang)
+                  for c in content.get("roleplayers.yaml", {}).get("cards", [])})
+    return names
 
 
 def inbox_last_id(*, actor: Actor) -> int:

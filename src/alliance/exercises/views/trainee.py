@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from alliance.exercises.inbox_ticket import ticket_issue
@@ -44,7 +44,9 @@ def inbox_poll(request):
 @require_POST
 def inbox_read(request, release_id: int):
     injects.inject_mark_read(actor=request.actor, release_id=release_id)
-    return HttpResponse(status=204)
+    if request.htmx:  # the item's button turns into "Read"
+        return render(request, "exercises/runs/_inbox_read.html", {"item": {"id": release_id, "read": True}})
+    return redirect("exercises:run_inbox")
 
 
 @login_required

@@ -277,6 +277,9 @@ PUBLIC = {
     "api:openapi-view", "screening:service_worker",
     # Published calls and the application form: no account, no applicant data shown (exercises/views/applications.py).
     "exercises:calls_public", "exercises:call_public", "exercises:apply", "exercises:apply_confirm",
+    # A certificate's check: what the paper prints, to whoever holds its 12-character code (tested in
+    # tests/exercises/test_certificate_verify.py; core/policy/after_action.py).
+    "exercises:certificate_verify",
 }
 PUBLIC_API = {"application_submit"}  # the same application form as JSON
 

@@ -81,5 +81,6 @@ urlpatterns += [
          name="aar_certificate_pdf"),
     path("runs/<int:run_id>/feedback/", aar_views.feedback, name="aar_feedback"),
     path("runs/<int:run_id>/my-certificate.pdf", aar_views.my_certificate, name="aar_my_certificate"),
+    path("certificates/verify/", aar_views.certificate_verify, name="certificate_verify"),
     path("runs/mine/", aar_views.my_exercises, name="aar_mine"),
 ]

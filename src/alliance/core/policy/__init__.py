@@ -13,6 +13,7 @@ from alliance.core.policy.after_action import (
     is_trainee_of,
     may_give_feedback,
     may_keep_improvement_plan,
+    may_verify_certificate,
     may_view_after_action,
     trainee_team_of,
 )
@@ -131,6 +132,7 @@ __all__ = [
     "may_read_team_inbox",
     "may_receive_from_abroad",
     "may_take_referral_step",
+    "may_verify_certificate",
     "may_view_after_action",
     "may_view_scenarios",
     "policy_for",

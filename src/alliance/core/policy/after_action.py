@@ -64,3 +64,10 @@ def is_trainee_of(actor: Actor, run) -> bool:
 def may_give_feedback(actor: Actor, run) -> bool:
     """A trainee of the run, once it has started and until it is archived."""
     return run.status in _RUN_STATUSES_WITH_PLAY and trainee_team_of(actor, run) is not None
+
+
+def may_verify_certificate(actor: Actor) -> bool:
+    """Anyone holding a certificate's code, with or without an account (an employer, a ministry, the
+    trainee's agency): the code is the proof of being shown the certificate, and a verification shows only
+    what the certificate prints (name as issued, exercise, programme and dates), never the team or results."""
+    return True

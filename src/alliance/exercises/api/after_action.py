@@ -13,6 +13,7 @@ from pydantic import Field
 from alliance.core.api_schemas import ISO_DATE, MAX_ID, StrictIn, id_path, with_errors
 from alliance.exercises.selectors import after_action as read
 from alliance.exercises.services import after_action as services
+from alliance.exercises.views.after_action import verify_url
 from alliance.exercises.views.after_action_pdf import certificates_pdf
 
 router = Router(tags=["exercises"])
@@ -218,11 +219,13 @@ def _pdf(data: bytes, name: str) -> HttpResponse:
             operation_id="after_action_certificate_get")
 def certificate_get(request, run_id: int = id_path(), trainee_id: int = id_path()):
     found = read.certificates_for(actor=request.actor, run_id=run_id, trainee_id=trainee_id)
-    return _pdf(certificates_pdf(read.certificate_sheets(certificates=found)), f"certificate-{run_id}-{trainee_id}.pdf")
+    return _pdf(certificates_pdf(read.certificate_sheets(certificates=found), verify_url=verify_url(request)),
+                f"certificate-{run_id}-{trainee_id}.pdf")
 
 
 @router.get("/runs/{run_id}/my-certificate.pdf", response=with_errors({200: None}),
             operation_id="after_action_my_certificate")
 def my_certificate(request, run_id: int = id_path()):
     certificate = read.certificate_own_for(actor=request.actor, run_id=run_id)
-    return _pdf(certificates_pdf(read.certificate_sheets(certificates=[certificate])), f"certificate-{run_id}.pdf")
+    return _pdf(certificates_pdf(read.certificate_sheets(certificates=[certificate]), verify_url=verify_url(request)),
+                f"certificate-{run_id}.pdf")

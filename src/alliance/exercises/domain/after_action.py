@@ -15,6 +15,18 @@ from collections.abc import Iterable, Mapping, Sequence
 # team-mates and trainers know who wrote what. Three is the usual floor of course evaluations.
 FEEDBACK_MIN_RESPONSES = 3
 SCALE = (1, 2, 3, 4, 5)
+# A certificate's verification code: 12 characters without 0/O, 1/I/L (read aloud or typed from paper):
+# 31^12, about 2^59 codes, so that guessing one that was issued is hopeless.
+CERTIFICATE_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+CERTIFICATE_CODE_LENGTH = 12
+
+
+def certificate_code_typed(text: str) -> str | None:
+    """A code as someone types it from paper (spaces, hyphens, lower case) in its printed form, or None
+    when it cannot be one."""
+    code = "".join(str(text or "").split()).replace("-", "").upper()[:64]
+    ok = len(code) == CERTIFICATE_CODE_LENGTH and all(c in CERTIFICATE_CODE_ALPHABET for c in code)
+    return code if ok else None
 
 
 def overall(teams: Sequence[Mapping], objectives: Iterable[str], actions: Iterable[str]) -> dict:

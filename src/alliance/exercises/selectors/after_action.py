@@ -282,3 +282,16 @@ def certificate_sheets(*, certificates: list[Certificate]) -> list[dict]:
                        "edition": edition.title if edition else "", "venue": edition.venue if edition else "",
                        "starts_on": starts, "ends_on": ends, "issued_at": c.issued_at, "language": run.language})
     return sheets
+
+
+def certificate_verified(*, actor: Actor, code: str) -> dict | None:
+    """What the certificate with this code prints, or None when no certificate has it (never issued, or
+    withdrawn). Every verification is audited, the code never (it is the certificate's secret)."""
+    typed = rules.certificate_code_typed(code)
+    if typed is None or not policy.may_verify_certificate(actor):
+        return None
+    certificate = Certificate.objects.select_related("run__scenario").filter(code=typed).first()
+    audit.record(actor=actor, action="view" if certificate else "search", object_type="certificate",
+                 object_id=certificate.pk if certificate else "", fields=["trainee_name"] if certificate else [],
+                 reason="verification" if certificate else "verification: no such certificate")
+    return certificate_sheets(certificates=[certificate])[0] if certificate else None

@@ -16,6 +16,7 @@ from alliance.core import audit, policy
 from alliance.core.actor import Actor
 from alliance.core.errors import NotFound, ValidationFailed
 from alliance.directory.models import Organisation, User
+from alliance.exercises.domain.after_action import CERTIFICATE_CODE_ALPHABET, CERTIFICATE_CODE_LENGTH
 from alliance.exercises.models import (
     AfterActionSnapshot,
     AttendanceMark,
@@ -30,8 +31,6 @@ from alliance.exercises.selectors import after_action as read
 MAX_TEXT = 5000
 Status = ExerciseRun.Status
 ItemStatus = ImprovementItem.Status
-# No 0/O, 1/I/L: a code read aloud or typed from paper.
-_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 
 
 def feedback_submit(
@@ -207,7 +206,7 @@ def attendance_mark(*, actor: Actor, run_id: int, trainee_id: int, present: bool
 
 def _code() -> str:
     while True:
-        code = "".join(secrets.choice(_CODE_ALPHABET) for _i in range(12))
+        code = "".join(secrets.choice(CERTIFICATE_CODE_ALPHABET) for _i in range(CERTIFICATE_CODE_LENGTH))
         if not Certificate.objects.filter(code=code).exists():
             return code
 

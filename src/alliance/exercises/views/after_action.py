@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -30,8 +31,14 @@ def _pdf_response(data: bytes, filename: str) -> HttpResponse:
     return response
 
 
-def _certificates(found: list, filename: str) -> HttpResponse:
-    return _pdf_response(certificates_pdf(read.certificate_sheets(certificates=found)), filename)
+def _certificates(request, found: list, filename: str) -> HttpResponse:
+    return _pdf_response(certificates_pdf(read.certificate_sheets(certificates=found),
+                                          verify_url=verify_url(request)), filename)
+
+
+def verify_url(request) -> str:
+    """Where a reader of the paper checks it: printed on every certificate."""
+    return request.build_absolute_uri(reverse("exercises:certificate_verify"))
 
 
 def _item_form(report: dict, data=None, initial=None) -> ImprovementItemForm:
@@ -146,14 +153,14 @@ def certificates_issue(request, run_id: int):
 @require_GET
 def certificates_download(request, run_id: int):
     found = read.certificates_for(actor=request.actor, run_id=run_id)
-    return _certificates(found, f"certificates-run-{run_id}.pdf")
+    return _certificates(request, found, f"certificates-run-{run_id}.pdf")
 
 
 @login_required
 @require_GET
 def certificate_download(request, run_id: int, trainee_id: int):
     found = read.certificates_for(actor=request.actor, run_id=run_id, trainee_id=trainee_id)
-    return _certificates(found, f"certificate-run-{run_id}-{trainee_id}.pdf")
+    return _certificates(request, found, f"certificate-run-{run_id}-{trainee_id}.pdf")
 
 
 @login_required
@@ -184,10 +191,19 @@ def feedback(request, run_id: int):
 @require_GET
 def my_certificate(request, run_id: int):
     certificate = read.certificate_own_for(actor=request.actor, run_id=run_id)
-    return _certificates([certificate], f"certificate-run-{run_id}.pdf")
+    return _certificates(request, [certificate], f"certificate-run-{run_id}.pdf")
 
 
 @login_required
 @require_GET
 def my_exercises(request):
     return render(request, "exercises/after_action/mine.html", {"rows": read.runs_of_trainee(actor=request.actor)})
+
+
+@require_GET
+def certificate_verify(request):
+    """Public: anyone with a certificate's code sees what it certifies (core/policy/after_action.py)."""
+    code = request.GET.get("code", "")
+    sheet = read.certificate_verified(actor=request.actor, code=code) if code else None
+    return render(request, "exercises/after_action/certificate_verify.html",
+                  {"code": code[:64], "asked": bool(code), "sheet": sheet})

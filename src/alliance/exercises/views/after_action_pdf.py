@@ -101,8 +101,8 @@ def report_pdf(context: dict) -> bytes:
     return doc.output()
 
 
-def certificates_pdf(sheets: list[dict]) -> bytes:
-    """One landscape page per certificate, in the run's language."""
+def certificates_pdf(sheets: list[dict], *, verify_url: str = "") -> bytes:
+    """One landscape page per certificate, in the run's language, with where to check its code."""
     doc = _Document(orientation="L")
     for sheet in sheets:
         with translation.override(sheet["language"]):
@@ -121,6 +121,8 @@ def certificates_pdf(sheets: list[dict]) -> bytes:
                 doc.line(place, 12, align="C", gap=15)
             doc.line(_("Verification code: %(code)s") % {"code": sheet["code"]}, 11, align="C")
             doc.line(_("Issued on %(date)s") % {"date": sheet["issued_at"].date().isoformat()}, 9, align="C")
+            if verify_url:
+                doc.line(_("Check it at %(url)s") % {"url": verify_url}, 9, align="C")
     if not sheets:
         doc.pdf.add_page()
         doc.line(_("No certificate has been issued."), 12)

@@ -74,5 +74,17 @@ def test_feedback_on_a_phone_the_report_the_plan_and_a_certificate(page, browser
     with trainee_page.expect_download() as download:
         trainee_page.get_by_role("link", name="My certificate (PDF)").click()
     assert download.value.suggested_filename == f"certificate-run-{run.pk}.pdf"
+
+    # Someone the trainee shows the paper to checks it, without an account, typing the code as read aloud.
+    code = Certificate.objects.get().code
+    checker = browser.new_context(base_url=server.url, locale="en-GB")
+    check_page = checker.new_page()
+    watch(check_page, console)
+    check_page.goto("/exercises/certificates/verify/")
+    check_page.get_by_label("Verification code").fill(f"{code[:4].lower()} {code[4:8]}-{code[8:]}")
+    with check_page.expect_navigation():
+        check_page.get_by_role("button", name="Check").click()
+    assert trainee.display_name in check_page.get_by_test_id("certificate-valid").inner_text()
+    checker.close()
     phone.close()
     assert not console.csp_violations() and not console.errors()

@@ -9,6 +9,7 @@ import pytest
 from alliance.cases.models import Case
 from alliance.core import roles as R
 from alliance.directory.models import User
+from alliance.exercises.models import InjectRead
 from alliance.exercises.services.runs import run_create
 from tests import factories
 from tests.e2e.conftest import TIMEOUT_MS, log_in, watch
@@ -56,6 +57,11 @@ def test_a_released_inject_reaches_the_trainee_live_and_the_console_shows_the_ca
     trainee_page.get_by_test_id("inbox-item-inj-12").wait_for(state="visible", timeout=2_500)
     # "00:00": released by the clock on a later tick (ticks are at most one a second)
     trainee_page.get_by_test_id("inbox-item-inj-01").wait_for(state="visible", timeout=3_000)
+    # Marked read from its own button: the button turns to "Read" in place, and the record is kept.
+    item = trainee_page.get_by_test_id("inbox-item-inj-12")
+    item.get_by_test_id("inbox-mark-read").click()
+    item.get_by_test_id("inbox-read").wait_for(state="visible")
+    assert InjectRead.objects.filter(release__team=team, release__inject_id="inj-12", user=trainee).count() == 1
 
     # The trainee opens a case with the real case tools, inside the sandbox.
     trainee_page.goto("/cases/new/")

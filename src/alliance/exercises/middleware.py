@@ -35,7 +35,6 @@ class InboxPollMiddleware:
         if claims is None or not after.isascii() or not after.isdigit() or len(after) > 18:
             return None
         session_key = request.COOKIES.get(settings.SESSION_COOKIE_NAME, "")
-        run_tick_throttled(run_id=claims["run"])
         with connection.cursor() as cursor:
             # One statement for both facts: is the session alive, and the newest release of the team.
             cursor.execute(
@@ -46,7 +45,8 @@ class InboxPollMiddleware:
         if not policy.inbox_ticket_admits(ticket_session=claims.get("session", ""),
                                           session_digest=session_digest(session_key), session_alive=bool(alive)):
             return None
-        if (newest or 0) > int(after):
+        # Only an admitted poll ticks the run; what that tick releases is news, for the view to show.
+        if (newest or 0) > int(after) or run_tick_throttled(run_id=claims["run"]):
             return None
         response = HttpResponse(status=204)
         response["Cache-Control"] = "no-store"

@@ -16,12 +16,15 @@ from alliance.exercises.selectors.runs import inbox_evidence_for, inbox_for, tea
 from alliance.exercises.services import injects
 
 
+def _with_ticket(request, box: dict) -> dict:
+    """The inbox as shown, with the ticket its next polls carry (exercises/inbox_ticket.py)."""
+    return {**box, "poll_ticket": ticket_issue(session_key=request.session.session_key, team=box["team"])}
+
+
 @login_required
 @require_GET
 def inbox(request):
-    box = inbox_for(actor=request.actor)
-    box["poll_ticket"] = ticket_issue(session_key=request.session.session_key, team=box["team"])
-    return render(request, "exercises/runs/inbox.html", box)
+    return render(request, "exercises/runs/inbox.html", _with_ticket(request, inbox_for(actor=request.actor)))
 
 
 @login_required
@@ -33,9 +36,8 @@ def inbox_poll(request):
         after = 0
     injects.run_tick_throttled(run_id=team_of_actor(actor=request.actor).run_id)
     # Without a valid ticket even "nothing new" is a (short) answer: it brings the page a fresh ticket.
-    box = inbox_for(actor=request.actor, after_id=after)
-    box["poll_ticket"] = ticket_issue(session_key=request.session.session_key, team=box["team"])
-    response = render(request, "exercises/runs/_inbox_items.html", box)
+    response = render(request, "exercises/runs/_inbox_items.html",
+                      _with_ticket(request, inbox_for(actor=request.actor, after_id=after)))
     response["Cache-Control"] = "no-store"
     return response
 

@@ -42,11 +42,11 @@ class BrowserSession(SessionAuth):
         user = super().authenticate(request, key)
         if user is None or getattr(request, "actor", None) is None or not request.actor.is_authenticated:
             return None
-        from django_otp import user_has_device
-
         from alliance.core.policy import second_factor_required
+        from alliance.directory.selectors import second_factor_enrolled
 
-        if not user.is_verified() and second_factor_required(request.actor, enrolled=user_has_device(user)):
+        if not user.is_verified() and second_factor_required(request.actor,
+                                                             enrolled=second_factor_enrolled(user=user)):
             return None
         request.api_token = None
         return user

@@ -6,7 +6,7 @@ from django.contrib.auth import logout
 from django.shortcuts import redirect
 
 from alliance.core.policy import second_factor_required
-from alliance.directory.selectors import actor_for_session
+from alliance.directory.selectors import actor_for_session, second_factor_enrolled
 
 
 class ActorMiddleware:
@@ -22,9 +22,7 @@ class ActorMiddleware:
         request.actor = actor_for_session(request=request)
         user = request.user
         if user.is_authenticated and not user.is_verified() and not request.path.startswith(self.EXEMPT_PREFIXES):
-            from django_otp import user_has_device
-
-            enrolled = user_has_device(user)
+            enrolled = second_factor_enrolled(user=user)
             # The same rule as the API's session (config/api.py): core/policy/session.py.
             if second_factor_required(request.actor, enrolled=enrolled):
                 return redirect("web:otp_verify" if enrolled else "web:otp_setup")

@@ -20,6 +20,20 @@ def live_realm() -> Realm:
     return realm
 
 
+def second_factor_enrolled(*, user: User) -> bool:
+    """django_otp's user_has_device (a confirmed device of any installed kind) in one query instead of one
+    per device kind: every page of a session not yet verified asks it."""
+    from django.db.models import Exists, OuterRef, Q
+    from django_otp import device_classes
+
+    if not user.is_authenticated:
+        return False
+    any_device = Q()
+    for model in device_classes():
+        any_device |= Q(Exists(model.objects.filter(user=OuterRef("pk"), confirmed=True)))
+    return bool(any_device) and User.objects.filter(any_device, pk=user.pk).exists()
+
+
 def memberships_of(*, user: User) -> list[Membership]:
     return list(user.memberships.filter(is_active=True).select_related("organisation").order_by("id"))
 

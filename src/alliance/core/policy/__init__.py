@@ -57,6 +57,7 @@ from alliance.core.policy.run import (
     may_on_run,
     may_read_team_inbox,
     run_scope,
+    team_inbox_scope,
 )
 from alliance.core.policy.scenario import may_edit_scenarios, may_view_scenarios
 from alliance.core.policy.screening import (
@@ -144,5 +145,6 @@ __all__ = [
     "screening_aggregates_realm_wide",
     "second_factor_required",
     "takes_part_in_exercises",
+    "team_inbox_scope",
     "trainee_team_of",
 ]

@@ -103,11 +103,12 @@ def roleplayer_view_for(*, actor: Actor, run_id) -> dict:
                        "hides": [text_in(h, lang) for h in c.get("hides", [])]} for c in cards]}
 
 
-def team_of_actor(*, actor: Actor) -> Team:
-    """The team whose sandbox the actor is in, if they are one of its trainees."""
-    team = Team.objects.select_related("run__scenario").filter(realm_id=actor.realm_id).first() \
-        if actor.realm_is_exercise else None
-    if team is None or not policy.may_read_team_inbox(actor, team):
+def team_of_actor(*, actor: Actor, with_scenario: bool = False) -> Team:
+    """The team whose sandbox the actor is in, if they are one of its trainees: one query. The scenario
+    (its whole content) only for a caller that shows injects; a poll or a mark-read needs the ids."""
+    teams = Team.objects.select_related("run__scenario") if with_scenario else Team.objects.all()
+    team = policy.team_inbox_scope(actor, teams).first()
+    if team is None:
         raise NotFound("team")
     return team
 
@@ -115,7 +116,7 @@ def team_of_actor(*, actor: Actor) -> Team:
 def inbox_for(*, actor: Actor, after_id: int = 0) -> dict:
     """The team's delivered injects, newest first, for trainees: never the controller notes. `last_id` lets
     a polling page ask "anything after this?" and get a cheap "no"."""
-    team = team_of_actor(actor=actor)
+    team = team_of_actor(actor=actor, with_scenario=True)
     lang = team.language
     content = team.run.scenario.content
     injects = {i["id"]: i for i in content.get("msel.yaml", {}).get("injects", [])}
@@ -134,8 +135,11 @@ def inbox_for(*, actor: Actor, after_id: int = 0) -> dict:
                       "evidence": list(i.get("evidence", [])), "released_at": r.released_at,
                       "scenario_time": format_hhmm(r.scenario_seconds), "read": r.pk in read})
     if items:
+        # The inbox refreshes itself every second: its reads of the (fictitious) injects are kept as the
+        # console's are, once per trainee, team and 5 minutes per process. What each trainee read and
+        # when stays in InjectRead.
         audit.record(actor=actor, action="list", object_type="inject_release", object_id=team.pk,
-                     fields=["subject", "content", "evidence"])
+                     fields=["subject", "content", "evidence"], repeat_window=audit.REFRESHED_READ_WINDOW)
     return {"team": team, "items": items, "last_id": max((r.pk for r in releases), default=after_id)}
 
 

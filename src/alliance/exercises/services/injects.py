@@ -184,4 +184,6 @@ def inject_mark_read(*, actor: Actor, release_id: int) -> None:
     from alliance.exercises.selectors.runs import release_get_for
 
     release = release_get_for(actor=actor, release_id=release_id)
-    InjectRead.objects.get_or_create(release=release, user_id=actor.user_id)
+    # One INSERT that skips a read already kept (a double click, two tabs): no read-then-write transaction
+    # holding SQLite's single write lock while a whole team marks the same inject at once.
+    InjectRead.objects.bulk_create([InjectRead(release=release, user_id=actor.user_id)], ignore_conflicts=True)

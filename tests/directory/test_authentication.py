@@ -235,3 +235,16 @@ def test_logout_keeps_another_accounts_offline_queue_when_the_page_asks(client, 
     assert '"cache"' in response["Clear-Site-Data"] and '"cookies"' in response["Clear-Site-Data"]
     assert '"storage"' not in response["Clear-Site-Data"]
     assert client.get("/")["Location"].startswith("/accounts/login/")
+
+
+def test_second_factor_enrolled_counts_confirmed_devices_of_every_kind(db):
+    from django_otp.plugins.otp_static.models import StaticDevice
+
+    from alliance.directory.selectors import second_factor_enrolled
+
+    user = factories.member(factories.organisation(), [R.CASE_WORKER]).user
+    assert not second_factor_enrolled(user=user)
+    TOTPDevice.objects.create(user=user, name="phone", key=KEY, confirmed=False)
+    assert not second_factor_enrolled(user=user), "a device not yet confirmed is not a second factor"
+    StaticDevice.objects.create(user=user, name="backup", confirmed=True)
+    assert second_factor_enrolled(user=user)

@@ -28,7 +28,7 @@ PACKAGE = SRC / "alliance"
 # The apps in the import graph, lowest first: each may import only those before it. `config` (settings, root
 # urls, the API assembly) and `cli.py` sit above every app and may import anything; nothing may import them,
 # which the graph checks too.
-APPS = ("core", "directory", "cases", "screening", "exercises", "web")
+APPS = ("core", "directory", "cases", "screening", "investigations", "exercises", "web")
 TOP = ("config", "cli")
 MANAGERS = ("objects", "_default_manager", "_base_manager")
 

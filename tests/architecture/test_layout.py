@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 APPS_DIR = Path(__file__).resolve().parents[2] / "src" / "alliance"
-LAYERED_APPS = ("cases", "screening", "exercises")
+LAYERED_APPS = ("cases", "screening", "investigations", "exercises")
 LAYERS = ("models", "selectors", "services", "forms", "views", "api")
 # A layer's name inside a loose module's name: selectors_details.py, referral_forms.py, htcds_io.py's kin.
 LOOSE_LAYER = re.compile(r"(^|_)(models?|selectors?|services?|forms?|views?|api)(_|$)")

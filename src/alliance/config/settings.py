@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "alliance.directory",
     "alliance.cases",
     "alliance.screening",
+    "alliance.investigations",
     "alliance.exercises",
     "alliance.web",
 ]

@@ -1,0 +1,3 @@
+"""The django-ninja routers config/api.py mounts under /api/v1/investigations."""
+
+routers: list = []

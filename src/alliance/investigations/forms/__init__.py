@@ -1,0 +1,1 @@
+"""Investigations: see docs/investigations.md."""

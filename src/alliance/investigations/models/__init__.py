@@ -1,0 +1,1 @@
+"""The investigation models; every one is re-exported here."""

@@ -17,8 +17,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
-from django_otp import devices_for_user, match_token, user_has_device
 from django_otp import login as otp_login
+from django_otp import match_token
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -78,7 +78,7 @@ def login_view(request):
             memberships = directory_selectors.memberships_of(user=user)
             request.session[SESSION_MEMBERSHIP] = memberships[0].pk if memberships else None
             directory_services.login_succeeded(user=user, address=address, second_factor=False)
-            if user_has_device(user):
+            if directory_selectors.second_factor_enrolled(user=user):
                 response = redirect(f"{reverse('web:otp_verify')}?next={_safe_next(request)}")
             else:
                 response = HttpResponseRedirect(_safe_next(request))
@@ -113,7 +113,7 @@ def logout_view(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def otp_verify(request):
-    if not user_has_device(request.user):
+    if not directory_selectors.second_factor_enrolled(user=request.user):
         return redirect("web:otp_setup")
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -135,7 +135,7 @@ def otp_verify(request):
 def otp_setup(request):
     """Enrol an authenticator app; show ten one-time backup codes once."""
     user = request.user
-    if any(d.confirmed for d in devices_for_user(user)) and not request.user.is_verified():
+    if directory_selectors.second_factor_enrolled(user=user) and not request.user.is_verified():
         return redirect("web:otp_verify")
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first() or TOTPDevice.objects.create(
         user=user, name="authenticator", confirmed=False

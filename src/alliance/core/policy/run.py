@@ -81,7 +81,7 @@ def may_read_team_inbox(actor: Actor, team) -> bool:
             and team_inbox_scope(actor, type(team).objects.filter(pk=team.pk)).exists())
 
 
-# A ticket is issued with every inbox page and poll answer that passed may_read_team_inbox, and lives this long.
+# A ticket is issued with every inbox page and poll answer that passed the inbox rule, and lives this long.
 INBOX_TICKET_SECONDS = 30
 
 

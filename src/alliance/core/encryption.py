@@ -185,7 +185,9 @@ def normalise_document_number(value: str) -> str:
     return re.sub(r"[^0-9A-Z]", "", anyascii(unicodedata.normalize("NFKC", value)).upper())
 
 
-NORMALISERS = {"name": normalise_name, "document": normalise_document_number}
+# "key": a value its owner has already normalised and prefixed with its kind ("phone:+77011234567"), as the
+# investigation entities' keys are (investigations/domain/keys.py): one index column for many kinds.
+NORMALISERS = {"name": normalise_name, "document": normalise_document_number, "key": str.strip}
 
 
 def _blind(key_id: str, key: bytes, kind: str, normalised: str) -> str:

@@ -69,11 +69,18 @@ SCENARIO_EDIT = "scenario.edit"
 # Exercise runs: create, purge and list every run. Controlling, observing and role-playing one run come from
 # the run's staff rows (core/policy/run.py), not from a role.
 RUN_MANAGE = "run.manage"
+# Investigations (investigations app): open one for one's agency; read, work and cross-reference one as a
+# member of its team (core/policy/investigation.py: the team, not the role, grants the investigation).
+INVESTIGATION_OPEN = "investigation.open"
+INVESTIGATION_VIEW = "investigation.view"
+INVESTIGATION_EDIT = "investigation.edit"
+INVESTIGATION_EXPORT = "investigation.export"
 
 _CASE_READ = {CASE_VIEW, CASE_LIST, CASE_SEARCH}
 _CASE_WORK = _CASE_READ | {CASE_EXPORT, CASE_CREATE, CASE_SHARE, CASE_SEND_ABROAD, CASE_EDIT, CASE_ACCESS_LOG,
                            CASE_DATA_PROTECTION}
 _SCREENING = {SCREENING_CONDUCT, SCREENING_VIEW}
+_INVESTIGATION_WORK = {INVESTIGATION_VIEW, INVESTIGATION_EDIT, INVESTIGATION_EXPORT}
 
 ROLE_ACTIONS: dict[str, frozenset[str]] = {
     SYSTEM_ADMINISTRATOR: frozenset({STAFF_MANAGE, JOB_VIEW, AUDIT_VERIFY, CATALOGUE_EDIT}),
@@ -82,15 +89,23 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
     CASE_WORKER: frozenset(_CASE_WORK | _SCREENING | {CASE_OVERRIDE, CASE_PROGRESS, CASE_IMPORT, JOB_VIEW}),
     FRONTLINE_RESPONDER: frozenset(_SCREENING | {CASE_VIEW, CASE_LIST, CASE_CREATE, CASE_SHARE, CASE_SEND_ABROAD,
                                                  CASE_EDIT}),
-    INVESTIGATOR: frozenset(_CASE_WORK | _SCREENING | {CASE_OVERRIDE, CASE_PROGRESS, CASE_IMPORT, JOB_VIEW}),
-    PROSECUTOR: frozenset(_CASE_READ | {CASE_EXPORT, CASE_OVERRIDE, CASE_PROGRESS, CASE_EDIT, CASE_ACCESS_LOG,
-                                       CASE_DATA_PROTECTION}),
-    ANALYST: frozenset({JOB_VIEW, SCREENING_DASHBOARD}),
+    INVESTIGATOR: frozenset(_CASE_WORK | _SCREENING | _INVESTIGATION_WORK
+                            | {CASE_OVERRIDE, CASE_PROGRESS, CASE_IMPORT, JOB_VIEW, INVESTIGATION_OPEN}),
+    # A prosecutor leads or joins an investigation (in many States the prosecutor directs it) and takes its
+    # export pack to court.
+    PROSECUTOR: frozenset(_CASE_READ | _INVESTIGATION_WORK | {CASE_EXPORT, CASE_OVERRIDE, CASE_PROGRESS, CASE_EDIT,
+                                                             CASE_ACCESS_LOG, CASE_DATA_PROTECTION,
+                                                             INVESTIGATION_OPEN}),
+    # A criminal or financial intelligence analyst works an investigation once its lead adds them to the
+    # team; opening one is the investigating agency's decision.
+    ANALYST: frozenset({JOB_VIEW, SCREENING_DASHBOARD} | _INVESTIGATION_WORK),
     COMPETENT_AUTHORITY: frozenset(_CASE_READ | {CASE_OVERRIDE, CASE_DECIDE}),
     # Trainers and trainees work cases only inside exercise realms (Actor drops these roles elsewhere);
     # there they play every part of the NRM, decisions included.
-    TRAINER: frozenset(_CASE_WORK | _SCREENING | {CASE_PROGRESS, CASE_DECIDE, CASE_IMPORT, JOB_VIEW}),
-    TRAINEE: frozenset(_CASE_WORK | _SCREENING | {CASE_PROGRESS, CASE_DECIDE}),
+    TRAINER: frozenset(_CASE_WORK | _SCREENING | _INVESTIGATION_WORK
+                       | {CASE_PROGRESS, CASE_DECIDE, CASE_IMPORT, JOB_VIEW, INVESTIGATION_OPEN}),
+    TRAINEE: frozenset(_CASE_WORK | _SCREENING | _INVESTIGATION_WORK
+                       | {CASE_PROGRESS, CASE_DECIDE, INVESTIGATION_OPEN}),
     AUDITOR: frozenset({AUDIT_VIEW, AUDIT_VERIFY, JOB_VIEW, CASE_ACCESS_LOG}),
     TRAINING_COORDINATOR: frozenset({PROGRAMME_MANAGE, APPLICATION_REVIEW, SCENARIO_VIEW, SCENARIO_EDIT, RUN_MANAGE,
                                      JOB_VIEW}),

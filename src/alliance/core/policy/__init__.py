@@ -38,6 +38,7 @@ from alliance.core.policy.evaluation import (
     may_read_exercise_realm,
 )
 from alliance.core.policy.home import reads_statistics, takes_part_in_exercises
+from alliance.core.policy.investigation import INVESTIGATION, INVESTIGATION_LEAD, may_open_investigation
 from alliance.core.policy.programme import APPLICANT, PROGRAMME, may_create_programme
 from alliance.core.policy.referral import (
     RECEIVER,
@@ -73,7 +74,8 @@ from alliance.core.policy.staff import AUDIT_EVENT, JOB, MEMBERSHIP
 from alliance.core.policy.transnational import may_administer_transnational, may_receive_from_abroad
 
 POLICIES: dict[str, ObjectPolicy] = {p.object_type: p for p in (CASE, AUDIT_EVENT, MEMBERSHIP, JOB, SCREENING,
-                                                                    PROGRAMME, APPLICANT)}
+                                                                    PROGRAMME, APPLICANT, INVESTIGATION,
+                                                                    INVESTIGATION_LEAD)}
 
 
 def policy_for(object_type: str) -> ObjectPolicy:
@@ -92,6 +94,8 @@ __all__ = [
     "CASE_LIMITED_FIELDS",
     "FULL",
     "INBOX_TICKET_SECONDS",
+    "INVESTIGATION",
+    "INVESTIGATION_LEAD",
     "JOB",
     "LIMITED",
     "MEMBERSHIP",
@@ -126,6 +130,7 @@ __all__ = [
     "may_manage_runs",
     "may_on_run",
     "may_open_evaluation",
+    "may_open_investigation",
     "may_rate_exercises",
     "may_rate_on_run",
     "may_read_exercise_realm",

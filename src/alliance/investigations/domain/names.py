@@ -26,7 +26,11 @@ _PATRONYMIC = re.compile(r"(ovich|evich|ovych|evych|ovitch|ovic|evic|ovna|evna|i
                          r"inichna|uly|ulu|uli|kyzy|qyzy|kizi|gyzy)$")
 _PATRONYMIC_WORDS = {"uly", "ulu", "uli", "kyzy", "qyzy", "kizi", "ogly", "oglu", "gyzy"}
 # Arabic particles and honorifics that one agency writes and another leaves out.
-_PARTICLES = {"al", "el", "ul", "bin", "ibn", "bint", "ben", "abu", "abou", "bn", "ebn", "binti", "ould"}
+_PARTICLES = {"al", "el", "ul", "abu", "abou", "ould"}
+# Son of, daughter of: the word after them is the father's name, the Arabic counterpart of a patronymic.
+_FILIATION = {"bin", "ibn", "bint", "ben", "bn", "bnt", "ebn", "binti"}
+# Abd al-Rahman, Abdul Rahman, Abdulrahman: one name however it is split (ICU writes عبد as "bd").
+_JOINED_PREFIXES = {"abd", "abdel", "abdul", "abdal", "abdol", "bd"}
 # One name, many spellings: written out where the ending rules below would not bring them together.
 _SAME_NAME = {"mohammed": "muhamad", "muhammad": "muhamad", "mohamed": "muhamad", "mohammad": "muhamad",
               "muhammed": "muhamad", "mohamad": "muhamad", "mahomed": "muhamad", "mehmet": "muhamad",
@@ -36,7 +40,7 @@ _SPELLING_RULES = [
     (re.compile(r"shch|shh|sch"), "$"), (re.compile(r"zh"), "Z"), (re.compile(r"kh|x(?=[aeiouy])|h+"), "h"),
     (re.compile(r"ch|tch"), "C"), (re.compile(r"sh"), "S"), (re.compile(r"ts|tz|cz"), "c"),
     (re.compile(r"x"), "ks"), (re.compile(r"ph"), "f"), (re.compile(r"q|ck"), "k"), (re.compile(r"w"), "v"),
-    (re.compile(r"ou"), "u"), (re.compile(r"(iy|yi|ii|ij|y|j)$"), "i"),
+    (re.compile(r"ou|oo"), "u"), (re.compile(r"ee"), "i"), (re.compile(r"(iy|yi|ii|ij|y|j)$"), "i"),
     (re.compile(r"(?<=[aeiou])[jy](?=[aeiou])"), "i"), (re.compile(r"^[ij](?=[aeiou])"), "y"),
     (re.compile(r"[ij](?=[aou])"), "y"), (re.compile(r"^ye|^ie|(?<=[aeiou])ye"), "e"), (re.compile(r"j"), "y"),
     # Ukrainian writes Г as h where Russian has g (Olha/Olga, Serhiy/Sergey): the key keeps one of them.
@@ -47,6 +51,7 @@ _GENDERED = re.compile(r"(ov|ev|in|yn|ski|cki|skii)$")
 _FEMININE = {"ov": "ova", "ev": "eva", "in": "ina", "yn": "yna", "ski": "skaya", "cki": "ckaya", "skii": "skaya"}
 
 
+@functools.lru_cache(maxsize=1 << 17)
 def spelling_key(part: str) -> str:
     """A folded name part reduced so that the common romanisations of one sound write it alike."""
     if part in _SAME_NAME:
@@ -59,7 +64,8 @@ def spelling_key(part: str) -> str:
 def consonants(part: str) -> str:
     # Arabic script leaves short vowels unwritten, so محمد becomes "mhmd": only the consonants can be compared.
     # Taken from the folded part, not the key: ICU's "zhra" for زهراء is z and h, not zh.
-    part = part.replace("kh", "h").replace("q", "k").replace("ou", "u")
+    # French and Egyptian spellings write ش as ch and ج as g (Aicha, Naggar); Arabic has no other g or ch.
+    part = part.replace("kh", "h").replace("gh", "G").replace("ch", "sh").replace("g", "j").replace("q", "k")
     return re.sub(r"(.)\1+", r"\1", re.sub(r"[aeiouywv]", "", part))
 
 
@@ -83,10 +89,17 @@ class NameParts:
 
 @functools.lru_cache(maxsize=1 << 17)
 def name_parts(folded: str, consonantal: bool = False, upper_first: bool = False) -> NameParts:
-    words = [w for w in folded.split() if w not in _PARTICLES]
-    if not words:
-        words = folded.split()
+    words = [w for w in folded.split() if w not in _PARTICLES] or folded.split()
+    for i in range(len(words) - 2, -1, -1):
+        if words[i] in _JOINED_PREFIXES:
+            words[i:i + 2] = [words[i] + words[i + 1]]
     patronymic = None
+    for i, word in enumerate(words[:-1]):
+        if word in _FILIATION and len(words) - 2 >= 1:
+            patronymic = spelling_key(words[i + 1])
+            del words[i:i + 2]
+            surname = 0 if upper_first else len(words) - 1
+            return NameParts(tuple(words), tuple(spelling_key(w) for w in words), patronymic, surname, consonantal)
     # A surname too can end in -ovich (Belarusian, Serbian): only a third word is taken for a patronymic.
     if len(words) >= 3:
         for i in range(len(words) - 1, 0, -1):
@@ -116,7 +129,8 @@ def part_similarity(a: str, b: str, consonantal: bool, raw_a: str = "", raw_b: s
         return 0.5
     score = JaroWinkler.normalized_similarity(a, b)
     if consonantal:
-        ca, cb = consonants(raw_a or a), consonants(raw_b or b)
+        # A Latin spelling may keep the article joined (Altamimi) where the Arabic side has had it removed.
+        ca, cb = (consonants(re.sub(r"^(al|el)(?=..)", "", raw or key)) for raw, key in ((raw_a, a), (raw_b, b)))
         score = max(score, 0.97 if ca == cb and ca else 0.95 * JaroWinkler.normalized_similarity(ca, cb))
     return score
 
@@ -202,32 +216,39 @@ def _explain(a: NameParts, b: NameParts, score: float, alignment: _Alignment, sc
 
 
 @functools.lru_cache(maxsize=1 << 16)
-def _parsed(name: str) -> tuple[tuple[str, NameParts], ...]:
-    """Each distinct Latin form of a name as parts, with the scheme that produced it."""
+def _parsed(name: str) -> tuple[tuple[tuple[str, NameParts], ...], tuple[tuple[str, NameParts], ...]]:
+    """Each Latin form of a name as parts with the scheme that produced it: all of them, and the distinct ones."""
     consonantal = has_arabic(name)
     words = name.split()
     upper_first = len(words) > 1 and words[0].isupper() and not words[-1].isupper()
     upper_first = upper_first or (name.isupper() and len(words) == 2)
-    seen: dict[tuple[str, ...], tuple[str, NameParts]] = {}
-    for scheme, folded in latin_forms(name).items():
-        parts = name_parts(folded, consonantal, upper_first)
-        seen.setdefault((*parts.keys, parts.patronymic or ""), (scheme, parts))
-    return tuple(seen.values())
+    every = tuple((scheme, name_parts(folded, consonantal, upper_first))
+                  for scheme, folded in latin_forms(name).items())
+    distinct: dict[tuple[str, ...], tuple[str, NameParts]] = {}
+    for scheme, parts in every:
+        distinct.setdefault((*parts.keys, parts.patronymic or ""), (scheme, parts))
+    return every, tuple(distinct.values())
 
 
 def compare_names(a: str, b: str) -> NameComparison:
     """How likely two written names are the same person's name, from the names alone."""
-    if a > b:  # the comparison is symmetric by construction: always compare in one order
-        flipped = compare_names(b, a)
-        return flipped
+    if a > b:  # symmetric by construction: always compared in one order
+        return compare_names(b, a)
+    (every_a, distinct_a), (every_b, distinct_b) = _parsed(a), _parsed(b)
+    if [s for s, _ in every_a] == [s for s, _ in every_b]:
+        # Two names in one script: the same scheme on both sides renders them alike; the cross product would
+        # only add the risk of two different names meeting halfway.
+        candidates = list(zip(every_a, every_b, strict=True))
+    else:
+        candidates = [(fa, fb) for fa in distinct_a for fb in distinct_b]
     best: tuple[float, str | None, NameParts, NameParts, _Alignment, list[str]] | None = None
-    for scheme_a, parts_a in _parsed(a):
-        for scheme_b, parts_b in _parsed(b):
-            score, alignment, notes = _score(parts_a, parts_b)
-            if best is None or score > best[0] + 1e-9:
-                scheme = scheme_a if scheme_a != "latin" else scheme_b
-                best = (score, None if scheme == "latin" else scheme, parts_a, parts_b, alignment, notes)
+    for (scheme_a, parts_a), (scheme_b, parts_b) in candidates:
+        score, alignment, notes = _score(parts_a, parts_b)
+        if best is None or score > best[0] + 1e-9:
+            scheme = scheme_a if scheme_a != "latin" else scheme_b
+            best = (score, None if scheme == "latin" else scheme, parts_a, parts_b, alignment, notes)
+            if score >= 1.0:
+                break
     assert best is not None
     score, scheme, parts_a, parts_b, alignment, notes = best
-    score = round(score, 6)
-    return NameComparison(score, scheme, _explain(parts_a, parts_b, score, alignment, scheme, notes))
+    return NameComparison(round(score, 6), scheme, _explain(parts_a, parts_b, score, alignment, scheme, notes))

@@ -18,7 +18,7 @@ from iuliia.schema import TranslitSchema
 # official tables, not code): the Cabinet of Ministers of Ukraine resolution 55 of 2010, used on Ukrainian
 # passports, and the Kazakh Latin alphabet of 2021. A letter a table lacks (a Russian ы in a Ukrainian
 # scheme) is left to the ASCII fold below.
-_UKRAINIAN_2010 = TranslitSchema(
+UKRAINIAN_2010 = TranslitSchema(
     name="ukrainian_2010",
     mapping={"а": "a", "б": "b", "в": "v", "г": "h", "ґ": "g", "д": "d", "е": "e", "є": "ie", "ж": "zh", "з": "z",
              "и": "y", "і": "i", "ї": "i", "й": "i", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p",
@@ -27,7 +27,7 @@ _UKRAINIAN_2010 = TranslitSchema(
     # At the start of a word є, ї, й, ю, я are written ye, yi, y, yu, ya; зг is zgh so that it is not read zh.
     prev_mapping={"є": "ye", "ї": "yi", "й": "y", "ю": "yu", "я": "ya", "зг": "gh"},
 )
-_KAZAKH_2021 = TranslitSchema(
+KAZAKH_2021 = TranslitSchema(
     name="kazakh_2021",
     mapping={"а": "a", "ә": "ä", "б": "b", "в": "v", "г": "g", "ғ": "ğ", "д": "d", "е": "e", "ё": "io", "ж": "j",
              "з": "z", "и": "i", "й": "i", "к": "k", "қ": "q", "л": "l", "м": "m", "н": "n", "ң": "ñ", "о": "o",
@@ -59,7 +59,8 @@ _DIGRAPH_FOLDS = str.maketrans({"š": "sh", "ş": "sh", "č": "ch", "ç": "ch", 
                                 "ß": "ss", "æ": "ae", "ø": "o", "đ": "d", "ł": "l"})
 # GOST 7.79 system A writes щ, ю, я as single accented letters; only in its output do they mean those sounds.
 _GOST_FOLDS = str.maketrans({"ŝ": "shch", "û": "yu", "â": "ya", "Ŝ": "Shch", "Û": "Yu", "Â": "Ya"})
-# Apostrophes, soft and hard signs and ICU's modifier marks (the ˌ in Kˌ for қ) are part of the letter before.
+# Apostrophes, soft and hard signs, ICU's modifier marks (the ˌ in Kˌ for қ) and BGN/PCGN's separating middle
+# dot (Kay·yrov) belong to the word they stand in.
 _SILENT_CATEGORIES = {"Lm", "Sk", "Mn", "Pf", "Pi"}
 
 
@@ -67,7 +68,7 @@ def fold_latin(text: str) -> str:
     """Lower case, the two-letter sounds kept, other accents dropped; anything not a letter becomes a space."""
     text = unicodedata.normalize("NFC", text).casefold().translate(_DIGRAPH_FOLDS)
     text = "".join(c for c in unicodedata.normalize("NFKD", text)
-                   if unicodedata.category(c) not in _SILENT_CATEGORIES and c not in "'`")
+                   if unicodedata.category(c) not in _SILENT_CATEGORIES and c not in "'`·")
     return " ".join("".join(c if "a" <= c <= "z" else " " for c in anyascii(text)).split())
 
 
@@ -80,15 +81,16 @@ def _icu_transliterator():
 
 
 def is_latin(text: str) -> bool:
-    return all(not c.isalpha() or unicodedata.name(c, "").startswith("LATIN") for c in text)
+    # Latin letters, with their accented forms, all lie below U+0250 (the IPA block).
+    return all(c < "\u0250" or not c.isalpha() for c in text)
 
 
 def has_cyrillic(text: str) -> bool:
-    return any("CYRILLIC" in unicodedata.name(c, "") for c in text if c.isalpha())
+    return any("\u0400" <= c <= "\u052f" for c in text)
 
 
 def has_arabic(text: str) -> bool:
-    return any("ARABIC" in unicodedata.name(c, "") for c in text if c.isalpha())
+    return any("\u0600" <= c <= "\u06ff" or "\u0750" <= c <= "\u077f" for c in text)
 
 
 def _arabic_for_icu(text: str) -> str:
@@ -100,6 +102,13 @@ def _arabic_for_icu(text: str) -> str:
             word = word[2:]
         words.append(word.replace("ة", "ا").replace("ـ", ""))
     return " ".join(words)
+
+
+@functools.lru_cache(maxsize=1 << 17)
+def _word_in(scheme: str, word: str) -> str:
+    # Names are made of few distinct words: each is transliterated once per scheme.
+    schema = _IULIIA_SCHEMES.get(scheme) or {"ukrainian_2010": UKRAINIAN_2010, "kazakh_2021": KAZAKH_2021}[scheme]
+    return fold_latin(schema.translate(word).translate(_GOST_FOLDS))
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -114,10 +123,9 @@ def latin_forms(name: str) -> dict[str, str]:
         return {"latin": fold_latin(name)}
     forms: dict[str, str] = {}
     if has_cyrillic(name):
-        for key, schema in _IULIIA_SCHEMES.items():
-            forms[key] = fold_latin(schema.translate(name).translate(_GOST_FOLDS))
-        forms["ukrainian_2010"] = fold_latin(_UKRAINIAN_2010.translate(name))
-        forms["kazakh_2021"] = fold_latin(_KAZAKH_2021.translate(name))
+        words = name.split()
+        for key in (*_IULIIA_SCHEMES, "ukrainian_2010", "kazakh_2021"):
+            forms[key] = " ".join(_word_in(key, word) for word in words)
     source = _arabic_for_icu(name) if has_arabic(name) else name
     forms["icu"] = fold_latin(_icu_transliterator().transliterate(source))
     forms["ascii"] = fold_latin(anyascii(source))

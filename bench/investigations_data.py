@@ -7,7 +7,8 @@ person_pairs(n, seed)       (id, record a, record b, is_match): about half true 
                             agencies wrote them (a different transliteration scheme on each side, the
                             patronymic dropped, the order reversed, a typo, the Russian form of a Ukrainian
                             given name, a surname-only fragment), and half HARD non-matches (same surname,
-                            same given name, a similar-looking name, siblings born a few years apart).
+                            same given name, a similar-looking name, siblings born a few years apart,
+                            namesakes with the very same name).
 person_records(n, seed)     (record id, cluster id, record, phone, document number) for a dedupe benchmark.
 """
 
@@ -371,10 +372,11 @@ def person_pairs(n: int, seed: int = 1) -> list[tuple[str, PersonRecord, PersonR
                 other.family = other._family(rng)
         elif kind < 0.75:
             other = _similar_name(rng, person)
-        elif kind < 0.95:
+        elif kind < 0.93:
             other = person.sibling(rng)
-        else:
-            other = Person(rng, person.culture)
+        else:  # a namesake: a common name is held by many people, told apart only by birth date and country
+            other = Person(rng, person.culture, person.female)
+            other.given, other.family = person.given, person.family
         a, scheme = _record(rng, person, true_copy=False)
         b, _ = _record(rng, other, avoid=scheme, true_copy=False)
         pairs.append((f"p{i:07d}", a, b, False))

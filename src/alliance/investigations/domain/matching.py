@@ -2,7 +2,7 @@
 
 A Fellegi-Sunter style model in log-odds, small enough to read: each kind of agreement or disagreement adds
 a weight, log2(how often true matches show it / how often non-matches show it), measured on the synthetic
-pairs of bench/investigations_data.py (seed 7, 40,000 pairs; the benchmark scores other seeds). The score
+pairs of bench/investigations_data.py (seed 7, 40,000 pairs; the benchmark scores seed 1). The score
 is the logistic of the sum. Pure functions, no Django.
 """
 
@@ -37,25 +37,25 @@ class PairScore:
 # every score alike and leaves the ranking, and the explanation, unchanged.
 PRIOR = 0.0
 # The name comparison's score mapped to evidence, piecewise linear through the measured log2(m/u) of each band
-# of scores. Not monotone, on purpose: a surname-only fragment scores 0.62 and is weak evidence FOR (agencies
-# often keep only the surname), while 0.65-0.75 is two full names of which one part differs, i.e. mostly two
-# people sharing a surname. Above 0.9 the typos and transliteration variants of one name outnumber different
-# people with near-identical names twenty to one or more.
-NAME_POINTS = ((0.0, -9.0), (0.5, -8.0), (0.55, -6.5), (0.60, -2.5), (0.62, -1.9), (0.65, -2.0), (0.675, -5.5),
-               (0.725, -4.8), (0.775, -2.5), (0.825, -0.9), (0.865, 0.9), (0.89, 2.1), (0.915, 4.0), (0.94, 6.0),
-               (0.96, 6.1), (0.98, 7.0), (1.0, 10.6))
-# Birth dates. Measured: the same date 11.9 (different people share one about 1 time in 10,000 here),
+# of scores. Not monotone, on purpose: a surname-only fragment scores 0.62 and is weaker evidence against than
+# 0.65-0.75, which is two full names of which one part differs, i.e. mostly two people sharing a surname.
+# Even names that agree part for part are only ~4 bits for: namesakes (7% of the generated non-matches, as
+# common names are in the field) share them, so the birth date has to decide, and outweighs the name.
+NAME_POINTS = ((0.0, -9.0), (0.5, -8.0), (0.55, -6.5), (0.60, -2.5), (0.62, -1.8), (0.65, -2.1), (0.675, -5.5),
+               (0.725, -4.9), (0.775, -2.5), (0.825, -0.9), (0.865, 0.8), (0.89, 2.1), (0.915, 3.0), (0.94, 3.9),
+               (0.96, 3.8), (0.98, 4.1), (1.0, 4.2))
+# Birth dates. Measured: the same date 12.9 (different people share one about 1 time in 10,000 here),
 # capped at 11 because a real population has twins and default dates (1 January). A date one day apart or
 # with day and month swapped was never seen between different people in the sample, but 1-in-5,000 chance
-# agreements are plausible, so 6. The same day and month a year apart are the siblings' near-miss or a slip
-# on the year: 5. The same year only, and a different date, were measured at -4.5 and -7.7.
+# agreements are plausible, so 6. The same day and month a year apart (measured 7.7) is a slip on the year or,
+# rarely, a namesake: 5. The same year only, and a different date, were measured at -4.8 and -7.8.
 BIRTH_WEIGHTS = {
     "same": 11.0,
     "one day apart": 6.0,
     "day and month swapped": 6.0,
     "one year apart": 5.0,
-    "same year only": -4.5,
-    "different": -7.7,
+    "same year only": -4.8,
+    "different": -7.8,
     "missing": 0.0,  # one side did not record it: no evidence either way (measured 0.04)
 }
 # Country, measured 1.8 and -2.5: weak, because a nationality on one side and a country of residence or

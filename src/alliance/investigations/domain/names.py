@@ -25,6 +25,8 @@ __all__ = ["NameComparison", "NameParts", "compare_names", "latin_forms", "name_
 _PATRONYMIC = re.compile(r"(ovich|evich|ovych|evych|ovitch|ovic|evic|ovna|evna|ivna|yivna|iivna|ichna|ychna|"
                          r"inichna|uly|ulu|uli|kyzy|qyzy|kizi|gyzy)$")
 _PATRONYMIC_WORDS = {"uly", "ulu", "uli", "kyzy", "qyzy", "kizi", "ogly", "oglu", "gyzy"}
+_SURNAME_ENDING = re.compile(r"(enko|ov|ova|ev|eva|yov|yova|in|ina|yn|yna|sky|ski|skii|skiy|ska|skaya|uk|chuk|yan|"
+                             r"ian|ko|shvili|dze|ly|bekov|bayev|baev)$")
 # Arabic particles and honorifics that one agency writes and another leaves out.
 _PARTICLES = {"al", "el", "ul", "abu", "abou", "ould"}
 # Son of, daughter of: the word after them is the father's name, the Arabic counterpart of a patronymic.
@@ -115,8 +117,10 @@ def name_parts(folded: str, consonantal: bool = False, upper_first: bool = False
                 surname = 0 if given > 0 else len(words) - 1
                 return NameParts(tuple(words), tuple(spelling_key(w) for w in words), patronymic,
                                  min(surname, len(words) - 1), consonantal)
-    # A passport's machine-readable zone and many forms write the surname first in capitals.
-    surname = 0 if upper_first else len(words) - 1
+    # A passport's machine-readable zone and many forms write the surname first in capitals; otherwise a part
+    # with a Slavic surname ending is the surname, or failing that the last part.
+    looks_like = [i for i, w in enumerate(words) if _SURNAME_ENDING.search(w)]
+    surname = 0 if upper_first else looks_like[0] if len(looks_like) == 1 else len(words) - 1
     return NameParts(tuple(words), tuple(spelling_key(w) for w in words), patronymic, surname, consonantal)
 
 
@@ -234,6 +238,9 @@ def compare_names(a: str, b: str) -> NameComparison:
     """How likely two written names are the same person's name, from the names alone."""
     if a > b:  # symmetric by construction: always compared in one order
         return compare_names(b, a)
+    if " ".join(a.split()).casefold() == " ".join(b.split()).casefold() and a.strip():
+        # Even a name in a script no scheme renders is the same name as itself.
+        return NameComparison(1.0, None, "names are identical")
     (every_a, distinct_a), (every_b, distinct_b) = _parsed(a), _parsed(b)
     if [s for s, _ in every_a] == [s for s, _ in every_b]:
         # Two names in one script: the same scheme on both sides renders them alike; the cross product would

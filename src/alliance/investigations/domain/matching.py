@@ -41,9 +41,9 @@ PRIOR = 0.0
 # 0.65-0.75, which is two full names of which one part differs, i.e. mostly two people sharing a surname.
 # Even names that agree part for part are only ~4 bits for: namesakes (7% of the generated non-matches, as
 # common names are in the field) share them, so the birth date has to decide, and outweighs the name.
-NAME_POINTS = ((0.0, -9.0), (0.5, -8.0), (0.55, -6.5), (0.60, -2.5), (0.62, -1.8), (0.65, -2.1), (0.675, -5.5),
-               (0.725, -4.9), (0.775, -2.5), (0.825, -0.9), (0.865, 0.8), (0.89, 2.1), (0.915, 3.0), (0.94, 3.9),
-               (0.96, 3.8), (0.98, 4.1), (1.0, 4.2))
+NAME_POINTS = ((0.0, -9.0), (0.5, -8.5), (0.55, -7.0), (0.60, -2.5), (0.62, -1.7), (0.65, -2.0), (0.675, -5.8),
+               (0.725, -5.1), (0.775, -3.2), (0.825, -1.5), (0.865, 0.3), (0.89, 1.4), (0.915, 2.7), (0.94, 3.6),
+               (0.96, 3.6), (0.98, 4.1), (1.0, 4.2))
 # Birth dates. Measured: the same date 12.9 (different people share one about 1 time in 10,000 here),
 # capped at 11 because a real population has twins and default dates (1 January). A date one day apart or
 # with day and month swapped was never seen between different people in the sample, but 1-in-5,000 chance

@@ -46,7 +46,9 @@ _SPELLING_RULES = [
     (re.compile(r"(?<=[aeiou])[jy](?=[aeiou])"), "i"), (re.compile(r"^[ij](?=[aeiou])"), "y"),
     (re.compile(r"[ij](?=[aou])"), "y"), (re.compile(r"^ye|^ie|(?<=[aeiou])ye"), "e"), (re.compile(r"j"), "y"),
     # Ukrainian writes Г as h where Russian has g (Olha/Olga, Serhiy/Sergey): the key keeps one of them.
-    (re.compile(r"h"), "g"), (re.compile(r"(.)\1+"), r"\1"),
+    (re.compile(r"h"), "g"),
+    # Ukrainian romanisation writes и as y where the Russian schemes write i (Khymych/Khimich, Larysa/Larisa).
+    (re.compile(r"y"), "i"), (re.compile(r"(.)\1+"), r"\1"),
 ]
 # A Slavic surname's masculine and feminine forms are a brother and a sister, not one person misspelt.
 _GENDERED = re.compile(r"(ov|ev|in|yn|ski|cki|skii)$")
@@ -132,6 +134,9 @@ def part_similarity(a: str, b: str, consonantal: bool, raw_a: str = "", raw_b: s
     if _gender_pair(a, b):
         return 0.5
     score = JaroWinkler.normalized_similarity(a, b)
+    # The article written joined to an Arabic family name (Alhassan, Elmasry) against one written apart.
+    if (a.startswith(("al", "el")) and a[2:] == b) or (b.startswith(("al", "el")) and b[2:] == a):
+        score = max(score, 0.97)
     if consonantal:
         # A Latin spelling may keep the article joined (Altamimi) where the Arabic side has had it removed.
         ca, cb = (consonants(re.sub(r"^(al|el)(?=..)", "", raw or key)) for raw, key in ((raw_a, a), (raw_b, b)))

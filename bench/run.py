@@ -3,7 +3,7 @@
     .venv/bin/python bench/run.py                 # full run (about 20 minutes on 2 cores)
     .venv/bin/python bench/run.py --quick         # every benchmark whole on tiny data (CI: `make bench-quick`)
     .venv/bin/python bench/run.py --only api      # one of: audit, encryption, api, desk, htcds, screening, idle,
-                                                  # runs, trainees
+                                                  # runs, trainees, names
     .venv/bin/python bench/run.py --markdown out.md   # also write the tables and summary as Markdown
     .venv/bin/python bench/run.py --only api --api-threads 4   # compare a bounded thread count per worker
 
@@ -40,7 +40,7 @@ from common import (
     sandbox,
 )
 
-BENCHMARKS = ("audit", "encryption", "api", "desk", "htcds", "screening", "idle", "runs", "trainees")
+BENCHMARKS = ("audit", "encryption", "api", "desk", "htcds", "screening", "idle", "runs", "trainees", "names")
 BUSY_LOAD = 1.0  # 1-minute load average above which the machine was not quiet when a benchmark started
 
 
@@ -181,6 +181,12 @@ class Run:
                 self.show(run_worker("exercise_load.py", box, [
                     "--backend", backend, "--teams", teams, "--trainees", trainees, "--duration", duration,
                     "--ramp", ramp, "--baseline", baseline, "--think", think]))
+
+    # --- 10. cross-script person matching for investigations, against rapidfuzz and logic-v2 ---------------
+    def names(self) -> None:
+        pairs = "500" if self.quick else "20000"
+        with sandbox("names", "sqlite") as box:  # no database is used; the sandbox keeps the environment alike
+            self.show(run_worker("name_matching.py", box, ["--pairs", pairs]))
 
 
 def wait_quiet(limit: int) -> None:

@@ -24,6 +24,7 @@ COMMANDS: dict[str, str] = {
     "packages": "transnational referral: keys, partner-add, send, receive, accept, refuse, list",
     "catalogues": "screening indicator catalogues: load (idempotent), list",
     "scenarios": "exercise scenario packages: validate PATH..., import, export, list",
+    "match": "cross-script matching on a CSV: pairs INPUT.csv, dedupe INPUT.csv --output OUT.csv",
     "check": "deployment checks (Django's check --deploy; any warning fails)",
 }
 

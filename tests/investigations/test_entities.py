@@ -13,9 +13,10 @@ from django.db import connection
 from alliance.core.encryption import blind_index_candidates
 from alliance.core.errors import NotFound, ValidationFailed
 from alliance.core.models import AuditEvent
+from alliance.investigations.domain.ftm_files import ftm_file_entities
 from alliance.investigations.models import Entity, EntityKey, EntityLink
 from alliance.investigations.selectors.entities import entity_get_for, entity_list_for, ftm_export_for
-from alliance.investigations.services.entities import entities_add, ftm_file_entities
+from alliance.investigations.services.entities import entities_add
 from alliance.investigations.services.investigations import investigation_member_add
 from tests import factories
 from tests.investigations.world import RAID_REPORT, police_world

@@ -38,7 +38,13 @@ from alliance.core.policy.evaluation import (
     may_read_exercise_realm,
 )
 from alliance.core.policy.home import reads_statistics, takes_part_in_exercises
-from alliance.core.policy.investigation import INVESTIGATION, INVESTIGATION_LEAD, may_open_investigation
+from alliance.core.policy.investigation import (
+    INVESTIGATION,
+    INVESTIGATION_LEAD,
+    XREF_HIT,
+    may_open_investigation,
+    may_see_disclosed,
+)
 from alliance.core.policy.programme import APPLICANT, PROGRAMME, may_create_programme
 from alliance.core.policy.referral import (
     RECEIVER,
@@ -75,7 +81,7 @@ from alliance.core.policy.transnational import may_administer_transnational, may
 
 POLICIES: dict[str, ObjectPolicy] = {p.object_type: p for p in (CASE, AUDIT_EVENT, MEMBERSHIP, JOB, SCREENING,
                                                                     PROGRAMME, APPLICANT, INVESTIGATION,
-                                                                    INVESTIGATION_LEAD)}
+                                                                    INVESTIGATION_LEAD, XREF_HIT)}
 
 
 def policy_for(object_type: str) -> ObjectPolicy:
@@ -108,6 +114,7 @@ __all__ = [
     "SCREENING",
     "SCREENING_AGGREGATES_REALM_WIDE",
     "SENDER",
+    "XREF_HIT",
     "ObjectPolicy",
     "Relation",
     "can",
@@ -137,6 +144,7 @@ __all__ = [
     "may_read_part",
     "may_read_team_inbox",
     "may_receive_from_abroad",
+    "may_see_disclosed",
     "may_take_referral_step",
     "may_verify_certificate",
     "may_view_after_action",

@@ -67,3 +67,49 @@ INVESTIGATION_LEAD = ObjectPolicy(
         ),
     ),
 )
+
+
+# A hit of a cross-reference is seen by two sides: the requesting team (that a match exists, who holds it)
+# and the leads of the investigation that holds the other entity, who decide on disclosure.
+def _on_requesting_team(actor: Actor, hit) -> bool:
+    from django.apps import apps
+
+    if hit.pk is None:
+        return False
+    return apps.get_model("investigations.XrefHit").objects.filter(
+        pk=hit.pk, request__realm_id=actor.realm_id, request__investigation__members__user_id=actor.user_id).exists()
+
+
+def _holding_lead(actor: Actor, hit) -> bool:
+    return hit.pk is not None and _members().filter(investigation_id=hit.other_investigation_id,
+                                                    investigation__realm_id=actor.realm_id,
+                                                    user_id=actor.user_id, role=LEAD).exists()
+
+
+XREF_HIT = ObjectPolicy(
+    object_type="xref_hit",
+    model_label="investigations.XrefHit",
+    realm_bound=False,  # a hit has no realm column: each relation asks for its request's (or holder's) realm
+    relations=(
+        Relation(
+            name="requesting_team",
+            grants=frozenset({R.INVESTIGATION_VIEW}),
+            holds=_on_requesting_team,
+            where=lambda actor: Q(request__realm_id=actor.realm_id,
+                                  request__investigation__members__user_id=actor.user_id),
+        ),
+        Relation(
+            name="holding_lead",
+            grants=frozenset({R.INVESTIGATION_EDIT}),
+            holds=_holding_lead,
+            where=lambda actor: Q(Exists(_members().filter(investigation_id=OuterRef("other_investigation_id"),
+                                                          investigation__realm_id=actor.realm_id,
+                                                          user_id=actor.user_id, role=LEAD))),
+        ),
+    ),
+)
+
+
+def may_see_disclosed(actor: Actor, hit) -> bool:
+    """The other entity itself: for the requesting team, once its holder approved."""
+    return hit.disclosure == "approved" and may(actor, R.INVESTIGATION_VIEW) and _on_requesting_team(actor, hit)

@@ -13,8 +13,11 @@ from anyascii import anyascii
 from followthemoney import model, registry
 
 from alliance.core.encryption import normalise_document_number, normalise_name
+from alliance.investigations.domain.names import consonants, name_parts
+from alliance.investigations.domain.transliteration import has_arabic, latin_forms
 
-NAME, PHONE, EMAIL, IBAN, DOCUMENT, ADDRESS = "name", "phone", "email", "iban", "document", "address"
+NAME, PART, CONSONANTS = "name", "part", "consonants"
+PHONE, EMAIL, IBAN, DOCUMENT, ADDRESS = "phone", "email", "iban", "document", "address"
 _SPACES = re.compile(r"\s+")
 
 
@@ -24,9 +27,26 @@ def _address(value: str) -> str:
 
 
 def name_forms(name: str) -> set[str]:
-    """The normalised forms a name is keyed under: one per Latin rendering (investigations/domain/names.py
-    when it knows the script), each as sorted tokens, so word order does not matter."""
-    return {form for form in (normalise_name(name),) if form}
+    """The forms a name is keyed under, for each of its Latin renderings (transliteration.py): the whole name
+    as sorted spelling keys without the patronymic ("name:"), so word order, the scheme and a left-out
+    patronymic do not matter; each part alone ("part:"), so a surname-only fragment meets the full name; and
+    the consonants ("consonants:"), which is all an Arabic-script name writes. Keys find candidates; whether
+    they are the same person is the matcher's decision (matching.py)."""
+    forms: set[str] = set()
+    plain = normalise_name(name)
+    if plain:
+        forms.add(f"{NAME}:{plain}")
+    for latin in set(latin_forms(name).values()):
+        parts = name_parts(latin, consonantal=has_arabic(name))
+        keys = sorted(k for k in parts.keys if k)
+        if not keys:
+            continue
+        forms.add(f"{NAME}:{' '.join(keys)}")
+        forms.update(f"{PART}:{k}" for k in keys if len(k) >= 3)
+        skeleton = sorted(c for c in (consonants(p) for p in parts.parts) if c)
+        if skeleton:
+            forms.add(f"{CONSONANTS}:{' '.join(skeleton)}")
+    return forms
 
 
 def entity_keys(schema: str, properties: dict[str, list[str]]) -> list[tuple[str, str]]:
@@ -40,7 +60,7 @@ def entity_keys(schema: str, properties: dict[str, list[str]]) -> list[tuple[str
         for value in values:
             if prop.type == registry.name:
                 for form in name_forms(value):
-                    found.setdefault(f"{NAME}:{form}", NAME)
+                    found.setdefault(form, form.split(":", 1)[0])
             elif name == "iban":
                 found.setdefault(f"{IBAN}:{value}", IBAN)
             elif prop.type == registry.phone:

@@ -2,5 +2,7 @@
 
 from alliance.investigations.models.entities import Entity, EntityCase, EntityKey, EntityLink, Source
 from alliance.investigations.models.workspace import Investigation, InvestigationMember
+from alliance.investigations.models.xref import XrefHit, XrefRequest
 
-__all__ = ["Entity", "EntityCase", "EntityKey", "EntityLink", "Investigation", "InvestigationMember", "Source"]
+__all__ = ["Entity", "EntityCase", "EntityKey", "EntityLink", "Investigation", "InvestigationMember", "Source",
+           "XrefHit", "XrefRequest"]

@@ -8,8 +8,6 @@ the error names the line, the property and the reason.
 from __future__ import annotations
 
 import datetime as dt
-import io
-import json
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -21,13 +19,11 @@ from alliance.core import roles as R
 from alliance.core.actor import Actor
 from alliance.core.errors import ValidationFailed
 from alliance.investigations.domain.entities import CleanEntity, EntityError, clean_entity, edge_ends, link_dates
+from alliance.investigations.domain.ftm_files import MAX_ENTITIES
 from alliance.investigations.domain.keys import entity_keys
 from alliance.investigations.models import Entity, EntityCase, EntityKey, EntityLink, Investigation, Source
 from alliance.investigations.selectors.investigations import investigation_get_for
 
-# Checked before a file is read whole: a bank's year of statements is a few MB of FtM; a hostile file is not.
-MAX_FILE_BYTES = 50 * 1024 * 1024
-MAX_ENTITIES = 200_000
 MAX_REPORTED_ERRORS = 200
 
 
@@ -167,40 +163,6 @@ def _edge_props(entity: CleanEntity) -> tuple[str, str]:
 
     schema = model.get(entity.schema)
     return schema.source_prop.name, schema.target_prop.name
-
-
-def ftm_file_entities(upload) -> list[object]:
-    """An FtM file: JSON lines (one entity per line, as `ftm` writes them) or one JSON array. The size is
-    checked before it is read whole; a line that is not JSON is named."""
-    size = getattr(upload, "size", None)
-    if size is not None and size > MAX_FILE_BYTES:
-        raise ValidationFailed({"file": [_("The file is larger than %(n)d MB.") % {"n": MAX_FILE_BYTES // 2**20}]})
-    raw = upload.read(MAX_FILE_BYTES + 1)
-    if len(raw) > MAX_FILE_BYTES:
-        raise ValidationFailed({"file": [_("The file is larger than %(n)d MB.") % {"n": MAX_FILE_BYTES // 2**20}]})
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ValidationFailed({"file": [_("The file is not UTF-8 text.")]}) from None
-    if text.lstrip().startswith("["):
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as error:
-            raise ValidationFailed({"file": [_("line %(line)d: not JSON (%(reason)s)")
-                                             % {"line": error.lineno, "reason": error.msg}]}) from None
-        return data
-    entities = []
-    for number, line in enumerate(io.StringIO(text), start=1):
-        if not line.strip():
-            continue
-        try:
-            entities.append(json.loads(line))
-        except json.JSONDecodeError as error:
-            raise ValidationFailed({"file": [_("line %(line)d: not JSON (%(reason)s)")
-                                             % {"line": number, "reason": error.msg}]}) from None
-        if len(entities) > MAX_ENTITIES:
-            raise ValidationFailed(_("At most %(n)d entities in one import.") % {"n": MAX_ENTITIES})
-    return entities
 
 
 def entity_case_link(*, actor: Actor, entity_id: int, case_id: int, reason: str) -> EntityCase:

@@ -26,6 +26,7 @@ from tests.exercises import test_programme_matrix_world as programme_world
 from tests.exercises import test_run_matrix_world as run_world
 from tests.exercises import test_run_setup_matrix_world as run_setup_world
 from tests.exercises import test_scenario_matrix as scenario_world
+from tests.investigations import matrix_world as investigations_world
 from tests.screening import matrix_world as screening_world
 
 ROLES = sorted(R.ALL_ROLES)
@@ -65,6 +66,10 @@ SCENARIO_EDITORS = {R.TRAINING_COORDINATOR}
 # co-ordinators by role; a run's controllers and observers by their staff rows, which no matrix actor holds
 # (tests/exercises/test_evaluation_observers.py covers that relation).
 EVALUATORS = {R.TRAINING_COORDINATOR}
+# Investigations (core/policy/investigation.py, tests/investigations/matrix_world.py): the team, by role.
+# own: the member leads it; shared: on another agency's team (a joint team); the lead's endpoints: own only.
+INVESTIGATORS = {R.INVESTIGATOR, R.PROSECUTOR, R.ANALYST}
+INVESTIGATION_OPENERS = {R.INVESTIGATOR, R.PROSECUTOR}
 
 
 @dataclass(frozen=True)
@@ -134,6 +139,28 @@ MATRIX: list[Endpoint] = [
     Endpoint("cases:details_edit", "GET", "object", CASE_EDITORS, OWN_OR_SHARED),
     Endpoint("cases:htcds_export", "GET", "collection", CASE_EXPORTERS, OWN_OR_SHARED),
     Endpoint("cases:htcds_import", "POST", "plain", HTCDS_IMPORTERS),
+    Endpoint("investigations:list", "GET", "plain", INVESTIGATORS),
+    Endpoint("investigations:new", "GET", "plain", INVESTIGATION_OPENERS),
+    Endpoint("investigations:detail", "GET", "object", INVESTIGATORS, OWN_OR_SHARED),
+    Endpoint("investigations:source_add", "POST", "object", INVESTIGATORS, OWN_OR_SHARED),
+    Endpoint("investigations:import", "POST", "object", INVESTIGATORS, OWN_OR_SHARED),
+    Endpoint("investigations:export", "GET", "object", INVESTIGATORS, OWN_OR_SHARED),
+    Endpoint("investigations:member_add", "POST", "object", INVESTIGATORS, {"own"}),
+    Endpoint("investigations:xref", "POST", "object", INVESTIGATORS, OWN_OR_SHARED),
+    Endpoint("investigations:disclosures", "GET", "plain", INVESTIGATORS),
+    Endpoint("investigations:decide", "POST", "object", INVESTIGATORS, {"own"}),
+    Endpoint("investigation_list", "GET", "plain", INVESTIGATORS, api=True),
+    Endpoint("investigation_open", "POST", "plain", INVESTIGATION_OPENERS, api=True),
+    Endpoint("disclosure_list", "GET", "plain", INVESTIGATORS, api=True),
+    Endpoint("investigation_get", "GET", "object", INVESTIGATORS, OWN_OR_SHARED, api=True),
+    Endpoint("member_add", "POST", "object", INVESTIGATORS, {"own"}, api=True),
+    Endpoint("source_create", "POST", "object", INVESTIGATORS, OWN_OR_SHARED, api=True),
+    Endpoint("entities_add", "POST", "object", INVESTIGATORS, OWN_OR_SHARED, api=True),
+    Endpoint("entity_list", "GET", "object", INVESTIGATORS, OWN_OR_SHARED, api=True),
+    Endpoint("investigation_export", "GET", "object", INVESTIGATORS, OWN_OR_SHARED, api=True),
+    Endpoint("investigation_xref", "POST", "object", INVESTIGATORS, OWN_OR_SHARED, api=True),
+    Endpoint("investigation_hits", "GET", "object", INVESTIGATORS, OWN_OR_SHARED, api=True),
+    Endpoint("disclosure_decide", "POST", "object", INVESTIGATORS, {"own"}, api=True),
     Endpoint("screening:home", "GET", "plain", SCREENERS),
     Endpoint("screening:interview", "GET", "plain", SCREENERS),
     Endpoint("screening:submit", "POST", "plain", SCREENERS),
@@ -398,6 +425,9 @@ def _request(client, endpoint: Endpoint, relation: str, world, membership, token
     if screening_world.is_matrix_endpoint(endpoint.name, endpoint.api):
         return screening_world.matrix_request(client, endpoint.name, api=endpoint.api, relation=relation, world=world,
                                               membership=membership, token=token)
+    if investigations_world.is_matrix_endpoint(endpoint.name, endpoint.api):
+        return investigations_world.matrix_request(client, endpoint.name, api=endpoint.api, relation=relation,
+                                                   world=world, membership=membership, token=token)
     if programme_world.is_matrix_endpoint(endpoint.name, endpoint.api):
         return programme_world.matrix_request(client, endpoint.name, api=endpoint.api, relation=relation, world=world,
                                               token=token)

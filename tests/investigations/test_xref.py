@@ -119,7 +119,7 @@ def test_outsiders_see_no_hits_and_cannot_request():
         xref_hits_for(actor=colleague, investigation_id=world["investigation"].pk)
     with pytest.raises(NotFound):
         xref_request(actor=colleague, investigation_id=world["investigation"].pk, legal_basis="CPC", purpose="p")
-    assert disclosure_requests_for(actor=colleague) == []
+    assert disclosure_requests_for(actor=colleague) == []  # an investigator who leads nothing
 
 
 def test_exercise_sandboxes_never_meet_the_live_realm():

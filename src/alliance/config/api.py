@@ -130,6 +130,7 @@ def _register_routers() -> None:
     from alliance.core.api import router as core_router
     from alliance.directory.api import router as directory_router
     from alliance.exercises.api import routers as exercises_routers
+    from alliance.investigations.api import routers as investigations_routers
     from alliance.screening.api import routers as screening_routers
 
     api.add_router("/", directory_router)
@@ -139,6 +140,8 @@ def _register_routers() -> None:
     for prefix, screening_group in screening_routers.items():
         for screening_router in screening_group:
             api.add_router(prefix, screening_router)
+    for investigations_router in investigations_routers:
+        api.add_router("/investigations", investigations_router)
     for exercises_router in exercises_routers:
         api.add_router("/exercises", exercises_router)
 

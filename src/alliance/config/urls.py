@@ -8,6 +8,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("cases/", include("alliance.cases.urls")),
     path("screening/", include("alliance.screening.urls")),
+    path("investigations/", include("alliance.investigations.urls")),
     path("exercises/", include("alliance.exercises.urls")),
     path("directory/", include("alliance.directory.urls")),
     path("audit/", include("alliance.core.urls")),

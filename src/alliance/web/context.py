@@ -39,6 +39,7 @@ def shell(request) -> dict:
             "catalogues": policy.may_edit_catalogues(actor),
             "programmes": policy.may(actor, R.PROGRAMME_MANAGE),
             "scenarios": policy.may_view_scenarios(actor),
+            "investigations": policy.may(actor, R.INVESTIGATION_VIEW),
         },
         "role_labels": [R.role_label(r) for r in sorted(actor.roles)],
     }

@@ -1,3 +1,5 @@
-"""The django-ninja routers config/api.py mounts under /api/v1/investigations."""
+"""The investigations API (/api/v1/investigations/...): one router per area, assembled by config/api.py."""
 
-routers: list = []
+from alliance.investigations.api.investigations import router as investigations_router
+
+routers: list = [investigations_router]

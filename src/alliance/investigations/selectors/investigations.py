@@ -7,7 +7,7 @@ from django.db.models import QuerySet
 from alliance.core import audit, policy
 from alliance.core import roles as R
 from alliance.core.actor import Actor
-from alliance.core.errors import NotFound
+from alliance.core.errors import Forbidden, NotFound
 from alliance.investigations.models import Investigation, InvestigationMember
 
 
@@ -38,7 +38,10 @@ def investigation_get_for(*, actor: Actor, investigation_id: object, action: str
 
 
 def investigation_list_for(*, actor: Actor, status: str | None = None) -> QuerySet:
-    """The investigations whose team the actor is on, newest first."""
+    """The investigations whose team the actor is on, newest first. A role that works no investigation is
+    refused outright (the page and the API answer 403), rather than shown an empty list."""
+    if not policy.may(actor, R.INVESTIGATION_VIEW):
+        raise Forbidden(R.INVESTIGATION_VIEW)
     investigations = policy.INVESTIGATION.scope(actor, R.INVESTIGATION_VIEW,
                                                 Investigation.objects.select_related("organisation"))
     if status in Investigation.Status.values:
@@ -53,3 +56,12 @@ def team_of(*, investigation: Investigation) -> list[InvestigationMember]:
 
 def is_lead(*, actor: Actor, investigation: Investigation) -> bool:
     return policy.INVESTIGATION_LEAD.can(actor, R.INVESTIGATION_EDIT, investigation)
+
+
+def account_of(*, actor: Actor, email: str) -> int:
+    """The account id behind a colleague's e-mail (for a lead naming the team), 0 when there is none: the
+    service then refuses it as it refuses someone who may not join, so the form does not tell which addresses
+    exist. Whether the actor may add anyone is the service's gate, not this lookup's."""
+    from alliance.directory.models import User
+
+    return User.objects.filter(email__iexact=email.strip()).values_list("pk", flat=True).first() or 0

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from alliance.core import audit, policy
 from alliance.core import roles as R
 from alliance.core.actor import Actor
+from alliance.core.errors import Forbidden
 from alliance.investigations.models import InvestigationMember, XrefHit, XrefRequest
 from alliance.investigations.selectors.investigations import investigation_get_for
 
@@ -31,6 +32,7 @@ class HitView:
     score: float
     reasons: tuple[str, ...]
     disclosure: str
+    disclosure_label: str
     decision_note: str
     disclosed: dict | None  # the other entity (schema, caption, properties) once approved
 
@@ -68,7 +70,8 @@ def xref_hits_for(*, actor: Actor, investigation_id: object) -> list[HitView]:
             id=hit.pk, entity_id=hit.entity_id, entity_caption=hit.entity.caption or "",
             holder=hit.other_investigation.organisation.name, contact=contacts.get(hit.other_investigation_id, ""),
             score=hit.score, reasons=tuple(hit.reasons) if disclosed else redacted(hit.reasons),
-            disclosure=hit.disclosure, decision_note=hit.decision_note, disclosed=disclosed))
+            disclosure=hit.disclosure, disclosure_label=str(XrefHit.Disclosure(hit.disclosure).label),
+            decision_note=hit.decision_note, disclosed=disclosed))
     audit.record(actor=actor, action="view", object_type="investigation", object_id=investigation.pk,
                  fields=["xref_hits"], reason=f"{len(views)} hits, {len(disclosed_ids)} disclosed")
     for other_id in disclosed_ids:
@@ -92,6 +95,8 @@ class DisclosureRequest:
 
 def disclosure_requests_for(*, actor: Actor) -> list[DisclosureRequest]:
     """Hits on investigations the actor leads that wait for a decision."""
+    if not policy.may(actor, R.INVESTIGATION_EDIT):
+        raise Forbidden(R.INVESTIGATION_EDIT)
     hits = (policy.XREF_HIT.scope(actor, R.INVESTIGATION_EDIT, XrefHit.objects.filter(disclosure="pending"))
             .select_related("other_entity", "other_investigation", "request__investigation__organisation",
                             "request__requested_by").order_by("pk"))

@@ -17,9 +17,11 @@ from alliance.core import audit, policy
 from alliance.core import roles as R
 from alliance.core.models import EmergencyOverride, JobRun, Realm
 from alliance.directory.selectors import live_realm
+from alliance.investigations.models import InvestigationMember
 from alliance.screening.models import Screening
 from tests import factories
 from tests.exercises.test_programme_world import policy_world as programme_world
+from tests.investigations.matrix_world import policy_world as investigation_world
 
 # Every action any role grants, and one nobody does (deny by default).
 ACTIONS = sorted({action for actions in R.ROLE_ACTIONS.values() for action in actions} | {"case.unknown"})
@@ -34,6 +36,9 @@ world = st.fixed_dictionaries({
     "roles": st.sets(st.sampled_from(sorted(R.ALL_ROLES)), min_size=1, max_size=3),
     "org_admin": st.booleans(),
     "in_exercise": st.booleans(),
+    # (investigation of setUp, role on its team)
+    "teams": st.lists(st.tuples(st.integers(0, 3), st.sampled_from(["lead", "member"])), max_size=3,
+                      unique_by=lambda t: t[0]),
 })
 
 
@@ -76,6 +81,10 @@ class TestPolicyAgreement(TestCase):
                 EmergencyOverride.objects.create(user=membership.user, realm=cases[case_index].realm,
                                                  object_type="case", object_id=cases[case_index].pk,
                                                  justification="j" * 20, expires_at=timezone.now() + delta)
+        # The actor on some teams, as lead or member, in both realms (investigations of both organisations).
+        for index, role in spec["teams"]:
+            InvestigationMember.objects.create(investigation=self.investigations[index], user=membership.user,
+                                               role=role)
         for action in ACTIONS:
             listed = _agree(policy.CASE, actor, action, cases)
             full = dict(policy.CASE.with_field_scope(actor, action, policy.CASE.scope(actor, action))
@@ -91,6 +100,9 @@ class TestPolicyAgreement(TestCase):
             _agree(policy.JOB, actor, action, [*self.jobs, JobRun.objects.create(kind="k", user_id=actor.user_id)])
             _agree(policy.PROGRAMME, actor, action, self.programmes)
             _agree(policy.APPLICANT, actor, action, self.applicants)
+            _agree(policy.INVESTIGATION, actor, action, self.investigations)
+            _agree(policy.INVESTIGATION_LEAD, actor, action, self.investigations)
+            _agree(policy.XREF_HIT, actor, action, self.hits)
 
     def setUp(self):
         super().setUp()
@@ -109,6 +121,7 @@ class TestPolicyAgreement(TestCase):
                        for m in self.memberships]
         self.jobs = [JobRun.objects.create(kind="k", user_id=m.user_id) for m in self.memberships]
         self.programmes, self.applicants = programme_world(orgs, (live, exercise))
+        self.investigations, self.hits = investigation_world(orgs, (live, exercise))
 
 
 @pytest.mark.django_db

@@ -147,3 +147,27 @@ def matrix_request(client, name: str, *, api: bool, relation: str, world, member
     if api:
         return client.post(path, _api_body(name, ids), content_type="application/json", **headers)
     return client.post(path, _web_body(name, ids), **headers)
+
+
+def policy_world(organisations, realms) -> tuple[list[Investigation], list[XrefHit]]:
+    """For the policy property test (tests/core/test_policy_properties.py): an investigation of each
+    organisation in each realm, each with a hit of a cross-reference from the next one in the list."""
+    investigations, entities = [], []
+    for realm in realms:
+        for organisation in organisations:
+            investigation = Investigation.objects.create(realm=realm, organisation=organisation,
+                                                         number=f"P-{next(_ids)}", title="t", purpose="p",
+                                                         legal_basis="l")
+            source = Source.objects.create(realm=realm, investigation=investigation, organisation=organisation,
+                                           kind="other", reference="r", legal_basis="l")
+            entities.append(Entity.objects.create(realm=realm, investigation=investigation, source=source,
+                                                  ftm_id="e", schema="Person", caption="c", properties={}))
+            investigations.append(investigation)
+    hits = []
+    for index, investigation in enumerate(investigations):
+        requester = investigations[index ^ 1]  # the other organisation's, in the same realm
+        request = XrefRequest.objects.create(realm=requester.realm, investigation=requester, legal_basis="l",
+                                             purpose="p")
+        hits.append(XrefHit.objects.create(request=request, entity=entities[index ^ 1], other_entity=entities[index],
+                                           other_investigation=investigation, score=0.9))
+    return investigations, hits

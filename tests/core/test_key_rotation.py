@@ -252,6 +252,10 @@ def _fill_every_encrypted_column() -> None:
     Certificate.objects.create(run=run, team=team, trainee_id=worker.user_id, trainee_name="Ada Trainee",
                                code="ROTATE000001", issued_at=timezone.now())
     AfterActionSnapshot.objects.create(run=run, data={"teams": [{"number": 1, "log": ["kept"]}]})
+    from tests.investigations.world import police_world
+
+    # Investigation entities: captions, properties, and their keys' values and blind indexes.
+    police_world(" (rotation)")
     assert CaseShare.objects.exists()
     for model, field in _every_encrypted_column():
         if _raw_values(model, field):

@@ -25,9 +25,9 @@ RAID_REPORT = [
 ]
 
 
-def police_world():
-    police = factories.organisation("Dreamland Police", sector="law_enforcement")
-    inspectorate = factories.organisation("Dreamland Labour Inspectorate", sector="labour_inspection")
+def police_world(suffix: str = ""):
+    police = factories.organisation(f"Dreamland Police{suffix}", sector="law_enforcement")
+    inspectorate = factories.organisation(f"Dreamland Labour Inspectorate{suffix}", sector="labour_inspection")
     lead = factories.member(police, [R.INVESTIGATOR])
     analyst = factories.member(police, [R.ANALYST])
     colleague = factories.member(police, [R.INVESTIGATOR])  # same agency, not on the team

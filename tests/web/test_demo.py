@@ -71,3 +71,25 @@ def test_demo_reception_centre_has_a_month_of_screenings(demo):
     assert screenings.filter(offline=True).exists() and screenings.filter(urgent=True).count() == 1
     referred = screenings.filter(case__isnull=False)
     assert referred.count() == 2 and all(s.case.consents.exists() for s in referred)
+
+
+def test_demo_investigation_is_ready_to_cross_reference_chart_and_export(demo):
+    """Done-when of issue 11: the labour-exploitation ring across the police and the labour inspectorate."""
+    from alliance.investigations.models import EntityCase, EntityLink
+    from alliance.investigations.selectors.entities import ftm_export_for
+    from alliance.investigations.selectors.investigations import investigation_list_for
+    from alliance.investigations.selectors.xref import disclosure_requests_for, xref_hits_for
+
+    police = _actor("investigator@dreamland.example")
+    orchard = investigation_list_for(actor=police).get(title="Operation Orchard")
+    assert EntityCase.objects.filter(entity__investigation=orchard).count() == 2
+    assert EntityLink.objects.filter(investigation=orchard, kind="Payment").count() == 4  # into the funnel
+    hits = xref_hits_for(actor=police, investigation_id=orchard.pk)
+    assert {h.entity_caption for h in hits} >= {"Виктор Сергеевич Орлов", "Дмитрий Кузнецов", "Grace Okafor"}
+    assert all(h.disclosed is None for h in hits)
+    waiting = disclosure_requests_for(actor=_actor("labourinvestigator@dreamland.example"))
+    assert {w.entity_caption for w in waiting} >= {"ORLOV VIKTOR", "KUZNETSOV DMITRII"}
+    assert "Marta Kowalczyk" not in {w.entity_caption for w in waiting}
+    assert len(list(ftm_export_for(actor=police, investigation_id=orchard.pk))) == 26 - 5  # its own entities
+    prosecutor = _actor("prosecutor@dreamland.example")  # on the team: a joint investigation
+    assert investigation_list_for(actor=prosecutor).filter(pk=orchard.pk).exists()

@@ -17,6 +17,7 @@ from alliance.directory import services as directory_services
 from alliance.directory.models import Membership, Organisation, User
 from alliance.directory.selectors import actor_for, live_realm
 from alliance.exercises import demo as training_demo
+from alliance.investigations.demo import load_investigation_demo
 from alliance.screening.domain.catalogue import load_catalogues
 from alliance.web.demo_casefile import enrich
 from alliance.web.demo_desk import load_desk
@@ -54,6 +55,8 @@ ACCOUNTS = [
     ("investigator@dreamland.example", "Ivo Investig", "police", [R.INVESTIGATOR], True),
     ("frontline@dreamland.example", "Fatima Frontline", "police", [R.FRONTLINE_RESPONDER], False),
     ("inspector@dreamland.example", "Luka Inspector", "labour", [R.FRONTLINE_RESPONDER], True),
+    # The inspectorate's investigator: leads its side of the demo investigation (investigations/demo.py).
+    ("labourinvestigator@dreamland.example", "Lena Labourinvest", "labour", [R.INVESTIGATOR], False),
     ("caseworker@dreamland.example", "Carla Caseworker", "shelter", [R.CASE_WORKER], True),
     ("socialworker@dreamland.example", "Sofia Social", "social", [R.CASE_WORKER], True),
     ("authority@dreamland.example", "Aleksei Authority", "authority", [R.COMPETENT_AUTHORITY], True),
@@ -145,6 +148,8 @@ def load_demo() -> dict[str, int]:
 
     made += load_desk(realm=live_realm(), member=_member, agency=_agency, actor_for=live_actor)
     enrich(realm=live_realm(), member=_member, agency=_agency, actor_for=live_actor)
+    # Prosecution: a labour-exploitation ring in two agencies' records, cross-referenced under hit/no-hit.
+    load_investigation_demo(member=_member, actor_for=live_actor)
     load_catalogues()  # the screening indicator catalogues shipped with Alliance
     load_screenings(actor=live_actor(_member("reception@dreamland.example")), shelter_id=_agency("shelter").pk)
     exercise = Realm.objects.create(slug=EXERCISE_SLUG, name="Exercise Dreamland 2026 — Team Blue",

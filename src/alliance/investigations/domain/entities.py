@@ -52,7 +52,9 @@ def _phone(value: str, region: str | None) -> str | None:
         number = phonenumbers.parse(value, region.upper() if region else None)
     except phonenumbers.NumberParseException:
         return None
-    if not phonenumbers.is_valid_number(number):
+    # Possible, not "valid": libphonenumber's list of assigned ranges lags behind the operators, and a number
+    # read off a seized phone is evidence even in a range it does not know yet.
+    if not phonenumbers.is_possible_number(number):
         return None
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 

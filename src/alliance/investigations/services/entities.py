@@ -97,7 +97,9 @@ def entities_add(*, actor: Actor, investigation_id: int, source_id: int, entitie
             except EntityError as error:
                 report.errors.extend({"line": line, "property": where, "reason": reason}
                                      for where, reason in error.problems)
-        _check_ids(investigation, clean, report)
+        # An entity refused above is still named in the file: what refers to it is not reported missing too.
+        refused = {d.get("id") for d in entities if isinstance(d, dict) and isinstance(d.get("id"), str)}
+        _check_ids(investigation, clean, report, also_named=refused)
         if report.errors:
             raise ValidationFailed({"entities": [_format(e) for e in report.errors[:MAX_REPORTED_ERRORS]]})
         rows = Entity.objects.bulk_create([
@@ -121,7 +123,8 @@ def _format(error: dict) -> str:
     return _("line %(line)s, %(property)s: %(reason)s") % error
 
 
-def _check_ids(investigation: Investigation, clean: list[tuple[int, CleanEntity]], report: ImportReport) -> None:
+def _check_ids(investigation: Investigation, clean: list[tuple[int, CleanEntity]], report: ImportReport, *,
+               also_named: set) -> None:
     existing = set(Entity.objects.filter(investigation=investigation).values_list("ftm_id", flat=True))
     seen: dict[str, int] = {}
     for line, entity in clean:
@@ -132,7 +135,7 @@ def _check_ids(investigation: Investigation, clean: list[tuple[int, CleanEntity]
             report.errors.append({"line": line, "property": "id",
                                   "reason": _("the same id as line %(n)d") % {"n": seen[entity.ftm_id]}})
         seen.setdefault(entity.ftm_id, line)
-    known = existing | set(seen)
+    known = existing | set(seen) | also_named
     for line, entity in clean:
         for prop, target in entity.references:
             if target not in known:
@@ -168,7 +171,7 @@ def _edge_props(entity: CleanEntity) -> tuple[str, str]:
 def entity_case_link(*, actor: Actor, entity_id: int, case_id: int, reason: str) -> EntityCase:
     """Link an entity to a victim's case. The actor must be able to open the case (the case's own gate
     decides), and the link never lets anyone else see the case."""
-    from alliance.cases.selectors import case_get_for
+    from alliance.cases.selectors.register import case_get_for
     from alliance.investigations.selectors.entities import entity_get_for
 
     errors: dict[str, list[str]] = {}

@@ -80,8 +80,10 @@ def _name_score(ours: Entity, theirs: Entity) -> tuple[float, tuple[str, ...]]:
                 scored = score_pair(_person(ours, name_a), _person(theirs, name_b))
                 result = (scored.score, scored.reasons)
             else:
+                # The person-name explanation (given name, surname) does not fit a company: say it plainly.
                 compared = compare_names(name_a, name_b)
-                result = (compared.score, (compared.reason,))
+                words = "company names agree" if compared.score >= 0.9 else "company names are alike"
+                result = (compared.score, (words,))
             best = max(best, result, key=lambda r: r[0])
     return best
 

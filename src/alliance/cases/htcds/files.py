@@ -74,6 +74,9 @@ class Limits:
     max_rows: int = MAX_ROWS
     max_columns: int = MAX_COLUMNS
     max_cell_chars: int = MAX_CELL_CHARS
+    # Any column names (an investigation's spreadsheet read through its column mapping), not HTCDS fields:
+    # the header is still checked for emptiness, width and repeats.
+    any_columns: bool = False
 
 
 DEFAULT_LIMITS = Limits()
@@ -124,6 +127,8 @@ def check_header(header: list[str], limits: Limits) -> None:
     if duplicates:
         raise FileRefused(_("These columns appear more than once: %(names)s.")
                           % {"names": _names(header, duplicates)})
+    if limits.any_columns:
+        return
     known = flat_columns()
     unknown = [name for name in header if name not in known and name != REJECTION_COLUMN]
     if unknown:

@@ -66,7 +66,7 @@ def _iban(value: str) -> str | None:
         return None
 
 
-def _clean_value(prop, value: str, region: str | None) -> tuple[str | None, str]:
+def clean_value(prop, value: str, region: str | None) -> tuple[str | None, str]:
     """(clean value, reason it was refused)."""
     type_ = prop.type
     if prop.name == "iban":
@@ -127,7 +127,7 @@ def clean_entity(data: object) -> CleanEntity:
         for value in values:
             if not value.strip():
                 continue
-            clean, reason = _clean_value(prop, value.strip(), region if isinstance(region, str) else None)
+            clean, reason = clean_value(prop, value.strip(), region if isinstance(region, str) else None)
             if clean is None:
                 problems.append((name, f"{reason}: {value[:40]!r}" if prop.type != registry.text else reason))
             elif clean not in kept:

@@ -59,6 +59,15 @@ BUSINESS_RULES = {
     ("POST", "/api/v1/exercises/programmes"),
     ("POST", "/api/v1/exercises/programmes/{programme_id}/editions"),
     ("POST", "/api/v1/exercises/editions/{edition_id}/call"),
+    # Investigations: texts that are not blank once trimmed; a calendar document date; FtM entities valid for
+    # their schema (docs/investigations.md); a team member whose role works investigations; a refusal of
+    # disclosure says why.
+    ("POST", "/api/v1/investigations"),
+    ("POST", "/api/v1/investigations/{investigation_id}/sources"),
+    ("POST", "/api/v1/investigations/{investigation_id}/entities"),
+    ("POST", "/api/v1/investigations/{investigation_id}/members"),
+    ("POST", "/api/v1/investigations/{investigation_id}/xref"),
+    ("POST", "/api/v1/investigations/hits/{hit_id}/decision"),
 }
 
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)

@@ -5,7 +5,7 @@ bad input is a 422 naming each field (an entity's errors name its line and prope
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from django.http import StreamingHttpResponse
 from ninja import Router, Schema, Status
@@ -24,9 +24,10 @@ router = Router(tags=["investigations"])
 
 
 class InvestigationIn(StrictIn):
-    title: str = Field(max_length=200, description="Working title; never a person's name")
-    purpose: str = Field(max_length=4000)
-    legal_basis: str = Field(max_length=300, description="The law under which the agency processes this data")
+    title: str = Field(min_length=1, max_length=200, description="Working title; never a person's name")
+    purpose: str = Field(min_length=1, max_length=4000)
+    legal_basis: str = Field(min_length=1, max_length=300,
+                             description="The law under which the agency processes this data")
 
 
 class InvestigationOut(Schema):
@@ -72,7 +73,7 @@ def investigation_get(request, investigation_id: int = id_path()):
 
 class MemberIn(StrictIn):
     user_id: int = Field(ge=1)
-    role: str = Field(InvestigationMember.Role.MEMBER, max_length=16, description="lead or member")
+    role: Literal[tuple(InvestigationMember.Role.values)] = InvestigationMember.Role.MEMBER  # type: ignore[valid-type]
 
 
 class MemberOut(Schema):
@@ -88,9 +89,9 @@ def member_add(request, body: MemberIn, investigation_id: int = id_path()):
 
 
 class SourceIn(StrictIn):
-    kind: str = Field(max_length=32, description=", ".join(Source.Kind.values))
-    reference: str = Field(max_length=200, description="The document's own reference")
-    legal_basis: str = Field(max_length=300)
+    kind: Literal[tuple(Source.Kind.values)] = Field(description="What the document is")  # type: ignore[valid-type]
+    reference: str = Field(min_length=1, max_length=200, description="The document's own reference")
+    legal_basis: str = Field(min_length=1, max_length=300)
     document_date: str | None = Field(None, pattern=ISO_DATE)
 
 
@@ -149,8 +150,9 @@ def investigation_export(request, investigation_id: int = id_path()):
 
 
 class XrefIn(StrictIn):
-    legal_basis: str = Field(max_length=300, description="Required: the law that allows this consultation")
-    purpose: str = Field(max_length=500)
+    legal_basis: str = Field(min_length=1, max_length=300,
+                             description="Required: the law that allows this consultation")
+    purpose: str = Field(min_length=1, max_length=500)
 
 
 class XrefOut(Schema):

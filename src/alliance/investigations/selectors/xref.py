@@ -46,7 +46,7 @@ def _contacts(investigation_ids: set[int]) -> dict[int, str]:
     return {key: ", ".join(value) for key, value in contacts.items()}
 
 
-def redacted(reasons) -> tuple[str, ...]:
+def _redacted(reasons) -> tuple[str, ...]:
     return tuple(_SPELLINGS.sub("", reason) for reason in reasons)
 
 
@@ -69,7 +69,7 @@ def xref_hits_for(*, actor: Actor, investigation_id: object) -> list[HitView]:
         views.append(HitView(
             id=hit.pk, entity_id=hit.entity_id, entity_caption=hit.entity.caption or "",
             holder=hit.other_investigation.organisation.name, contact=contacts.get(hit.other_investigation_id, ""),
-            score=hit.score, reasons=tuple(hit.reasons) if disclosed else redacted(hit.reasons),
+            score=hit.score, reasons=tuple(hit.reasons) if disclosed else _redacted(hit.reasons),
             disclosure=hit.disclosure, disclosure_label=str(XrefHit.Disclosure(hit.disclosure).label),
             decision_note=hit.decision_note, disclosed=disclosed))
     audit.record(actor=actor, action="view", object_type="investigation", object_id=investigation.pk,

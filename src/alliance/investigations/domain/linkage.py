@@ -121,6 +121,15 @@ def _deterministic_recall(rows: Sequence[tuple]) -> float:
     return min(0.95, max(0.05, shared / pairs)) if pairs >= 20 else 0.5
 
 
+def _shares_an_identifier(rows: Sequence[tuple]) -> bool:
+    phone, document = COLUMNS.index("phone"), COLUMNS.index("document")
+    for column in (phone, document):
+        values = [row[column] for row in rows if row[column]]
+        if len(set(values)) < len(values):
+            return True
+    return False
+
+
 @contextlib.contextmanager
 def local_spark_session(cores: int = 2) -> Iterator[object]:
     """A Spark session on this machine, with Splink's string-similarity functions and a throw-away checkpoint dir."""
@@ -157,17 +166,24 @@ def _frame(rows: Sequence[tuple]):
 
 def _linked(rows: Sequence[tuple], db_api, threshold: float, progress: Progress) -> dict[str, str]:
     from splink import Linker, block_on
+    from splink.internals.exceptions import EMTrainingException
 
     progress("training: prior from shared phones and documents")
     linker = Linker(db_api.register(_frame(rows)), linkage_settings(), log_level=logging.WARNING)
-    linker.training.estimate_probability_two_random_records_match(
-        [block_on("phone"), block_on("document")], recall=_deterministic_recall(rows))
+    if _shares_an_identifier(rows):
+        linker.training.estimate_probability_two_random_records_match(
+            [block_on("phone"), block_on("document")], recall=_deterministic_recall(rows))
+    # Otherwise (a file without phones or documents) the settings' prior stands: EM below still corrects m.
     progress("training: u from random pairs")
     linker.training.estimate_u_using_random_sampling(max_pairs=U_PAIRS, seed=SEED)
     for rule in (block_on("birth_date"), block_on("name_key")):
         progress(f"training: m by expectation maximisation on {rule.get_blocking_rule('duckdb').blocking_rule_sql}")
-        linker.training.estimate_parameters_using_expectation_maximisation(
-            rule, estimate_without_term_frequencies=True, max_pairs=EM_PAIRS)
+        try:
+            linker.training.estimate_parameters_using_expectation_maximisation(
+                rule, estimate_without_term_frequencies=True, max_pairs=EM_PAIRS)
+        except EMTrainingException:
+            # A small file may have no two records on one birth date: the m values stay at Splink's defaults.
+            progress("training: no pairs for that rule, skipped")
     progress("scoring blocked pairs")
     predictions = linker.inference.predict(threshold_match_probability=threshold)
     progress("clustering")

@@ -122,7 +122,7 @@ def test_spark_gives_the_same_clusters_as_duckdb(spark):
     on_spark = dedupe(records, engine="spark", spark_session=spark)
     elapsed = time.perf_counter() - started
     assert on_spark == dedupe(records, engine="duckdb")
-    assert elapsed < 120  # measured about 40 s on 2 cores; Spark on one machine is for correctness here
+    assert elapsed < 120  # measured 40-68 s on 2 cores (plus ~8 s to start the session): Spark is for scale, not speed
 
 
 class TestDedupeCsv:

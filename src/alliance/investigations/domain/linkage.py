@@ -45,6 +45,23 @@ EM_PAIRS = 1e6
 _LARGEST_SURE_GROUP = 6
 
 
+# How often two different people share a phone or a document number. Random pairs almost never do, so at a
+# million records the sampled u of that level is missing and Splink would fall back to a default that makes a
+# shared passport number near worthless; a family phone or a reissued number is rare but real.
+_IDENTIFIER_SHARED_BY_STRANGERS = 1e-6
+
+
+def _identifier(column: str):
+    import splink.comparison_level_library as cll
+    import splink.comparison_library as cl
+
+    return cl.CustomComparison(output_column_name=column, comparison_levels=[
+        cll.NullLevel(column),
+        cll.ExactMatchLevel(column).configure(u_probability=_IDENTIFIER_SHARED_BY_STRANGERS, fix_u_probability=True),
+        cll.ElseLevel(),
+    ])
+
+
 def linkage_settings(probability_two_random_records_match: float = 1e-4):
     """The Splink model: blocking rules and comparisons, untrained."""
     import splink.comparison_level_library as cll
@@ -93,8 +110,8 @@ def linkage_settings(probability_two_random_records_match: float = 1e-4):
             name,
             birth,
             cl.ExactMatch("country"),
-            cl.ExactMatch("phone"),
-            cl.ExactMatch("document"),
+            _identifier("phone"),
+            _identifier("document"),
         ],
         retain_matching_columns=False,
         retain_intermediate_calculation_columns=False,

@@ -3,7 +3,7 @@
     .venv/bin/python bench/run.py                 # full run (about 20 minutes on 2 cores)
     .venv/bin/python bench/run.py --quick         # every benchmark whole on tiny data (CI: `make bench-quick`)
     .venv/bin/python bench/run.py --only api      # one of: audit, encryption, api, desk, htcds, screening, idle,
-                                                  # runs, trainees, names
+                                                  # runs, trainees, names, febrl, linkage
     .venv/bin/python bench/run.py --markdown out.md   # also write the tables and summary as Markdown
     .venv/bin/python bench/run.py --only api --api-threads 4   # compare a bounded thread count per worker
 
@@ -40,7 +40,8 @@ from common import (
     sandbox,
 )
 
-BENCHMARKS = ("audit", "encryption", "api", "desk", "htcds", "screening", "idle", "runs", "trainees", "names")
+BENCHMARKS = ("audit", "encryption", "api", "desk", "htcds", "screening", "idle", "runs", "trainees", "names",
+              "febrl", "linkage")
 BUSY_LOAD = 1.0  # 1-minute load average above which the machine was not quiet when a benchmark started
 
 
@@ -187,6 +188,18 @@ class Run:
         pairs = "500" if self.quick else "20000"
         with sandbox("names", "sqlite") as box:  # no database is used; the sandbox keeps the environment alike
             self.show(run_worker("name_matching.py", box, ["--pairs", pairs]))
+
+
+    # --- 11. record linkage with Splink on FEBRL4: Splink's example configuration against ours -------------
+    def febrl(self) -> None:
+        with sandbox("febrl", "sqlite") as box:  # no database is used; the sandbox keeps the environment alike
+            self.show(run_worker("linkage_febrl.py", box, ["--quick"] if self.quick else []))
+
+    # --- 12. cross-script dedupe of generated person records at scale, Splink on DuckDB -------------------
+    def linkage(self) -> None:
+        records = "2000" if self.quick else "1000000"
+        with sandbox("linkage", "sqlite") as box:
+            self.show(run_worker("linkage_dedupe.py", box, ["--records", records]))
 
 
 def wait_quiet(limit: int) -> None:

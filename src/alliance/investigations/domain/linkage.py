@@ -149,12 +149,17 @@ def _shares_an_identifier(rows: Sequence[tuple]) -> bool:
 
 @contextlib.contextmanager
 def local_spark_session(cores: int = 2) -> Iterator[object]:
-    """A Spark session on this machine, with Splink's string-similarity functions and a throw-away checkpoint dir."""
+    """A Spark session with Splink's string-similarity functions and a throw-away checkpoint dir: on this
+    machine (local[cores]), or on the cluster ALLIANCE_SPARK_MASTER names (spark://host:7077, yarn, k8s://...;
+    docs/investigations.md)."""
+    import os
+
     from pyspark.sql import SparkSession
     from splink.internals.spark.jar_location import similarity_jar_location
 
     with tempfile.TemporaryDirectory(prefix="alliance-spark-") as scratch:
-        spark = (SparkSession.builder.master(f"local[{cores}]").appName("alliance-linkage")
+        master = os.environ.get("ALLIANCE_SPARK_MASTER") or f"local[{cores}]"
+        spark = (SparkSession.builder.master(master).appName("alliance-linkage")
                  .config("spark.jars", similarity_jar_location())
                  # Splink's default of 200 shuffle partitions is for clusters; on two cores it is pure overhead.
                  .config("spark.sql.shuffle.partitions", str(cores * 2))

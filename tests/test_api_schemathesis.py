@@ -65,6 +65,7 @@ BUSINESS_RULES = {
     ("POST", "/api/v1/investigations"),
     ("POST", "/api/v1/investigations/{investigation_id}/sources"),
     ("POST", "/api/v1/investigations/{investigation_id}/entities"),
+    ("POST", "/api/v1/investigations/{investigation_id}/tables"),
     ("POST", "/api/v1/investigations/{investigation_id}/members"),
     ("POST", "/api/v1/investigations/{investigation_id}/xref"),
     ("POST", "/api/v1/investigations/hits/{hit_id}/decision"),

@@ -34,6 +34,7 @@ MATRIX_WEB = {
     "investigations:source_add": ("POST", "/investigations/{investigation}/sources/"),
     "investigations:import": ("POST", "/investigations/{investigation}/import/"),
     "investigations:export": ("GET", "/investigations/{investigation}/export.ftm"),
+    "investigations:spreadsheet": ("POST", "/investigations/{investigation}/spreadsheet/"),
     "investigations:member_add": ("POST", "/investigations/{investigation}/team/"),
     "investigations:xref": ("POST", "/investigations/{investigation}/xref/"),
     "investigations:disclosures": ("GET", "/investigations/disclosures/"),
@@ -48,6 +49,7 @@ MATRIX_API = {
     "source_create": ("POST", "/api/v1/investigations/{investigation}/sources"),
     "entities_add": ("POST", "/api/v1/investigations/{investigation}/entities"),
     "entity_list": ("GET", "/api/v1/investigations/{investigation}/entities"),
+    "table_import": ("POST", "/api/v1/investigations/{investigation}/tables"),
     "investigation_export": ("GET", "/api/v1/investigations/{investigation}/export.ftm"),
     "investigation_xref": ("POST", "/api/v1/investigations/{investigation}/xref"),
     "investigation_hits": ("GET", "/api/v1/investigations/{investigation}/hits"),
@@ -104,12 +106,21 @@ def _entity() -> dict:
     return {"id": f"m-{next(_ids)}", "schema": "Person", "properties": {"name": ["Nova Person"]}}
 
 
+_SHEET_MAPPING = "p: {schema: Person, keys: [ref], properties: {name: {column: name}}}"
+
+
+def _sheet() -> SimpleUploadedFile:
+    return SimpleUploadedFile("m.csv", f"ref,name\nm-{next(_ids)},Nova Person\n".encode())
+
+
 def _web_body(name: str, ids: dict) -> dict:
     if name == "investigations:source_add":
         return {"kind": "police_report", "reference": "RR-9", "legal_basis": "CPC"}
     if name == "investigations:import":
         return {"source": ids["source"],
                 "file": SimpleUploadedFile("m.ftm.json", json.dumps(_entity()).encode())}
+    if name == "investigations:spreadsheet":
+        return {"source": ids["source"], "file": _sheet(), "mapping": _SHEET_MAPPING}
     if name == "investigations:member_add":
         return {"email": ids["colleague"], "role": "member"}
     if name == "investigations:xref":
@@ -144,6 +155,8 @@ def matrix_request(client, name: str, *, api: bool, relation: str, world, member
     headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"} if api and token else {}
     if method == "GET":
         return client.get(path, **headers)
+    if api and name == "table_import":  # multipart, like the page
+        return client.post(path, {"source_id": ids["source"], "mapping": _SHEET_MAPPING, "file": _sheet()}, **headers)
     if api:
         return client.post(path, _api_body(name, ids), content_type="application/json", **headers)
     return client.post(path, _web_body(name, ids), **headers)

@@ -73,3 +73,26 @@ def test_a_cross_reference_without_legal_basis_is_refused_on_the_page(client):
     response = client.post(f"/investigations/{world['investigation'].pk}/xref/", {"legal_basis": "", "purpose": "p"})
     assert response.status_code == 400
     assert not XrefHit.objects.exists()
+
+
+def test_a_bank_statement_through_the_preset_and_a_saved_mapping(client):
+    from alliance.investigations.models import ImportMapping
+    from tests.investigations.test_tables import STATEMENT
+
+    world = police_world()
+    client.force_login(world["lead"].user)
+    investigation = world["investigation"]
+    client.post(f"/investigations/{investigation.pk}/sources/", {"kind": "bank_statement", "reference": "PO-1",
+                                                                  "legal_basis": "CPC art. 12"})
+    source = investigation.sources.get(kind="bank_statement")
+    bad = STATEMENT.replace("2026-05-03", "03.05.2026")
+    refused = client.post(f"/investigations/{investigation.pk}/spreadsheet/", {
+        "source": source.pk, "file": SimpleUploadedFile("s.csv", bad.encode()), "save_as": "Our bank"})
+    assert refused.status_code == 400 and "row 3, column booking_date" in refused.content.decode()
+    assert not ImportMapping.objects.exists()  # kept only once it has imported a file
+    client.post(f"/investigations/{investigation.pk}/spreadsheet/", {
+        "source": source.pk, "file": SimpleUploadedFile("s.csv", STATEMENT.encode()), "save_as": "Our bank"})
+    assert Entity.objects.filter(source=source, schema="Payment").count() == 3
+    saved = ImportMapping.objects.get(name="Our bank")
+    page = client.get(f"/investigations/{investigation.pk}/").content.decode()
+    assert f"saved:{saved.pk}" in page

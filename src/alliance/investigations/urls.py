@@ -11,6 +11,7 @@ urlpatterns: list = [
     path("<int:investigation_id>/", views.investigation_detail, name="detail"),
     path("<int:investigation_id>/sources/", views.source_add, name="source_add"),
     path("<int:investigation_id>/import/", views.ftm_import, name="import"),
+    path("<int:investigation_id>/spreadsheet/", views.spreadsheet_import, name="spreadsheet"),
     path("<int:investigation_id>/export.ftm", views.ftm_export, name="export"),
     path("<int:investigation_id>/team/", views.member_add, name="member_add"),
     path("<int:investigation_id>/xref/", xref_views.xref, name="xref"),

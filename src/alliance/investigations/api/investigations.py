@@ -8,7 +8,8 @@ from datetime import datetime
 from typing import Any, Literal
 
 from django.http import StreamingHttpResponse
-from ninja import Router, Schema, Status
+from ninja import File, Form, Router, Schema, Status
+from ninja.files import UploadedFile
 from pydantic import Field
 
 from alliance.core.api_schemas import ISO_DATE, StrictIn, calendar_date, id_path, with_errors
@@ -18,6 +19,7 @@ from alliance.investigations.selectors.investigations import investigation_get_f
 from alliance.investigations.selectors.xref import disclosure_requests_for, xref_hits_for
 from alliance.investigations.services.entities import entities_add, source_register
 from alliance.investigations.services.investigations import investigation_member_add, investigation_open
+from alliance.investigations.services.tables import table_import
 from alliance.investigations.services.xref import xref_disclosure_decide, xref_request
 
 router = Router(tags=["investigations"])
@@ -123,6 +125,16 @@ class EntitiesOut(Schema):
 def entities_add_api(request, body: EntitiesIn, investigation_id: int = id_path()):
     report = entities_add(actor=request.actor, investigation_id=investigation_id, source_id=body.source_id,
                           entities=body.entities)
+    return Status(201, {"created": report.created})
+
+
+@router.post("/{investigation_id}/tables", response=with_errors({201: EntitiesOut}), operation_id="table_import")
+def table_import_api(request, file: File[UploadedFile], source_id: Form[int], mapping: Form[str],
+                     investigation_id: int = id_path()):
+    """A CSV or XLSX file through a column mapping (FtM mapping YAML: docs/investigations.md), whole or not at
+    all: a refused cell is named by row, column and reason."""
+    report = table_import(actor=request.actor, investigation_id=investigation_id, source_id=source_id,
+                          data=file.read(), filename=file.name or "", mapping_text=mapping)
     return Status(201, {"created": report.created})
 
 

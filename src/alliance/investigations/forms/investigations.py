@@ -47,3 +47,17 @@ class MemberForm(forms.Form):
 class DecisionForm(forms.Form):
     decision = forms.ChoiceField(choices=[("approve", _("Disclose")), ("refuse", _("Refuse"))])
     note = forms.CharField(label=_("Note to the requester"), max_length=500, required=False)
+
+
+class TableImportForm(forms.Form):
+    source = forms.TypedChoiceField(label=_("Source"), coerce=int)
+    file = forms.FileField(label=_("Spreadsheet (CSV or XLSX)"))
+    preset = forms.ChoiceField(label=_("Column mapping"), required=False)
+    mapping = forms.CharField(label=_("Or write the mapping (FollowTheMoney mapping YAML)"), required=False,
+                              max_length=50_000, widget=forms.Textarea(attrs={"rows": 8, "spellcheck": "false"}))
+    save_as = forms.CharField(label=_("Save this mapping for my agency as"), required=False, max_length=100)
+
+    def __init__(self, *args, sources=(), mappings=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["source"].choices = [(s.pk, f"{s.get_kind_display()} — {s.reference}") for s in sources]
+        self.fields["preset"].choices = [("", _("The preset for the source's kind")), *mappings]

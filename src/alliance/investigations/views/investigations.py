@@ -20,6 +20,7 @@ from alliance.investigations.forms.investigations import (
     InvestigationForm,
     MemberForm,
     SourceForm,
+    TableImportForm,
     XrefForm,
 )
 from alliance.investigations.selectors.entities import entity_list_for, ftm_export_for, links_of, sources_of
@@ -30,9 +31,11 @@ from alliance.investigations.selectors.investigations import (
     is_lead,
     team_of,
 )
+from alliance.investigations.selectors.tables import mapping_choices_for, mapping_text_for
 from alliance.investigations.selectors.xref import xref_hits_for
 from alliance.investigations.services.entities import entities_add, source_register
 from alliance.investigations.services.investigations import investigation_member_add, investigation_open
+from alliance.investigations.services.tables import mapping_save, table_import
 
 
 @login_required
@@ -72,6 +75,8 @@ def _page(request, investigation_id: int, **forms):
         "import_form": forms.get("import_form") or FtmImportForm(sources=sources),
         "xref_form": forms.get("xref_form") or XrefForm(initial={"legal_basis": investigation.legal_basis}),
         "member_form": forms.get("member_form") or MemberForm(),
+        "table_form": forms.get("table_form") or TableImportForm(
+            sources=sources, mappings=mapping_choices_for(actor=actor)),
     }
     return render(request, "investigations/detail.html", context, status=400 if forms else 200)
 
@@ -113,6 +118,32 @@ def ftm_import(request, investigation_id: int):
             messages.success(request, _("%(n)d entities imported.") % {"n": report.created})
             return redirect("investigations:detail", investigation_id=investigation_id)
     return _page(request, investigation_id, import_form=form)
+
+
+@login_required
+@require_POST
+def spreadsheet_import(request, investigation_id: int):
+    """The column-mapping step: a preset or a saved mapping, or one written here; saved for the agency when
+    named; the file checked whole and imported, or every refused cell listed."""
+    actor = request.actor
+    sources = sources_of(actor=actor, investigation_id=investigation_id)
+    form = TableImportForm(request.POST, request.FILES, sources=sources, mappings=mapping_choices_for(actor=actor))
+    if form.is_valid():
+        data = form.cleaned_data
+        source = next(s for s in sources if s.pk == data["source"])
+        text = data["mapping"].strip() or mapping_text_for(actor=actor, choice=data["preset"], source_kind=source.kind)
+        try:
+            upload = data["file"]
+            report = table_import(actor=actor, investigation_id=investigation_id, source_id=source.pk,
+                                  data=upload.read(), filename=upload.name or "", mapping_text=text)
+            if data["save_as"].strip():  # a mapping is kept once it has imported a file
+                mapping_save(actor=actor, name=data["save_as"], source_kind=source.kind, mapping_text=text)
+        except ValidationFailed as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("%(n)d entities imported.") % {"n": report.created})
+            return redirect("investigations:detail", investigation_id=investigation_id)
+    return _page(request, investigation_id, table_form=form)
 
 
 @login_required

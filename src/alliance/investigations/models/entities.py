@@ -101,7 +101,8 @@ class EntityCase(models.Model):
     is still the case policy's decision, asked every time."""
 
     entity = models.ForeignKey(Entity, on_delete=models.CASCADE, related_name="cases")
-    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="+")
+    # A case erased under data protection takes its links with it; the entity stays the investigation's.
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="+")
     reason = models.CharField(max_length=300)
     linked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     linked_at = models.DateTimeField(auto_now_add=True)

@@ -137,3 +137,37 @@ def test_exercise_sandboxes_never_meet_the_live_realm():
     request = xref_request(actor=actor, investigation_id=investigation.pk, legal_basis="Exercise", purpose="p")
     assert request.hits.count() == 0
     assert _xref(world).hits.count() == 0
+
+
+def test_the_api_and_the_export_disclose_nothing_before_approval(client):
+    from alliance.directory.services import token_issue
+
+    world = police_world()
+    _inspectorate_investigation(world)
+    lead = factories.actor(world["lead"])
+    _token, raw = token_issue(actor=lead, name="xref", days=1)
+    bearer = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+    investigation = world["investigation"]
+    refused = client.post(f"/api/v1/investigations/{investigation.pk}/xref", {"legal_basis": " ", "purpose": "p"},
+                          content_type="application/json", **bearer)
+    assert refused.status_code == 422
+    made = client.post(f"/api/v1/investigations/{investigation.pk}/xref",
+                       {"legal_basis": "CPC art. 12", "purpose": "Recruiters"}, content_type="application/json",
+                       **bearer).json()
+    assert made["hits"] == 2
+    hits = client.get(f"/api/v1/investigations/{investigation.pk}/hits", **bearer)
+    body = hits.content.decode()
+    assert all(h["disclosed"] is None for h in hits.json())
+    assert "IVANOV" not in body and "Abenov" not in body and "dmitrii" not in body.lower()
+    exported = client.get(f"/api/v1/investigations/{investigation.pk}/export.ftm", **bearer)
+    text = b"".join(exported.streaming_content).decode()
+    assert "wp-1" not in text and "IVANOV" not in text
+    inspector = factories.actor(world["inspector"])
+    _t, raw_inspector = token_issue(actor=inspector, name="xref", days=1)
+    waiting = client.get("/api/v1/investigations/disclosures", HTTP_AUTHORIZATION=f"Bearer {raw_inspector}").json()
+    hit_id = next(w["hit_id"] for w in waiting if w["entity_caption"] == "IVANOV DMITRII")
+    decided = client.post(f"/api/v1/investigations/hits/{hit_id}/decision", {"approve": True},
+                          content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {raw_inspector}")
+    assert decided.json()["disclosure"] == "approved"
+    after = client.get(f"/api/v1/investigations/{investigation.pk}/hits", **bearer).json()
+    assert {h["disclosed"]["caption"] for h in after if h["disclosed"]} == {"IVANOV DMITRII"}

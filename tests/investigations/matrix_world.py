@@ -39,6 +39,7 @@ MATRIX_WEB = {
     "investigations:xref": ("POST", "/investigations/{investigation}/xref/"),
     "investigations:disclosures": ("GET", "/investigations/disclosures/"),
     "investigations:decide": ("POST", "/investigations/hits/{hit}/decision/"),
+    "investigations:judge": ("POST", "/investigations/hits/{own_hit}/judgement/"),
 }
 MATRIX_API = {
     "investigation_list": ("GET", "/api/v1/investigations"),
@@ -54,6 +55,7 @@ MATRIX_API = {
     "investigation_xref": ("POST", "/api/v1/investigations/{investigation}/xref"),
     "investigation_hits": ("GET", "/api/v1/investigations/{investigation}/hits"),
     "disclosure_decide": ("POST", "/api/v1/investigations/hits/{hit}/decision"),
+    "pair_judge": ("POST", "/api/v1/investigations/hits/{own_hit}/judgement"),
 }
 _ids = itertools.count(1)
 
@@ -96,7 +98,12 @@ def _investigation(world, relation: str, membership) -> dict:
     request = XrefRequest.objects.create(realm=realm, investigation=third, legal_basis="CPC", purpose="p")
     hit = XrefHit.objects.create(request=request, entity=theirs, other_entity=entity,
                                  other_investigation=investigation, score=0.9, reasons=["names are identical"])
-    made[key] = {"investigation": investigation.pk, "source": source.pk, "hit": hit.pk,
+    # And this investigation's own request, hitting the third agency's entity: the team's judgement.
+    own_request = XrefRequest.objects.create(realm=realm, investigation=investigation, legal_basis="CPC",
+                                             purpose="p")
+    own_hit = XrefHit.objects.create(request=own_request, entity=entity, other_entity=theirs,
+                                     other_investigation=third, score=0.9, reasons=["names are identical"])
+    made[key] = {"investigation": investigation.pk, "source": source.pk, "hit": hit.pk, "own_hit": own_hit.pk,
                  "colleague": factories.member(world["mine"], ["analyst"]).user.email,
                  "colleague_id": None}
     return made[key]
@@ -127,6 +134,8 @@ def _web_body(name: str, ids: dict) -> dict:
         return {"legal_basis": "CPC", "purpose": "matrix"}
     if name == "investigations:decide":
         return {"decision": "refuse", "note": "matrix"}
+    if name == "investigations:judge":
+        return {"verdict": "unsure", "investigation": ids["investigation"]}
     return {}
 
 
@@ -145,6 +154,8 @@ def _api_body(name: str, ids: dict) -> dict:
         return {"legal_basis": "CPC", "purpose": "matrix"}
     if name == "disclosure_decide":
         return {"approve": False, "note": "matrix"}
+    if name == "pair_judge":
+        return {"verdict": "unsure"}
     return {}
 
 

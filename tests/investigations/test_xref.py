@@ -171,3 +171,25 @@ def test_the_api_and_the_export_disclose_nothing_before_approval(client):
     assert decided.json()["disclosure"] == "approved"
     after = client.get(f"/api/v1/investigations/{investigation.pk}/hits", **bearer).json()
     assert {h["disclosed"]["caption"] for h in after if h["disclosed"]} == {"IVANOV DMITRII"}
+
+
+def test_judgements_are_remembered_by_the_next_cross_reference():
+    from alliance.investigations.services.xref import pair_judge
+
+    world = police_world()
+    _inspectorate_investigation(world)
+    first = _xref(world)
+    lead = factories.actor(world["lead"])
+    by_other = {h.other_entity.ftm_id: h for h in first.hits.select_related("other_entity")}
+    pair_judge(actor=lead, hit_id=by_other["wp-2"].pk, verdict="not_same", note="A different man, same SIM")
+    pair_judge(actor=lead, hit_id=by_other["wp-1"].pk, verdict="same")
+    with pytest.raises(NotFound):  # the holder decides disclosure, not what the requester's hit is
+        pair_judge(actor=factories.actor(world["inspector"]), hit_id=by_other["wp-1"].pk, verdict="not_same")
+    with pytest.raises(ValidationFailed):
+        pair_judge(actor=lead, hit_id=by_other["wp-1"].pk, verdict="maybe")
+    second = _xref(world)
+    again = {h.other_entity.ftm_id: h for h in second.hits.select_related("other_entity")}
+    assert set(again) == {"wp-1"}  # the pair judged not the same is not raised again
+    assert again["wp-1"].reasons[0] == "judged the same by an analyst"
+    views = xref_hits_for(actor=lead, investigation_id=world["investigation"].pk)
+    assert {v.judgement for v in views} == {"same", "not_same"}  # the first request's hits show the verdicts

@@ -17,4 +17,5 @@ urlpatterns: list = [
     path("<int:investigation_id>/xref/", xref_views.xref, name="xref"),
     path("disclosures/", xref_views.disclosures, name="disclosures"),
     path("hits/<int:hit_id>/decision/", xref_views.decide, name="decide"),
+    path("hits/<int:hit_id>/judgement/", xref_views.judge, name="judge"),
 ]

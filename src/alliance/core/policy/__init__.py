@@ -42,6 +42,7 @@ from alliance.core.policy.investigation import (
     INVESTIGATION,
     INVESTIGATION_LEAD,
     XREF_HIT,
+    may_judge_hit,
     may_open_investigation,
     may_see_disclosed,
 )
@@ -133,6 +134,7 @@ __all__ = [
     "may_evaluate_exercises",
     "may_evaluate_run",
     "may_give_feedback",
+    "may_judge_hit",
     "may_keep_improvement_plan",
     "may_manage_runs",
     "may_on_run",

@@ -113,3 +113,9 @@ XREF_HIT = ObjectPolicy(
 def may_see_disclosed(actor: Actor, hit) -> bool:
     """The other entity itself: for the requesting team, once its holder approved."""
     return hit.disclosure == "approved" and may(actor, R.INVESTIGATION_VIEW) and _on_requesting_team(actor, hit)
+
+
+def may_judge_hit(actor: Actor, hit) -> bool:
+    """Whether a hit is the same person or thing: the requesting team's judgement (never the holder's
+    disclosure decision, which stays with the holding lead)."""
+    return may(actor, R.INVESTIGATION_EDIT) and _on_requesting_team(actor, hit)

@@ -13,14 +13,14 @@ from ninja.files import UploadedFile
 from pydantic import Field
 
 from alliance.core.api_schemas import ISO_DATE, StrictIn, calendar_date, id_path, with_errors
-from alliance.investigations.models import InvestigationMember, Source
+from alliance.investigations.models import InvestigationMember, PairJudgement, Source
 from alliance.investigations.selectors.entities import entity_list_for, ftm_export_for
 from alliance.investigations.selectors.investigations import investigation_get_for, investigation_list_for
 from alliance.investigations.selectors.xref import disclosure_requests_for, xref_hits_for
 from alliance.investigations.services.entities import entities_add, source_register
 from alliance.investigations.services.investigations import investigation_member_add, investigation_open
 from alliance.investigations.services.tables import table_import
-from alliance.investigations.services.xref import xref_disclosure_decide, xref_request
+from alliance.investigations.services.xref import pair_judge, xref_disclosure_decide, xref_request
 
 router = Router(tags=["investigations"])
 
@@ -190,6 +190,7 @@ class HitOut(Schema):
     reasons: list[str]
     disclosure: str
     decision_note: str
+    judgement: str = Field(description="The team's verdict on the pair: same, not_same, unsure, or empty")
     disclosed: dict[str, Any] | None = Field(description="The other entity, only once its holder disclosed it")
 
 
@@ -213,3 +214,20 @@ class DecisionOut(Schema):
 def disclosure_decide(request, body: DecisionIn, hit_id: int = id_path()):
     hit = xref_disclosure_decide(actor=request.actor, hit_id=hit_id, approve=body.approve, note=body.note)
     return {"id": hit.pk, "disclosure": hit.disclosure}
+
+
+class JudgementIn(StrictIn):
+    verdict: Literal[tuple(PairJudgement.Verdict.values)]  # type: ignore[valid-type]
+    note: str = Field("", max_length=500)
+
+
+class JudgementOut(Schema):
+    hit_id: int
+    verdict: str
+
+
+@router.post("/hits/{hit_id}/judgement", response=with_errors(JudgementOut), operation_id="pair_judge")
+def pair_judge_api(request, body: JudgementIn, hit_id: int = id_path()):
+    """The requesting team says whether a hit is the same: remembered for the next cross-reference."""
+    judgement = pair_judge(actor=request.actor, hit_id=hit_id, verdict=body.verdict, note=body.note)
+    return {"hit_id": hit_id, "verdict": judgement.verdict}

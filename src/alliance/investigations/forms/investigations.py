@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from alliance.investigations.models import InvestigationMember, Source
+from alliance.investigations.models import InvestigationMember, PairJudgement, Source
 
 
 class InvestigationForm(forms.Form):
@@ -61,3 +61,8 @@ class TableImportForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["source"].choices = [(s.pk, f"{s.get_kind_display()} — {s.reference}") for s in sources]
         self.fields["preset"].choices = [("", _("The preset for the source's kind")), *mappings]
+
+
+class JudgementForm(forms.Form):
+    verdict = forms.ChoiceField(label=_("Is it the same?"), choices=PairJudgement.Verdict.choices)
+    note = forms.CharField(label=_("Why"), max_length=500, required=False)

@@ -3,7 +3,7 @@
 from alliance.investigations.models.entities import Entity, EntityCase, EntityKey, EntityLink, Source
 from alliance.investigations.models.imports import ImportMapping
 from alliance.investigations.models.workspace import Investigation, InvestigationMember
-from alliance.investigations.models.xref import XrefHit, XrefRequest
+from alliance.investigations.models.xref import PairJudgement, XrefHit, XrefRequest
 
 __all__ = ["Entity", "EntityCase", "EntityKey", "EntityLink", "ImportMapping", "Investigation",
-           "InvestigationMember", "Source", "XrefHit", "XrefRequest"]
+           "InvestigationMember", "PairJudgement", "Source", "XrefHit", "XrefRequest"]

@@ -51,3 +51,24 @@ class XrefHit(models.Model):
         constraints = [models.UniqueConstraint(fields=["request", "entity", "other_entity"],
                                                name="investigations_hit_once")]
         indexes = [models.Index(fields=["other_investigation", "disclosure"])]
+
+
+class PairJudgement(models.Model):
+    """An analyst's verdict on a pair (our entity, another investigation's), remembered: a cross-reference
+    that finds the pair again shows it, and one judged "not the same" is not raised again."""
+
+    class Verdict(models.TextChoices):
+        SAME = "same", _("The same")
+        NOT_SAME = "not_same", _("Not the same")
+        UNSURE = "unsure", _("Unsure")
+
+    realm = models.ForeignKey(Realm, on_delete=models.PROTECT, related_name="+")
+    entity = models.ForeignKey(Entity, on_delete=models.CASCADE, related_name="+")
+    other_entity = models.ForeignKey(Entity, on_delete=models.CASCADE, related_name="+")
+    verdict = models.CharField(max_length=16, choices=Verdict.choices)
+    note = models.CharField(max_length=500, blank=True)
+    judged_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    judged_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["entity", "other_entity"], name="investigations_judged_once")]

@@ -14,7 +14,7 @@ from alliance.core import audit, policy
 from alliance.core import roles as R
 from alliance.core.actor import Actor
 from alliance.core.errors import Forbidden
-from alliance.investigations.models import InvestigationMember, XrefHit, XrefRequest
+from alliance.investigations.models import InvestigationMember, PairJudgement, XrefHit, XrefRequest
 from alliance.investigations.selectors.investigations import investigation_get_for
 
 # "given name spelt differently (dmitro/dmitrii)": the bracket holds the holder's spelling; before
@@ -34,6 +34,7 @@ class HitView:
     disclosure: str
     disclosure_label: str
     decision_note: str
+    judgement: str  # the team's verdict on the pair ("" when not judged)
     disclosed: dict | None  # the other entity (schema, caption, properties) once approved
 
 
@@ -59,6 +60,8 @@ def xref_hits_for(*, actor: Actor, investigation_id: object) -> list[HitView]:
                                                                "other_investigation__organisation")
         .order_by("-request_id", "-score", "pk"))
     contacts = _contacts({h.other_investigation_id for h in hits})
+    judged = {(j.entity_id, j.other_entity_id): j.verdict
+              for j in PairJudgement.objects.filter(entity__investigation=investigation)}
     views, disclosed_ids = [], []
     for hit in hits:
         disclosed = None
@@ -71,7 +74,8 @@ def xref_hits_for(*, actor: Actor, investigation_id: object) -> list[HitView]:
             holder=hit.other_investigation.organisation.name, contact=contacts.get(hit.other_investigation_id, ""),
             score=hit.score, reasons=tuple(hit.reasons) if disclosed else _redacted(hit.reasons),
             disclosure=hit.disclosure, disclosure_label=str(XrefHit.Disclosure(hit.disclosure).label),
-            decision_note=hit.decision_note, disclosed=disclosed))
+            decision_note=hit.decision_note, judgement=judged.get((hit.entity_id, hit.other_entity_id), ""),
+            disclosed=disclosed))
     audit.record(actor=actor, action="view", object_type="investigation", object_id=investigation.pk,
                  fields=["xref_hits"], reason=f"{len(views)} hits, {len(disclosed_ids)} disclosed")
     for other_id in disclosed_ids:

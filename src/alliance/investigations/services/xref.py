@@ -24,7 +24,7 @@ from alliance.core.errors import NotFound, ValidationFailed
 from alliance.investigations.domain import keys as K
 from alliance.investigations.domain.matching import PersonRecord, score_pair
 from alliance.investigations.domain.names import compare_names
-from alliance.investigations.models import Entity, EntityKey, XrefHit, XrefRequest
+from alliance.investigations.models import Entity, EntityKey, PairJudgement, XrefHit, XrefRequest
 from alliance.investigations.selectors.investigations import investigation_get_for
 
 # A name-only candidate becomes a hit from this score (matching.py's scale; 0.5 is the benchmark's best
@@ -119,9 +119,18 @@ def xref_request(*, actor: Actor, investigation_id: int, legal_basis: str, purpo
         pairs = _candidates(investigation, actor.realm_id)
         ids = {i for pair in pairs for i in pair}
         entities = Entity.objects.in_bulk(ids)
+        # What analysts already said of a pair is kept: "not the same" is not raised again; "the same"
+        # is raised whatever today's score, with the judgement as its reason.
+        judged = dict(((j.entity_id, j.other_entity_id), j.verdict) for j in PairJudgement.objects.filter(
+            entity__investigation=investigation))
         hits = []
         for (ours, theirs), kinds in sorted(pairs.items()):
+            verdict = judged.get((ours, theirs))
+            if verdict == PairJudgement.Verdict.NOT_SAME:
+                continue
             score, reasons = _judge(entities[ours], entities[theirs], kinds)
+            if verdict == PairJudgement.Verdict.SAME:
+                score, reasons = max(score, 1.0), ["judged the same by an analyst", *reasons]
             if score >= HIT_SCORE:
                 hits.append(XrefHit(request=request, entity_id=ours, other_entity_id=theirs,
                                     other_investigation_id=entities[theirs].investigation_id, score=round(score, 4),
@@ -163,3 +172,27 @@ def xref_disclosure_decide(*, actor: Actor, hit_id: object, approve: bool, note:
                      reason="xref.disclosure")
         raise NotFound("hit")
     return hit
+
+
+def pair_judge(*, actor: Actor, hit_id: object, verdict: str, note: str = "") -> PairJudgement:
+    """The requesting team's judgement of a hit: the same, not the same, or unsure. Remembered for the pair,
+    so the next cross-reference uses it (xref_request); changed by judging again."""
+    errors: dict[str, list[str]] = {}
+    if verdict not in PairJudgement.Verdict.values:
+        errors["verdict"] = [_("Choose one of the listed values.")]
+    note = clean_text(note, "note", required=False, max_length=500, errors=errors)
+    if errors:
+        raise ValidationFailed(errors)
+    with transaction.atomic():
+        hit = (XrefHit.objects.select_related("request").filter(pk=hit_id).first() if type(hit_id) is int else None)
+        allowed = hit is not None and policy.may_judge_hit(actor, hit)
+        if allowed:
+            judgement, _created = PairJudgement.objects.update_or_create(
+                entity_id=hit.entity_id, other_entity_id=hit.other_entity_id,
+                defaults={"realm_id": actor.realm_id, "verdict": verdict, "note": note, "judged_by_id": actor.user_id})
+            audit.record(actor=actor, action="update", object_type="xref_hit", object_id=hit.pk,
+                         fields=["judgement"], reason=verdict)
+    if not allowed:
+        audit.record(actor=actor, action="denied", object_type="xref_hit", object_id=hit_id, reason="xref.judge")
+        raise NotFound("hit")
+    return judgement

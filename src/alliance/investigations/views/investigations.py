@@ -23,6 +23,7 @@ from alliance.investigations.forms.investigations import (
     TableImportForm,
     XrefForm,
 )
+from alliance.investigations.models import PairJudgement
 from alliance.investigations.selectors.entities import entity_list_for, ftm_export_for, links_of, sources_of
 from alliance.investigations.selectors.investigations import (
     account_of,
@@ -71,6 +72,7 @@ def _page(request, investigation_id: int, **forms):
         "entities": entity_list_for(actor=actor, investigation_id=investigation.pk),
         "links": len(links_of(actor=actor, investigation_id=investigation.pk)),
         "hits": xref_hits_for(actor=actor, investigation_id=investigation.pk),
+        "verdicts": PairJudgement.Verdict.choices,
         "source_form": forms.get("source_form") or SourceForm(),
         "import_form": forms.get("import_form") or FtmImportForm(sources=sources),
         "xref_form": forms.get("xref_form") or XrefForm(initial={"legal_basis": investigation.legal_basis}),

@@ -10,9 +10,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from alliance.core.errors import ValidationFailed
 from alliance.core.forms import apply_errors
-from alliance.investigations.forms.investigations import DecisionForm, XrefForm
+from alliance.investigations.forms.investigations import DecisionForm, JudgementForm, XrefForm
 from alliance.investigations.selectors.xref import disclosure_requests_for
-from alliance.investigations.services.xref import xref_disclosure_decide, xref_request
+from alliance.investigations.services.xref import pair_judge, xref_disclosure_decide, xref_request
 from alliance.investigations.views.investigations import _page
 
 
@@ -52,3 +52,20 @@ def decide(request, hit_id: int):
         else:
             messages.success(request, _("Decision recorded; the requesting team sees it on its investigation page."))
     return redirect("investigations:disclosures")
+
+
+@login_required
+@require_POST
+def judge(request, hit_id: int):
+    form = JudgementForm(request.POST)
+    investigation_id = request.POST.get("investigation", "")
+    if form.is_valid():
+        try:
+            pair_judge(actor=request.actor, hit_id=hit_id, **form.cleaned_data)
+        except ValidationFailed as error:
+            messages.error(request, " ".join(m for ms in error.errors.values() for m in ms))
+        else:
+            messages.success(request, _("Judgement kept: the next cross-reference uses it."))
+    if investigation_id.isdigit():
+        return redirect("investigations:detail", investigation_id=int(investigation_id))
+    return redirect("investigations:list")
